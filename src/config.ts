@@ -1,0 +1,157 @@
+/**
+ * Resolves the spec root, its folders and every default once. The rest of the
+ * code reads a `Config` and never looks at the command line or the disk layout.
+ */
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import yaml from "js-yaml";
+
+export const CONFIG_FILE = "specgen.config.yaml";
+
+/** The templates shipped with specgen; a spec root's `templates/` overrides them. */
+export const BUILTIN_TEMPLATES = fileURLToPath(new URL("../templates/", import.meta.url));
+
+export interface Config {
+  /** Absolute, symlinks resolved. */
+  root: string;
+  title: string;
+  version: string;
+  schemas: string;
+  examples: string;
+  pages: string;
+  templates: string;
+  output: string;
+  /** Let `$ref` read files outside the root. */
+  allowExternalRefs: boolean;
+  /** Let `$ref` fetch http(s) URLs. */
+  allowNetworkRefs: boolean;
+  /** Let Markdown pages and descriptions carry raw HTML. */
+  allowHtml: boolean;
+  /** Files larger than this are refused, in bytes. */
+  maxFileSize: number;
+}
+
+/** A problem with the configuration or the command line: exit code 2. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const FOLDERS = ["schemas", "examples", "pages", "templates", "output"] as const;
+type Folder = (typeof FOLDERS)[number];
+
+const DEFAULT_FOLDERS: Record<Folder, string> = {
+  schemas: "event-schemas/schema",
+  examples: "event-schemas/examples",
+  pages: "specification",
+  templates: "templates",
+  output: "output",
+};
+
+export interface ConfigOverrides {
+  out?: string;
+}
+
+export function loadConfig(rootArg = ".", overrides: ConfigOverrides = {}): Config {
+  const given = path.resolve(rootArg);
+  if (!existsSync(given)) throw new ConfigError(`spec root ${rootArg} does not exist`);
+  const root = realpathSync(given);
+  const file = path.join(root, CONFIG_FILE);
+  const raw = existsSync(file) ? readConfigFile(file) : {};
+
+  const folders = { ...DEFAULT_FOLDERS };
+  const pathsValue = raw.paths ?? {};
+  if (!isPlainObject(pathsValue)) throw new ConfigError(`${CONFIG_FILE}: "paths" must be a mapping`);
+  for (const [key, value] of Object.entries(pathsValue)) {
+    if (!(FOLDERS as readonly string[]).includes(key)) {
+      throw new ConfigError(`${CONFIG_FILE}: unknown folder "paths.${key}" (known: ${FOLDERS.join(", ")})`);
+    }
+    if (typeof value !== "string" || value === "") throw new ConfigError(`${CONFIG_FILE}: "paths.${key}" must be a path`);
+    folders[key as Folder] = value;
+  }
+
+  const config: Config = {
+    root,
+    title: stringOption(raw, "title", "Specification"),
+    version: stringOption(raw, "version", ""),
+    schemas: path.resolve(root, folders.schemas),
+    examples: path.resolve(root, folders.examples),
+    pages: path.resolve(root, folders.pages),
+    templates: path.resolve(root, folders.templates),
+    output: overrides.out ? path.resolve(overrides.out) : path.resolve(root, folders.output),
+    allowExternalRefs: booleanOption(raw, "allowExternalRefs", false),
+    allowNetworkRefs: booleanOption(raw, "allowNetworkRefs", false),
+    allowHtml: booleanOption(raw, "allowHtml", false),
+    maxFileSize: numberOption(raw, "maxFileSize", 10 * 1024 * 1024),
+  };
+  checkOutputFolder(config);
+  return config;
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = yaml.load(readFileSync(file, "utf8"), { filename: file });
+  } catch (e) {
+    throw new ConfigError(`${CONFIG_FILE}: ${(e as Error).message}`);
+  }
+  if (value == null) return {};
+  if (!isPlainObject(value)) throw new ConfigError(`${CONFIG_FILE} must be a mapping of settings`);
+  return value;
+}
+
+/**
+ * The output folder is replaced wholesale on every build, so it must never be
+ * the root, hold the root, or lie inside a folder of sources.
+ */
+export function checkOutputFolder(config: Config): void {
+  const out = realish(config.output);
+  const inside = (child: string, parent: string) => child === parent || child.startsWith(parent + path.sep);
+  if (inside(config.root, out)) {
+    throw new ConfigError(`output folder ${config.output} is the spec root or holds it; choose a folder of its own`);
+  }
+  for (const folder of [config.schemas, config.examples, config.pages, config.templates]) {
+    if (inside(out, realish(folder))) {
+      throw new ConfigError(`output folder ${config.output} lies inside the source folder ${folder}`);
+    }
+  }
+}
+
+/** Like realpath, for a path whose tail may not exist yet. */
+export function realish(p: string): string {
+  const abs = path.resolve(p);
+  const rest: string[] = [];
+  let head = abs;
+  while (!existsSync(head)) {
+    rest.unshift(path.basename(head));
+    const up = path.dirname(head);
+    if (up === head) break;
+    head = up;
+  }
+  return path.join(realpathSync(head), ...rest);
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function stringOption(raw: Record<string, unknown>, key: string, fallback: string): string {
+  const v = raw[key];
+  if (v === undefined) return fallback;
+  if (typeof v !== "string" && typeof v !== "number") throw new ConfigError(`${CONFIG_FILE}: "${key}" must be a string`);
+  return String(v);
+}
+
+function booleanOption(raw: Record<string, unknown>, key: string, fallback: boolean): boolean {
+  const v = raw[key];
+  if (v === undefined) return fallback;
+  if (typeof v !== "boolean") throw new ConfigError(`${CONFIG_FILE}: "${key}" must be true or false`);
+  return v;
+}
+
+function numberOption(raw: Record<string, unknown>, key: string, fallback: number): number {
+  const v = raw[key];
+  if (v === undefined) return fallback;
+  if (typeof v !== "number" || !(v > 0)) throw new ConfigError(`${CONFIG_FILE}: "${key}" must be a positive number`);
+  return v;
+}

@@ -1,0 +1,108 @@
+/**
+ * The examples stage: an example object with a sibling-key `$ref` extends a base
+ * example: the base's keys first, then the file's own keys win. A `$ref` to
+ * something that is not an object (a JSON array, say) replaces the node.
+ */
+import { type Diagnostic, error } from "../diagnostics.js";
+import type { Spec } from "../load/index.js";
+import { refTarget } from "../load/refs.js";
+import { at, escapePointer, type Origin, origins, type Source, unescapePointer } from "../load/source.js";
+import { isObject, resolvePointer } from "../schema/resolve.js";
+
+/** For objects built by merging: where each key's value came from. */
+export const keyOrigins = new WeakMap<object, Record<string, Origin>>();
+
+export interface MergedExample {
+  source: Source;
+  value: unknown;
+}
+
+export class ExampleMerger {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly done = new Map<string, unknown>();
+  private readonly active = new Set<string>();
+
+  constructor(private readonly spec: Spec) {}
+
+  /** The merged value of a whole file, or undefined when it cannot be built. */
+  merge(source: Source): unknown {
+    return this.mergeAt(source, "");
+  }
+
+  private mergeAt(source: Source, pointer: string): unknown {
+    const key = `${source.path}#${pointer}`;
+    if (this.done.has(key)) return this.done.get(key);
+    if (this.active.has(key)) {
+      this.diagnostics.push(error("example-ref-loop", "example $ref loop: this example extends itself", at(source, pointer)));
+      return undefined;
+    }
+    this.active.add(key);
+    const value = this.node(source, resolvePointer(source.value, pointer), pointer);
+    this.active.delete(key);
+    this.done.set(key, value);
+    return value;
+  }
+
+  private node(source: Source, node: unknown, pointer: string): unknown {
+    if (typeof node !== "object" || node === null) return node;
+    if (Array.isArray(node)) {
+      const out = node.map((item, i) => this.node(source, item, `${pointer}/${i}`));
+      origins.set(out, { source, pointer });
+      return out;
+    }
+    const ref = (node as Record<string, unknown>).$ref;
+    const out: Record<string, unknown> = {};
+    const from: Record<string, Origin> = {};
+    if (typeof ref === "string") {
+      const base = this.base(source, ref, pointer);
+      if (!isObject(base)) return base;
+      const baseOrigins = keyOrigins.get(base);
+      const baseOrigin = origins.get(base);
+      for (const [k, v] of Object.entries(base)) {
+        out[k] = v;
+        const o = baseOrigins?.[k] ?? (baseOrigin && { source: baseOrigin.source, pointer: `${baseOrigin.pointer}/${escapePointer(k)}` });
+        if (o) from[k] = o;
+      }
+    }
+    for (const [k, v] of Object.entries(node)) {
+      if (k === "$ref" && typeof ref === "string") continue;
+      out[k] = this.node(source, v, `${pointer}/${escapePointer(k)}`);
+      from[k] = { source, pointer: `${pointer}/${escapePointer(k)}` };
+    }
+    origins.set(out, { source, pointer });
+    keyOrigins.set(out, from);
+    return out;
+  }
+
+  private base(source: Source, ref: string, pointer: string): unknown {
+    const target = refTarget(source.path, ref);
+    const where = { ...at(source, `${pointer}/$ref`), pointer };
+    if (target.kind !== "file") return undefined; // refused by the load stage
+    const baseSource = this.spec.sources.get(target.path);
+    if (!baseSource) return undefined; // reported by the load stage
+    if (baseSource.value === undefined) return undefined;
+    if (target.fragment && resolvePointer(baseSource.value, target.fragment) === undefined) {
+      this.diagnostics.push(error("ref-missing-pointer", `$ref "${ref}": ${baseSource.rel} has nothing at ${target.fragment}`, where));
+      return undefined;
+    }
+    return this.mergeAt(baseSource, target.fragment);
+  }
+}
+
+/**
+ * Where the value at `pointer` of a merged example was written: the file and
+ * pointer of the nearest node whose origin is known, plus the rest of the path.
+ */
+export function originOf(root: unknown, pointer: string): Origin | undefined {
+  let origin = typeof root === "object" && root !== null ? origins.get(root) : undefined;
+  let node: unknown = root;
+  const tokens = pointer === "" ? [] : pointer.slice(1).split("/");
+  for (const token of tokens) {
+    if (!origin) return undefined;
+    const byKey = typeof node === "object" && node !== null ? keyOrigins.get(node)?.[unescapePointer(token)] : undefined;
+    node = typeof node === "object" && node !== null ? (node as Record<string, unknown>)[unescapePointer(token)] : undefined;
+    const own = typeof node === "object" && node !== null ? origins.get(node) : undefined;
+    origin = own ?? byKey ?? { source: origin.source, pointer: `${origin.pointer}/${token}` };
+  }
+  return origin;
+}

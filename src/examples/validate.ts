@@ -1,0 +1,145 @@
+/**
+ * The validate stage: every schema is checked against its meta-schema and every
+ * example against its schema, with ajv. Each loaded schema file is registered
+ * once under its file URL, so `$ref`s between files (core schemas above all) are
+ * compiled once and shared. The JSON Schema draft follows `$schema`
+ * (draft-04 to 2020-12; draft-07 when absent).
+ */
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { Ajv2019 } from "ajv/dist/2019.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { type Diagnostic, error, warning } from "../diagnostics.js";
+import { at, origins, type Source } from "../load/source.js";
+import { isObject } from "../schema/resolve.js";
+import { originOf } from "./merge.js";
+
+const require = createRequire(import.meta.url);
+const Ajv04: typeof Ajv = require("ajv-draft-04");
+const addFormats: (ajv: Ajv) => void = require("ajv-formats");
+
+type Draft = "04" | "07" | "2019" | "2020";
+
+function draftOf(schema: unknown): Draft | undefined {
+  const id = isObject(schema) ? schema.$schema : undefined;
+  if (id === undefined) return "07";
+  if (typeof id !== "string") return undefined;
+  if (id.includes("draft-04")) return "04";
+  if (id.includes("draft-06") || id.includes("draft-07")) return "07";
+  if (id.includes("2019-09")) return "2019";
+  if (id.includes("2020-12")) return "2020";
+  return undefined;
+}
+
+export class Validators {
+  private readonly instances = new Map<Draft, Ajv>();
+
+  /** `schemaFiles`: every data file that is a schema or part of one. */
+  constructor(private readonly schemaFiles: readonly Source[]) {}
+
+  private instance(draft: Draft): Ajv {
+    let ajv = this.instances.get(draft);
+    if (!ajv) {
+      const options = { strict: false, allErrors: true, verbose: true, validateSchema: false, logger: false } as const;
+      ajv =
+        draft === "04"
+          ? new Ajv04(options)
+          : draft === "2019"
+            ? new Ajv2019(options)
+            : draft === "2020"
+              ? new Ajv2020(options)
+              : new Ajv(options);
+      addFormats(ajv);
+      for (const file of this.schemaFiles) {
+        if (!isObject(file.value)) continue;
+        try {
+          ajv.addSchema(file.value, fileKey(file));
+        } catch {
+          // A duplicate `$id`; reported by checkSchema when that file is compiled.
+        }
+      }
+      this.instances.set(draft, ajv);
+    }
+    return ajv;
+  }
+
+  /** Checks a schema file against its draft's meta-schema. */
+  checkSchema(file: Source): Diagnostic[] {
+    const draft = draftOf(file.value);
+    if (!draft) {
+      return [
+        warning(
+          "schema-unknown-draft",
+          `unknown $schema ${JSON.stringify((file.value as { $schema: unknown }).$schema)}; checked as draft-07`,
+          at(file, "/$schema"),
+        ),
+      ];
+    }
+    const ajv = this.instance(draft);
+    if (ajv.validateSchema(file.value as object)) return [];
+    return (ajv.errors ?? []).map((e) =>
+      error("schema-invalid", `${e.instancePath || "schema"} ${e.message}${paramsText(e)}`, {
+        ...at(file, e.instancePath),
+        pointer: e.instancePath,
+      }),
+    );
+  }
+
+  /** The compiled validator of a schema file, or a diagnostic when it cannot be compiled. */
+  validator(file: Source): ValidateFunction | Diagnostic {
+    const ajv = this.instance(draftOf(file.value) ?? "07");
+    try {
+      const validate = ajv.getSchema(fileKey(file));
+      if (validate) return validate;
+      return error("schema-compile", "schema could not be compiled", at(file, ""));
+    } catch (e) {
+      return error("schema-compile", `schema could not be compiled: ${(e as Error).message}`, at(file, ""));
+    }
+  }
+
+  /** Validates a merged example; errors point at the example file and line of each offending value. */
+  validate(schema: Source, example: Source, value: unknown): Diagnostic[] {
+    const validate = this.validator(schema);
+    if (typeof validate !== "function") return [validate];
+    if (validate(value)) return [];
+    return (validate.errors ?? []).map((e) => exampleError(e, schema, example, value));
+  }
+}
+
+function fileKey(file: Source): string {
+  return pathToFileURL(file.path).href;
+}
+
+function exampleError(e: ErrorObject, schema: Source, example: Source, value: unknown): Diagnostic {
+  const pointer = e.instancePath;
+  const origin = originOf(value, pointer);
+  const where = origin ? at(origin.source, origin.pointer) : at(example, "");
+  const rule = schemaLocation(e, schema);
+  const message = `${pointer || "/"} ${e.message}${paramsText(e)} (${rule})`;
+  return error("example-invalid", message, { ...where, pointer });
+}
+
+/** `core-event-schema/event.yaml#/properties/type: type`: the schema node and keyword that rejected the value. */
+function schemaLocation(e: ErrorObject, schema: Source): string {
+  const parent = e.parentSchema && typeof e.parentSchema === "object" ? origins.get(e.parentSchema) : undefined;
+  const file = parent?.source.rel ?? schema.rel;
+  return `${file}#${parent?.pointer ?? e.schemaPath.replace(/^#/, "")} ${e.keyword}`;
+}
+
+function paramsText(e: ErrorObject): string {
+  const params = e.params as Record<string, unknown>;
+  if (Array.isArray(params.allowedValues)) return `: ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`;
+  if (typeof params.additionalProperty === "string") return `: "${params.additionalProperty}"`;
+  return "";
+}
+
+/**
+ * An example belongs to the schema of the same name, or else to the schema
+ * named by the part before `$` (`m.room_key_request$request` → `m.room_key_request`).
+ */
+export function schemaOfExample(example: string, schemaNames: ReadonlySet<string>): string | undefined {
+  if (schemaNames.has(example)) return example;
+  const base = example.split("$")[0];
+  return schemaNames.has(base) ? base : undefined;
+}

@@ -1,0 +1,228 @@
+/**
+ * One source file: its text, its parsed value, and a way back from any node of
+ * that value to its line and column.
+ *
+ * Values are parsed with the fast parsers (JSON.parse, js-yaml). js-yaml cannot
+ * report node positions, so positions come from a second, lazy parse with the
+ * `yaml` package, whose syntax tree keeps source ranges. That parse only runs for
+ * a file that has something to report, which keeps clean builds at one parse per
+ * file.
+ */
+import yaml from "js-yaml";
+import { isMap, isSeq, type Node, parseDocument } from "yaml";
+import { type Diagnostic, error } from "../diagnostics.js";
+
+export type SourceKind = "data" | "page";
+
+export interface Source {
+  /** Absolute path. */
+  path: string;
+  /** Relative to the spec root, `/`-separated: the name used in diagnostics. */
+  rel: string;
+  kind: SourceKind;
+  text: string;
+  /** The parsed value of a data file; undefined for pages and for files that failed to parse. */
+  value: unknown;
+}
+
+/** Where an object of a parsed value came from. */
+export interface Origin {
+  source: Source;
+  pointer: string;
+}
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** Every object and array of every parsed value, mapped to its file and pointer. */
+export const origins = new WeakMap<object, Origin>();
+
+const MAX_DEPTH = 256;
+const MAX_EXPANDED_NODES = 1_000_000;
+
+/** Decodes and parses a data file; problems come back as diagnostics. */
+export function parseData(source: Source): Diagnostic[] {
+  const text = source.text;
+  if (text.trim() === "") return [error("parse-empty", "file is empty", { file: source.rel, line: 1, column: 1 })];
+  let value: unknown;
+  try {
+    value = looksLikeJson(source) ? parseJson(source) : yaml.load(text, { filename: source.rel });
+  } catch (e) {
+    return [parseFailure(source, e)];
+  }
+  const problem = checkShape(value);
+  if (problem) return [error("parse-too-complex", problem, { file: source.rel, line: 1, column: 1 })];
+  source.value = value;
+  registerOrigins(source, value);
+  return [];
+}
+
+function looksLikeJson(source: Source): boolean {
+  return source.rel.endsWith(".json") || /^\s*[[{]/.test(source.text);
+}
+
+/** JSON.parse, falling back to js-yaml (which reads JSON too) for its located errors. */
+function parseJson(source: Source): unknown {
+  try {
+    return JSON.parse(source.text);
+  } catch {
+    return yaml.load(source.text, { filename: source.rel, json: true });
+  }
+}
+
+function parseFailure(source: Source, e: unknown): Diagnostic {
+  if (e instanceof yaml.YAMLException) {
+    const mark = e.mark;
+    return error("parse-syntax", `syntax error: ${e.reason}`, {
+      file: source.rel,
+      line: mark ? mark.line + 1 : 1,
+      column: mark ? mark.column + 1 : 1,
+    });
+  }
+  if (e instanceof RangeError) {
+    return error("parse-too-complex", "nesting is too deep to parse", { file: source.rel, line: 1, column: 1 });
+  }
+  return error("parse-syntax", `cannot parse: ${(e as Error).message}`, { file: source.rel, line: 1, column: 1 });
+}
+
+/**
+ * Refuses values that later stages cannot walk safely: nesting deeper than
+ * MAX_DEPTH, and YAML aliases that expand into a huge tree (an "alias bomb":
+ * js-yaml shares aliased nodes, so the tree is only large when walked).
+ */
+function checkShape(value: unknown): string | undefined {
+  const sizes = new Map<object, number>();
+  const onPath = new Set<object>();
+  let problem: string | undefined;
+  const size = (node: unknown, depth: number): number => {
+    if (problem || typeof node !== "object" || node === null) return 1;
+    if (depth > MAX_DEPTH) {
+      problem = `nesting is deeper than ${MAX_DEPTH} levels`;
+      return 1;
+    }
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    if (onPath.has(node)) {
+      problem = "a YAML alias refers to a node that contains it";
+      return 1;
+    }
+    onPath.add(node);
+    let total = 1;
+    for (const child of Object.values(node)) total += size(child, depth + 1);
+    onPath.delete(node);
+    sizes.set(node, total);
+    if (total > MAX_EXPANDED_NODES) problem = `the document expands to more than ${MAX_EXPANDED_NODES} nodes (YAML aliases?)`;
+    return total;
+  };
+  size(value, 0);
+  return problem;
+}
+
+function registerOrigins(source: Source, value: unknown): void {
+  const walk = (node: unknown, pointer: string) => {
+    if (typeof node !== "object" || node === null || origins.has(node)) return;
+    origins.set(node, { source, pointer });
+    for (const [key, child] of Object.entries(node)) walk(child, `${pointer}/${escapePointer(key)}`);
+  };
+  walk(value, "");
+}
+
+export function escapePointer(token: string): string {
+  return token.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+export function unescapePointer(token: string): string {
+  return token.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+
+export function splitPointer(pointer: string): string[] {
+  return pointer === "" ? [] : pointer.slice(1).split("/").map(unescapePointer);
+}
+
+export function joinPointer(tokens: readonly (string | number)[]): string {
+  return tokens.map((t) => `/${escapePointer(String(t))}`).join("");
+}
+
+interface PositionIndex {
+  root: Node | null;
+  lineStarts: number[];
+}
+
+const positionIndexes = new WeakMap<Source, PositionIndex>();
+
+function positionIndex(source: Source): PositionIndex {
+  let index = positionIndexes.get(source);
+  if (!index) {
+    const lineStarts = [0];
+    for (let i = 0; i < source.text.length; i++) if (source.text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+    let root: Node | null = null;
+    if (source.kind === "data") {
+      try {
+        root = parseDocument(source.text, { uniqueKeys: false }).contents as Node | null;
+      } catch {
+        root = null;
+      }
+    }
+    index = { root, lineStarts };
+    positionIndexes.set(source, index);
+  }
+  return index;
+}
+
+export function offsetToPosition(source: Source, offset: number): Position {
+  const { lineStarts } = positionIndex(source);
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - lineStarts[lo] + 1 };
+}
+
+/**
+ * The position of the node at `pointer`, or of its nearest existing ancestor
+ * (a missing property is reported at the object that lacks it). A value is
+ * located at its key, where a reader looks for it; `at: "value"` gives the
+ * start of the value itself (the first line of a block scalar's text).
+ */
+export function locate(source: Source, pointer: string, at: "key" | "value" = "key"): Position {
+  const { root } = positionIndex(source);
+  let node: Node | null = root;
+  let offset = node?.range?.[0] ?? 0;
+  for (const token of splitPointer(pointer)) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => keyText(p.key) === token);
+      if (!pair) break;
+      const key = pair.key as Node | null;
+      const value = pair.value as Node | null;
+      offset = (at === "value" ? value?.range?.[0] : undefined) ?? key?.range?.[0] ?? value?.range?.[0] ?? offset;
+      node = value;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(token)] as Node | undefined;
+      if (!item) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  if (at === "value" && node && "type" in node && (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED")) {
+    const next = source.text.indexOf("\n", offset);
+    if (next >= 0) offset = next + 1;
+  }
+  return offsetToPosition(source, offset);
+}
+
+function keyText(key: unknown): string | undefined {
+  if (key && typeof key === "object" && "value" in key) return String((key as { value: unknown }).value);
+  return key == null ? undefined : String(key);
+}
+
+/** The diagnostic fields that point at `pointer` in `source`. */
+export function at(source: Source, pointer: string): Pick<Diagnostic, "file" | "line" | "column"> {
+  return { file: source.rel, ...locate(source, pointer) };
+}

@@ -1,0 +1,68 @@
+/** The event block, `{{m_room_key_withheld_event}}`: one event's section. */
+import type MarkdownIt from "markdown-it";
+import { origins } from "../../load/source.js";
+import type { FieldTable } from "../../schema/fields.js";
+import type { EventKind, EventModel } from "../../schema/model.js";
+import { type RenderEnv, valueLocator } from "../env.js";
+import type { Templates } from "../templates.js";
+import type { BlockKind } from "./registry.js";
+
+export interface ExampleView {
+  name: string;
+  json: string;
+}
+
+const KIND_LABELS: Record<EventKind, string> = {
+  state: "State event",
+  room: "Room event",
+  event: "Event",
+};
+
+export function eventBlocks(
+  events: readonly EventModel[],
+  examples: ReadonlyMap<string, ExampleView[]>,
+  templates: Templates,
+  md: MarkdownIt,
+): BlockKind {
+  const byBlock = new Map(events.map((e) => [e.blockName, e]));
+  return {
+    names: () => byBlock.keys(),
+    render(name, env) {
+      const event = byBlock.get(name);
+      if (!event) return undefined;
+      return templates.event(eventView(event, examples.get(event.name) ?? [], md, env));
+    },
+  };
+}
+
+/** Everything the event template shows, computed. */
+export function eventView(event: EventModel, examples: ExampleView[], md: MarkdownIt, env: RenderEnv) {
+  const schemaOrigin = origins.get(event.source.value as object);
+  return {
+    anchor: event.anchor,
+    type: event.type,
+    variant: event.variant,
+    heading: event.heading,
+    kind: event.kind,
+    kindLabel: KIND_LABELS[event.kind],
+    stateKeyHtml: event.stateKey ? md.renderInline(event.stateKey, env) : undefined,
+    descriptionHtml: md.render(event.description, { ...env, where: valueLocator(schemaOrigin, "description") }),
+    tables: event.tables.map((t) => tableView(t, md, env)),
+    examples,
+  };
+}
+
+export function tableView(table: FieldTable, md: MarkdownIt, env: RenderEnv) {
+  return {
+    anchor: table.anchor,
+    title: table.title,
+    descriptionHtml: table.description ? md.render(table.description, { ...env, where: valueLocator(table.origin, "description") }) : "",
+    rows: table.rows.map((row) => ({
+      key: row.key,
+      type: row.type,
+      required: row.required,
+      enum: row.enum,
+      descriptionHtml: md.render(row.description, { ...env, where: valueLocator(row.origin, "description") }),
+    })),
+  };
+}

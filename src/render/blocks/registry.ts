@@ -1,0 +1,58 @@
+/**
+ * Template blocks by name. Each kind of block (events; later groups, common
+ * fields, HTTP APIs) is one file that supplies a BlockKind.
+ */
+import type { RenderEnv } from "../env.js";
+
+export interface BlockKind {
+  /** Every block name this kind renders. */
+  names(): Iterable<string>;
+  /** The block's HTML, or undefined when the name is not this kind's. */
+  render(name: string, env: RenderEnv): string | undefined;
+}
+
+export class BlockRegistry {
+  constructor(private readonly kinds: readonly BlockKind[]) {}
+
+  render(name: string, env: RenderEnv): string | undefined {
+    for (const kind of this.kinds) {
+      const html = kind.render(name, env);
+      if (html !== undefined) return html;
+    }
+    return undefined;
+  }
+
+  /** The known block name closest to `name`, if it is close enough to be a typo. */
+  suggest(name: string): string | undefined {
+    let best: string | undefined;
+    let bestDistance = Math.max(3, Math.floor(name.length / 4)) + 1;
+    for (const kind of this.kinds) {
+      for (const candidate of kind.names()) {
+        const d = editDistance(name, candidate, bestDistance);
+        if (d < bestDistance) {
+          best = candidate;
+          bestDistance = d;
+        }
+      }
+    }
+    return best;
+  }
+}
+
+/** Levenshtein distance, giving up once it reaches `limit`. */
+export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
+  if (Math.abs(a.length - b.length) >= limit) return limit;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      rowMin = Math.min(rowMin, row[j]);
+    }
+    if (rowMin >= limit) return limit;
+    prev = row;
+  }
+  return prev[b.length];
+}

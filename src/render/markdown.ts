@@ -1,0 +1,14 @@
+/** The markdown-it instance for pages and descriptions: CommonMark plus specgen's plugins. */
+import MarkdownIt from "markdown-it";
+import { blocksPlugin } from "./plugins/blocks.js";
+import { headingsPlugin } from "./plugins/headings.js";
+import { linksPlugin } from "./plugins/links.js";
+import { referencesPlugin } from "./plugins/references.js";
+
+export function createMarkdown(options: { allowHtml: boolean }): MarkdownIt {
+  return new MarkdownIt({ html: options.allowHtml, linkify: false, typographer: false })
+    .use(blocksPlugin)
+    .use(referencesPlugin)
+    .use(headingsPlugin)
+    .use(linksPlugin);
+}

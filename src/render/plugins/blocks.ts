@@ -1,0 +1,51 @@
+/**
+ * Template blocks: a line holding only `{{name}}` or `<<name>>` becomes the
+ * HTML of the block of that name, looked up in the block registry at render time.
+ */
+import type MarkdownIt from "markdown-it";
+import type StateBlock from "markdown-it/lib/rules_block/state_block.mjs";
+import { error } from "../../diagnostics.js";
+import type { RenderEnv } from "../env.js";
+
+const BLOCK_LINE = /^(?:\{\{\s*([A-Za-z0-9_.$-]+)\s*\}\}|<<\s*([A-Za-z0-9_.$-]+)\s*>>)\s*$/;
+
+export function blockName(line: string): string | undefined {
+  const m = BLOCK_LINE.exec(line.trim());
+  return m ? (m[1] ?? m[2]) : undefined;
+}
+
+export function blocksPlugin(md: MarkdownIt): void {
+  md.block.ruler.before(
+    "paragraph",
+    "specgen_block",
+    (state: StateBlock, startLine: number, _endLine: number, silent: boolean) => {
+      if (state.sCount[startLine] - state.blkIndent >= 4) return false;
+      const line = state.src.slice(state.bMarks[startLine] + state.tShift[startLine], state.eMarks[startLine]);
+      const name = blockName(line);
+      if (!name) return false;
+      if (silent) return true;
+      const token = state.push("specgen_block", "", 0);
+      token.meta = { name };
+      token.map = [startLine, startLine + 1];
+      token.block = true;
+      state.line = startLine + 1;
+      return true;
+    },
+    { alt: ["paragraph"] },
+  );
+  md.renderer.rules.specgen_block = (tokens, idx, _options, env: RenderEnv) => {
+    const token = tokens[idx];
+    const name = token.meta.name as string;
+    const html = env.blocks.render(name, env);
+    if (html !== undefined) return html;
+    const suggestion = env.blocks.suggest(name);
+    env.diagnostics.push(
+      error(
+        "block-unknown",
+        `unknown block {{${name}}}${suggestion ? `; did you mean {{${suggestion}}}?` : ""}`,
+        env.where(token.map?.[0] ?? 0),
+      ),
+    );
+    return "";
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * Every heading and event of the site, by title, so that `` `Title`_ ``
+ * references resolve across pages. Built before any page renders.
+ */
+import path from "node:path";
+
+export interface Anchor {
+  /** Output path of the page. */
+  page: string;
+  id: string;
+}
+
+export class SiteIndex {
+  private readonly byTitle = new Map<string, Anchor>();
+
+  /** Registers a title; the first page to claim a title keeps it. */
+  add(title: string, anchor: Anchor): void {
+    const key = normalizeTitle(title);
+    if (!this.byTitle.has(key)) this.byTitle.set(key, anchor);
+  }
+
+  find(title: string): Anchor | undefined {
+    return this.byTitle.get(normalizeTitle(title));
+  }
+
+  /** The href from page `from` to an anchor. */
+  static href(from: string, to: Anchor): string {
+    if (from === to.page) return `#${to.id}`;
+    const rel = path.posix.relative(path.posix.dirname(from), to.page);
+    return `${rel}#${to.id}`;
+  }
+}
+
+function normalizeTitle(title: string): string {
+  return title.trim().replace(/\s+/g, " ").toLowerCase();
+}

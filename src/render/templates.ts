@@ -1,0 +1,31 @@
+/**
+ * Handlebars templates: `page`, `event`, and the partials `field-table` and
+ * `example`. A spec root's `templates/` overrides any of them by file name.
+ * Templates get fully computed view models: loops and conditionals only.
+ */
+import Handlebars from "handlebars";
+
+export type Template = (view: object) => string;
+
+export interface Templates {
+  page: Template;
+  event: Template;
+}
+
+export const TEMPLATE_NAMES = ["page", "event"] as const;
+export const PARTIAL_NAMES = ["field-table", "example"] as const;
+
+export function compileTemplates(sources: ReadonlyMap<string, string>): Templates {
+  const hb = Handlebars.create();
+  const text = (name: string) => {
+    const t = sources.get(`${name}.hbs`);
+    if (t === undefined) throw new Error(`template ${name}.hbs is missing`);
+    return t;
+  };
+  for (const name of PARTIAL_NAMES) hb.registerPartial(name, text(name));
+  const compile = (name: string): Template => {
+    const template = hb.compile(text(name), { preventIndent: true });
+    return (view) => template(view);
+  };
+  return { page: compile("page"), event: compile("event") };
+}

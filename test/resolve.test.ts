@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.js";
+import { loadSpec } from "../src/load/index.js";
+import { resolveSchemas } from "../src/schema/resolve.js";
+import { makeRoot } from "./helpers.js";
+
+async function resolve(files: Record<string, string>) {
+  const root = makeRoot(files);
+  const { spec } = loadSpec(loadConfig(root));
+  const result = await resolveSchemas(spec);
+  const byName = (name: string) =>
+    result.schemas.get(spec.schemas.find((s) => s.rel.endsWith(`/${name}`))?.path ?? "") as Record<string, any>;
+  return { ...result, byName };
+}
+
+describe("resolve", () => {
+  it("merges allOf deeply: parents first, the child wins, required united, nothing dropped", async () => {
+    const { byName, diagnostics } = await resolve({
+      "event-schemas/schema/core/base.yaml": [
+        "title: Base",
+        "description: parent",
+        "x-parent: kept",
+        "properties:",
+        "  type: {type: string, format: uri}",
+        "  content: {type: object, properties: {a: {type: string, enum: [x, y]}}, required: [a]}",
+        "required: [type]",
+      ].join("\n"),
+      "event-schemas/schema/m.child": [
+        "allOf: [{$ref: core/base.yaml}]",
+        "description: child",
+        "properties:",
+        "  content:",
+        "    properties:",
+        "      b: {type: array, items: {type: integer}}",
+        "      c: {oneOf: [{type: string}, {type: integer}]}",
+        "    required: [b]",
+        "required: [content]",
+      ].join("\n"),
+    });
+    expect(diagnostics).toEqual([]);
+    const child = byName("m.child");
+    expect(child.description).toBe("child");
+    expect(child.title).toBe("Base");
+    expect(child["x-parent"]).toBe("kept");
+    expect(child.required).toEqual(["type", "content"]);
+    expect(child.properties.type).toEqual({ type: "string", format: "uri" });
+    expect(Object.keys(child.properties.content.properties)).toEqual(["a", "b", "c"]);
+    expect(child.properties.content.properties.a.enum).toEqual(["x", "y"]);
+    expect(child.properties.content.properties.b.items).toEqual({ type: "integer" });
+    expect(child.properties.content.properties.c.oneOf).toHaveLength(2);
+    expect(child.properties.content.required).toEqual(["a", "b"]);
+    expect(child.allOf).toBeUndefined();
+  });
+
+  it("follows refs without extension, with JSON pointers, and across folders", async () => {
+    const { byName, diagnostics } = await resolve({
+      "event-schemas/schema/m.a":
+        "properties:\n  content:\n    properties:\n      rule: {$ref: ../../api/defs/rule.yaml#/definitions/rule}\n      other: {$ref: m.b}\n",
+      "event-schemas/schema/m.b": "type: integer\n",
+      "api/defs/rule.yaml": "definitions:\n  rule: {type: object, title: Rule, properties: {entity: {type: string}}}\n",
+    });
+    expect(diagnostics).toEqual([]);
+    const a = byName("m.a");
+    expect(a.properties.content.properties.rule.title).toBe("Rule");
+    expect(a.properties.content.properties.other).toEqual({ type: "integer" });
+  });
+
+  it("keeps a recursive schema as a cycle instead of looping", async () => {
+    const { byName, diagnostics } = await resolve({
+      "event-schemas/schema/m.tree":
+        "properties:\n  content: {$ref: '#/definitions/node'}\ndefinitions:\n  node:\n    type: object\n    title: Node\n    properties:\n      children: {type: array, items: {$ref: '#/definitions/node'}}\n",
+    });
+    expect(diagnostics).toEqual([]);
+    const node = byName("m.tree").properties.content;
+    expect(node.properties.children.items).toBe(node);
+  });
+
+  it("reports a missing pointer at the line of its $ref", async () => {
+    const { diagnostics } = await resolve({
+      "event-schemas/schema/m.a": "type: object\nproperties:\n  x:\n    $ref: 'm.b#/nope'\n",
+      "event-schemas/schema/m.b": "type: integer\n",
+    });
+    expect(diagnostics.map((d) => [d.code, d.file, d.line, d.pointer])).toEqual([
+      ["ref-missing-pointer", "event-schemas/schema/m.a", 4, "/properties/x"],
+    ]);
+  });
+});
