@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from "./config.js";
 import { hasErrors } from "./diagnostics.js";
 import { build, check } from "./pipeline.js";
 import { FORMATS, type Format, report } from "./report.js";
+import { serveCommand } from "./serve/command.js";
 
 /** 0: clean (warnings allowed); 1: the sources have errors; 2: usage or configuration error. */
 export const EXIT = { ok: 0, errors: 1, usage: 2 } as const;
@@ -62,6 +63,8 @@ Examples:
       (opts.format === "json" ? process.stdout : process.stderr).write(out);
       process.exitCode = hasErrors(result.diagnostics) ? EXIT.errors : EXIT.ok;
     });
+
+  cmd.addCommand(serveCommand());
   return cmd;
 }
 

@@ -41,7 +41,15 @@ export class Validators {
   private instance(draft: Draft): Ajv {
     let ajv = this.instances.get(draft);
     if (!ajv) {
-      const options = { strict: false, allErrors: true, verbose: true, validateSchema: false, logger: false } as const;
+      // Code optimisation costs more than it saves when each validator runs a few times.
+      const options = {
+        strict: false,
+        allErrors: true,
+        verbose: true,
+        validateSchema: false,
+        logger: false,
+        code: { optimize: false },
+      } as const;
       ajv =
         draft === "04"
           ? new Ajv04(options)

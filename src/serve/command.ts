@@ -1,0 +1,49 @@
+/** The `serve` subcommand: flags, the URL on stdout, a clean stop on SIGINT/SIGTERM. */
+import { spawn } from "node:child_process";
+import { Command, InvalidArgumentError } from "commander";
+import { summary } from "../report.js";
+import { serve } from "./index.js";
+
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError("a port is a whole number from 0 to 65535");
+  return port;
+}
+
+export function serveCommand(): Command {
+  return new Command("serve")
+    .description("preview the spec: build it in memory, serve it, rebuild and reload open pages on every change")
+    .argument("[root]", "the spec root", ".")
+    .option("--port <port>", "port to listen on (0 picks a free one)", portNumber, 4000)
+    .option("--host <host>", "address to bind; other machines can reach the preview only if you bind a public one", "127.0.0.1")
+    .option("--open", "open the preview in the default browser")
+    .action(async (root: string, opts: { port: number; host: string; open?: boolean }) => {
+      const preview = await serve({
+        root,
+        port: opts.port,
+        host: opts.host,
+        onRebuild: ({ changedPages, diagnostics, ms }) => {
+          const pages = changedPages.length ? `, ${changedPages.length} page(s) changed` : "";
+          process.stderr.write(`rebuilt in ${ms.toFixed(0)} ms${pages}; ${summary(diagnostics)}`);
+        },
+      });
+      process.stdout.write(`specgen: serving ${preview.config.root} at ${preview.url}\n`);
+      if (opts.open) openBrowser(preview.url);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off("SIGINT", stop);
+          process.off("SIGTERM", stop);
+          preview.close().then(resolve, resolve);
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+      });
+    });
+}
+
+function openBrowser(url: string): void {
+  const command = process.platform === "darwin" ? "open" : process.platform === "win32" ? "explorer" : "xdg-open";
+  const child = spawn(command, [url], { stdio: "ignore", detached: true });
+  child.on("error", () => process.stderr.write(`specgen: could not open a browser; visit ${url}\n`));
+  child.unref();
+}

@@ -1,0 +1,80 @@
+/**
+ * `specgen serve`: builds the spec in memory, serves it, and rebuilds on every
+ * change of a source, a template or the config. A broken save shows its errors
+ * over the last good site, which stays served; a fix clears them.
+ */
+import type { FSWatcher } from "chokidar";
+import { type Config, loadConfig } from "../config.js";
+import { type Diagnostic, hasErrors } from "../diagnostics.js";
+import { check } from "../pipeline.js";
+import { type OverlayError, PreviewServer } from "./server.js";
+import { watchRoot } from "./watch.js";
+
+export interface ServeOptions {
+  root: string;
+  port: number;
+  host: string;
+  /** Called after every rebuild, with what it did (for logs and tests). */
+  onRebuild?: (event: RebuildEvent) => void;
+}
+
+export interface RebuildEvent {
+  changedPages: string[];
+  diagnostics: Diagnostic[];
+  ms: number;
+}
+
+export interface Preview {
+  url: string;
+  config: Config;
+  close(): Promise<void>;
+}
+
+export async function serve(options: ServeOptions): Promise<Preview> {
+  let config = loadConfig(options.root);
+  const server = new PreviewServer();
+  let site = new Map<string, string>();
+
+  const rebuild = async (): Promise<void> => {
+    const started = performance.now();
+    let diagnostics: Diagnostic[];
+    let changedPages: string[] = [];
+    try {
+      config = loadConfig(options.root);
+      const result = await check(config);
+      diagnostics = result.diagnostics;
+      if (!hasErrors(diagnostics)) {
+        changedPages = [...result.files.keys()].filter((f) => f.endsWith(".html") && site.get(f) !== result.files.get(f));
+        site = result.files;
+        server.publish(site, changedPages);
+      }
+    } catch (e) {
+      diagnostics = [{ severity: "error", code: "config", message: (e as Error).message, file: "specgen.config.yaml" }];
+    }
+    server.showErrors(diagnostics.filter((d) => d.severity === "error").map(overlayError));
+    options.onRebuild?.({ changedPages, diagnostics, ms: performance.now() - started });
+  };
+
+  await rebuild();
+  const url = await server.listen(options.port, options.host);
+  let queue = Promise.resolve();
+  const watcher: FSWatcher = await watchRoot({
+    root: config.root,
+    ignore: [config.output],
+    onChange: () => {
+      queue = queue.then(rebuild);
+    },
+  });
+  return {
+    url,
+    config,
+    async close() {
+      await watcher.close();
+      await server.close();
+    },
+  };
+}
+
+function overlayError(d: Diagnostic): OverlayError {
+  return { file: d.file, line: d.line, column: d.column, code: d.code, message: d.message };
+}
