@@ -1,20 +1,26 @@
 /**
- * The pipeline: load → resolve → model → examples → validate → render, each a
- * stage with a typed result and its diagnostics. `check` stops before writing;
- * `build` writes the site when there are no errors.
+ * The pipeline: load → resolve → model → examples → validate → render → links,
+ * each a stage with a typed result and its diagnostics.
+ *
+ * A Pipeline keeps every stage's results keyed by their inputs, so a rebuild
+ * after an edit re-parses only the changed files, re-resolves and re-validates
+ * only what depends on them, and re-renders only the pages that show them. A
+ * cold build is the same code with nothing kept: `check` and `build` run a new
+ * Pipeline once.
  */
 import path from "node:path";
 import type { Config } from "./config.js";
 import { type Diagnostic, hasErrors, sortDiagnostics, uniqueDiagnostics, warning } from "./diagnostics.js";
 import { ExampleMerger } from "./examples/merge.js";
 import { schemaOfExample, Validators } from "./examples/validate.js";
-import { loadSpec, type Spec } from "./load/index.js";
+import { objectId } from "./identity.js";
+import { loadSpec, SourceCache, type Spec } from "./load/index.js";
 import { at, type Source } from "./load/source.js";
 import type { ExampleView } from "./render/blocks/event.js";
 import { type EventModel, isEventSchema, modelEvent, schemaName } from "./schema/model.js";
-import { resolveSchemas } from "./schema/resolve.js";
+import { resolveSchemas, type SchemaObject } from "./schema/resolve.js";
 import { checkLinks } from "./site/links.js";
-import { renderSite } from "./site/pages.js";
+import { SiteRenderer } from "./site/pages.js";
 import { writeOutput } from "./site/write.js";
 
 export interface CheckResult {
@@ -25,33 +31,189 @@ export interface CheckResult {
   diagnostics: Diagnostic[];
 }
 
+/** A schema file's results, valid while its closure (the file and all it refers to) is unchanged. */
+interface SchemaEntry {
+  key: string;
+  schema?: SchemaObject;
+  event?: EventModel;
+  diagnostics: Diagnostic[];
+}
+
+/** A top-level example's results, valid while its closure and its schema's are unchanged. */
+interface ExampleEntry {
+  key: string;
+  owner?: string;
+  view?: ExampleView;
+  diagnostics: Diagnostic[];
+}
+
+export class Pipeline {
+  private readonly sources = new SourceCache();
+  private readonly validators = new Validators();
+  private readonly metaChecks = new WeakMap<Source, Diagnostic[]>();
+  private schemaEntries = new Map<string, SchemaEntry>();
+  private exampleEntries = new Map<string, ExampleEntry>();
+  private readonly site: SiteRenderer;
+
+  constructor(readonly config: Config) {
+    this.site = new SiteRenderer(config);
+  }
+
+  /** Brings every result up to date, re-reading the given paths (everything, on the first run). */
+  async run(changed: Iterable<string> = []): Promise<CheckResult> {
+    this.sources.forget(changed);
+    const { config } = this;
+    const diagnostics: Diagnostic[] = [];
+    const { spec, diagnostics: loadDiagnostics } = loadSpec(config, this.sources);
+    diagnostics.push(...loadDiagnostics);
+    const closures = new Closures(spec);
+
+    const schemas = await this.resolve(spec, closures);
+    const events: EventModel[] = [];
+    for (const source of spec.schemas) {
+      const entry = schemas.get(source.path);
+      diagnostics.push(...(entry?.diagnostics ?? []));
+      if (entry?.event) events.push(entry.event);
+    }
+
+    const schemaFiles = [...spec.sources.values()].filter((s) => s.kind === "data" && !isInside(s.path, config.examples));
+    this.validators.sync(schemaFiles, spec.refs);
+    for (const file of schemaFiles) diagnostics.push(...this.metaCheck(file));
+
+    const examples = this.examples(spec, closures, events);
+    for (const entry of this.exampleEntries.values()) diagnostics.push(...entry.diagnostics);
+    for (const event of events) {
+      if (!examples.has(event.name))
+        diagnostics.push(warning("event-no-example", `event ${event.heading} has no example`, at(event.source, "")));
+    }
+
+    const site = this.site.render({ config, pages: spec.pages, templates: spec.templates, events, examples });
+    diagnostics.push(...site.diagnostics, ...checkLinks(site.files, site.sources));
+    return { spec, events, files: site.files, diagnostics: sortDiagnostics(uniqueDiagnostics(diagnostics)) };
+  }
+
+  /** Resolves and models the schema files whose closure changed. */
+  private async resolve(spec: Spec, closures: Closures): Promise<Map<string, SchemaEntry>> {
+    const entries = new Map<string, SchemaEntry>();
+    const stale: Source[] = [];
+    for (const source of spec.schemas) {
+      const key = closures.key(source.path);
+      const known = this.schemaEntries.get(source.path);
+      if (known?.key === key) entries.set(source.path, known);
+      else {
+        entries.set(source.path, { key, diagnostics: [] });
+        stale.push(source);
+      }
+    }
+    if (stale.length > 0) {
+      const resolved = await resolveSchemas(spec, stale);
+      for (const source of stale) {
+        const entry = entries.get(source.path) as SchemaEntry;
+        entry.schema = resolved.schemas.get(source.path);
+        if (entry.schema && isEventSchema(this.config.schemas, source, entry.schema)) entry.event = modelEvent(source, entry.schema);
+      }
+      // A diagnostic belongs to every re-resolved file whose closure holds the file it is about.
+      for (const d of resolved.diagnostics) {
+        const owners = stale.filter((s) => d.file === undefined || closures.files(s.path).some((f) => f.rel === d.file));
+        for (const owner of owners.length > 0 ? owners : stale) entries.get(owner.path)?.diagnostics.push(d);
+      }
+    }
+    this.schemaEntries = entries;
+    return entries;
+  }
+
+  private metaCheck(file: Source): Diagnostic[] {
+    let result = this.metaChecks.get(file);
+    if (!result) {
+      result = file.value === undefined ? [] : this.validators.checkSchema(file);
+      this.metaChecks.set(file, result);
+    }
+    return result;
+  }
+
+  /**
+   * Merges and validates every example at the top of the examples folder whose
+   * inputs changed, and returns each event's examples, sorted by name.
+   */
+  private examples(spec: Spec, closures: Closures, events: readonly EventModel[]): Map<string, ExampleView[]> {
+    const { config } = spec;
+    const schemaByName = new Map<string, Source>();
+    for (const s of spec.schemas) if (path.dirname(s.path) === config.schemas) schemaByName.set(schemaName(s.path), s);
+    const schemaNames = new Set(schemaByName.keys());
+    const entries = new Map<string, ExampleEntry>();
+    for (const example of spec.examples) {
+      if (path.dirname(example.path) !== config.examples || example.value === undefined) continue;
+      const name = schemaName(example.path);
+      const owner = schemaOfExample(name, schemaNames);
+      const ownerSource = owner ? schemaByName.get(owner) : undefined;
+      const key = `${closures.key(example.path)}|${ownerSource ? closures.key(ownerSource.path) : ""}`;
+      const known = this.exampleEntries.get(example.path);
+      entries.set(example.path, known?.key === key ? known : this.example(spec, example, name, key, owner, ownerSource));
+    }
+    this.exampleEntries = entries;
+
+    const eventNames = new Set(events.map((e) => e.name));
+    const byEvent = new Map<string, ExampleView[]>();
+    for (const entry of entries.values()) {
+      if (!entry.owner || !entry.view || !eventNames.has(entry.owner)) continue;
+      byEvent.set(entry.owner, [...(byEvent.get(entry.owner) ?? []), entry.view]);
+    }
+    for (const list of byEvent.values()) list.sort((a, b) => (a.name < b.name ? -1 : 1));
+    return byEvent;
+  }
+
+  private example(spec: Spec, example: Source, name: string, key: string, owner?: string, ownerSource?: Source): ExampleEntry {
+    if (!owner || !ownerSource) {
+      return { key, diagnostics: [warning("example-no-schema", `example ${name} has no schema of the same name`, at(example, ""))] };
+    }
+    const merger = new ExampleMerger(spec);
+    const value = merger.merge(example);
+    const diagnostics = [...merger.diagnostics];
+    if (value === undefined) return { key, owner, diagnostics };
+    if (value === null || typeof value !== "object") {
+      diagnostics.push(warning("example-not-object", `example ${name} is not an object`, at(example, "")));
+    }
+    diagnostics.push(...this.validators.validate(ownerSource, example, value));
+    return { key, owner, view: { name, json: JSON.stringify(value, null, 2) }, diagnostics };
+  }
+}
+
+/** The closure of each loaded data file: itself and every file its `$ref`s reach. */
+class Closures {
+  private readonly memo = new Map<string, Source[]>();
+
+  constructor(private readonly spec: Spec) {}
+
+  files(file: string): Source[] {
+    let result = this.memo.get(file);
+    if (!result) {
+      const seen = new Set<string>();
+      const stack = [file];
+      result = [];
+      while (stack.length > 0) {
+        const next = stack.pop() as string;
+        if (seen.has(next)) continue;
+        seen.add(next);
+        const source = this.spec.sources.get(next);
+        if (source) result.push(source);
+        stack.push(...(this.spec.refs.get(next) ?? []));
+      }
+      this.memo.set(file, result);
+    }
+    return result;
+  }
+
+  /** Equal keys mean the very same loaded files. */
+  key(file: string): string {
+    return this.files(file)
+      .map(objectId)
+      .sort((a, b) => a - b)
+      .join(",");
+  }
+}
+
 export async function check(config: Config): Promise<CheckResult> {
-  const diagnostics: Diagnostic[] = [];
-  const { spec, diagnostics: loadDiagnostics } = loadSpec(config);
-  diagnostics.push(...loadDiagnostics);
-
-  const resolved = await resolveSchemas(spec);
-  diagnostics.push(...resolved.diagnostics);
-
-  const events: EventModel[] = [];
-  for (const source of spec.schemas) {
-    const schema = resolved.schemas.get(source.path);
-    if (schema && isEventSchema(config.schemas, source, schema)) events.push(modelEvent(source, schema));
-  }
-
-  const schemaFiles = [...spec.sources.values()].filter((s) => s.kind === "data" && !isInside(s.path, config.examples));
-  const validators = new Validators(schemaFiles);
-  for (const file of schemaFiles) if (file.value !== undefined) diagnostics.push(...validators.checkSchema(file));
-
-  const examples = validateExamples(spec, events, validators, diagnostics);
-  for (const event of events) {
-    if (!examples.has(event.name))
-      diagnostics.push(warning("event-no-example", `event ${event.heading} has no example`, at(event.source, "")));
-  }
-
-  const site = renderSite({ config, pages: spec.pages, templates: spec.templates, events, examples }, diagnostics);
-  diagnostics.push(...checkLinks(site.files, site.sources));
-  return { spec, events, files: site.files, diagnostics: sortDiagnostics(uniqueDiagnostics(diagnostics)) };
+  return new Pipeline(config).run();
 }
 
 export async function build(config: Config): Promise<CheckResult & { written: boolean }> {
@@ -59,46 +221,6 @@ export async function build(config: Config): Promise<CheckResult & { written: bo
   if (hasErrors(result.diagnostics)) return { ...result, written: false };
   writeOutput(config.output, result.files);
   return { ...result, written: true };
-}
-
-/**
- * Merges every example at the top of the examples folder, validates it against
- * its schema, and returns each schema's examples, sorted by name.
- */
-function validateExamples(
-  spec: Spec,
-  events: readonly EventModel[],
-  validators: Validators,
-  diagnostics: Diagnostic[],
-): Map<string, ExampleView[]> {
-  const { config } = spec;
-  const schemaByName = new Map<string, Source>();
-  for (const s of spec.schemas) if (path.dirname(s.path) === config.schemas) schemaByName.set(schemaName(s.path), s);
-  const eventNames = new Set(events.map((e) => e.name));
-  const merger = new ExampleMerger(spec);
-  const byEvent = new Map<string, ExampleView[]>();
-  for (const example of spec.examples) {
-    if (path.dirname(example.path) !== config.examples || example.value === undefined) continue;
-    const name = schemaName(example.path);
-    const owner = schemaOfExample(name, new Set(schemaByName.keys()));
-    if (!owner) {
-      diagnostics.push(warning("example-no-schema", `example ${name} has no schema of the same name`, at(example, "")));
-      continue;
-    }
-    const value = merger.merge(example);
-    if (value === undefined) continue;
-    if (value === null || typeof value !== "object") {
-      diagnostics.push(warning("example-not-object", `example ${name} is not an object`, at(example, "")));
-    }
-    diagnostics.push(...validators.validate(schemaByName.get(owner) as Source, example, value));
-    if (!eventNames.has(owner)) continue;
-    const list = byEvent.get(owner) ?? [];
-    list.push({ name, json: JSON.stringify(value, null, 2) });
-    byEvent.set(owner, list);
-  }
-  diagnostics.push(...merger.diagnostics);
-  for (const list of byEvent.values()) list.sort((a, b) => (a.name < b.name ? -1 : 1));
-  return byEvent;
 }
 
 function isInside(file: string, dir: string): boolean {

@@ -147,7 +147,11 @@ describe("specgen serve", () => {
         const m = /(http:\/\/\S+)/.exec(String(d));
         if (m) resolve(m[1]);
       });
-      child.on("exit", () => reject(new Error("exited early")));
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += String(d);
+      });
+      child.on("exit", (code, signal) => reject(new Error(`exited early: ${code} ${signal} ${stderr}`)));
     });
     expect(url).toContain("127.0.0.1");
     const started = Date.now();

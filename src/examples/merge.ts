@@ -76,13 +76,13 @@ export class ExampleMerger {
 
   private base(source: Source, ref: string, pointer: string): unknown {
     const target = refTarget(source.path, ref);
-    const where = { ...at(source, `${pointer}/$ref`), pointer };
+    const where = () => ({ ...at(source, `${pointer}/$ref`), pointer });
     if (target.kind !== "file") return undefined; // refused by the load stage
     const baseSource = this.spec.sources.get(target.path);
     if (!baseSource) return undefined; // reported by the load stage
     if (baseSource.value === undefined) return undefined;
     if (target.fragment && resolvePointer(baseSource.value, target.fragment) === undefined) {
-      this.diagnostics.push(error("ref-missing-pointer", `$ref "${ref}": ${baseSource.rel} has nothing at ${target.fragment}`, where));
+      this.diagnostics.push(error("ref-missing-pointer", `$ref "${ref}": ${baseSource.rel} has nothing at ${target.fragment}`, where()));
       return undefined;
     }
     return this.mergeAt(baseSource, target.fragment);

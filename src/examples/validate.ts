@@ -34,9 +34,41 @@ function draftOf(schema: unknown): Draft | undefined {
 
 export class Validators {
   private readonly instances = new Map<Draft, Ajv>();
+  /** File URL → the source registered under it. */
+  private files = new Map<string, Source>();
 
-  /** `schemaFiles`: every data file that is a schema or part of one. */
-  constructor(private readonly schemaFiles: readonly Source[]) {}
+  /**
+   * Registers the current schema files. A file that changed, appeared or went
+   * away is dropped from every ajv instance together with every file that
+   * refers to it, since their compiled validators embed it; the rest stay
+   * compiled.
+   */
+  sync(files: readonly Source[], refs: ReadonlyMap<string, ReadonlySet<string>>): void {
+    const next = new Map(files.filter((f) => isObject(f.value)).map((f) => [fileKey(f), f]));
+    const changed = new Set<string>();
+    for (const [key, source] of this.files) if (next.get(key) !== source) changed.add(source.path);
+    for (const [key, source] of next) if (this.files.get(key) !== source) changed.add(source.path);
+    this.files = next;
+    if (changed.size === 0) return;
+    const referrers = new Map<string, string[]>();
+    for (const [from, targets] of refs) for (const to of targets) referrers.set(to, [...(referrers.get(to) ?? []), from]);
+    const stale = new Set<string>();
+    const queue = [...changed];
+    while (queue.length > 0) {
+      const file = queue.pop() as string;
+      if (stale.has(file)) continue;
+      stale.add(file);
+      queue.push(...(referrers.get(file) ?? []));
+    }
+    for (const ajv of this.instances.values()) {
+      for (const file of stale) {
+        const key = pathToFileURL(file).href;
+        ajv.removeSchema(key);
+        const source = next.get(key);
+        if (source) register(ajv, source);
+      }
+    }
+  }
 
   private instance(draft: Draft): Ajv {
     let ajv = this.instances.get(draft);
@@ -59,14 +91,7 @@ export class Validators {
               ? new Ajv2020(options)
               : new Ajv(options);
       addFormats(ajv);
-      for (const file of this.schemaFiles) {
-        if (!isObject(file.value)) continue;
-        try {
-          ajv.addSchema(file.value, fileKey(file));
-        } catch {
-          // A duplicate `$id`; reported by checkSchema when that file is compiled.
-        }
-      }
+      for (const file of this.files.values()) register(ajv, file);
       this.instances.set(draft, ajv);
     }
     return ajv;
@@ -112,6 +137,14 @@ export class Validators {
     if (typeof validate !== "function") return [validate];
     if (validate(value)) return [];
     return (validate.errors ?? []).map((e) => exampleError(e, schema, example, value));
+  }
+}
+
+function register(ajv: Ajv, file: Source): void {
+  try {
+    ajv.addSchema(file.value as object, fileKey(file));
+  } catch {
+    // A duplicate `$id`; reported when a schema that needs it is compiled.
   }
 }
 

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "n
 import path from "node:path";
 import { BUILTIN_TEMPLATES, type Config } from "../config.js";
 import { type Diagnostic, error } from "../diagnostics.js";
-import { findRefs, refTarget } from "./refs.js";
+import { findRefs, type RefSite, refTarget } from "./refs.js";
 import { at, parseData, type Source, type SourceKind } from "./source.js";
 
 export interface Spec {
@@ -29,7 +29,31 @@ export interface LoadResult {
   diagnostics: Diagnostic[];
 }
 
-export function loadSpec(config: Config): LoadResult {
+/**
+ * Files read so far, by path. A preview keeps one across rebuilds and forgets
+ * the paths that changed; a cold build starts with an empty one. Either way the
+ * result is the same.
+ */
+export class SourceCache {
+  private readonly entries = new Map<string, { source?: Source; diagnostics: Diagnostic[] }>();
+
+  read(config: Config, file: string, kind: SourceKind, diagnostics: Diagnostic[]): Source | undefined {
+    let entry = this.entries.get(file);
+    if (!entry || entry.source?.kind !== kind) {
+      const own: Diagnostic[] = [];
+      entry = { source: readSource(config, file, kind, own), diagnostics: own };
+      this.entries.set(file, entry);
+    }
+    diagnostics.push(...entry.diagnostics);
+    return entry.source;
+  }
+
+  forget(files: Iterable<string>): void {
+    for (const file of files) this.entries.delete(file);
+  }
+}
+
+export function loadSpec(config: Config, cache = new SourceCache()): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const spec: Spec = {
     config,
@@ -41,14 +65,14 @@ export function loadSpec(config: Config): LoadResult {
     refs: new Map(),
   };
   const add = (file: string, kind: SourceKind) => {
-    const source = readSource(config, file, kind, diagnostics);
+    const source = cache.read(config, file, kind, diagnostics);
     if (source) spec.sources.set(file, source);
     return source;
   };
   for (const file of listFiles(config.schemas, isDataFile)) pushIf(spec.schemas, add(file, "data"));
   for (const file of listFiles(config.examples, isDataFile)) pushIf(spec.examples, add(file, "data"));
   for (const file of listFiles(config.pages, (f) => f.endsWith(".md"))) pushIf(spec.pages, add(file, "page"));
-  followRefs(spec, diagnostics);
+  followRefs(spec, cache, diagnostics);
   return { spec, diagnostics };
 }
 
@@ -128,14 +152,23 @@ export function readSource(config: Config, file: string, kind: SourceKind, diagn
  * Refs that leave the root or use the network are refused here unless the
  * config allows them, so no later stage can reach them.
  */
-function followRefs(spec: Spec, diagnostics: Diagnostic[]): void {
+function followRefs(spec: Spec, cache: SourceCache, diagnostics: Diagnostic[]): void {
   const { config } = spec;
+  const inside = new Map<string, boolean>();
+  const isAllowed = (file: string) => {
+    let ok = inside.get(file);
+    if (ok === undefined) {
+      ok = isInside(config, file);
+      inside.set(file, ok);
+    }
+    return ok;
+  };
   const queue = [...spec.sources.values()].filter((s) => s.kind === "data");
   while (queue.length > 0) {
     const source = queue.shift() as Source;
     const edges = new Set<string>();
     spec.refs.set(source.path, edges);
-    for (const site of findRefs(source.value)) {
+    for (const site of refSites(source)) {
       const target = refTarget(source.path, site.ref);
       const here = () => ({ ...at(source, `${site.pointer}/$ref`), pointer: site.pointer });
       if (target.kind === "network") {
@@ -151,7 +184,7 @@ function followRefs(spec: Spec, diagnostics: Diagnostic[]): void {
         continue;
       }
       if (target.path === source.path) continue;
-      if (!isInside(config, target.path)) {
+      if (!isAllowed(target.path)) {
         diagnostics.push(
           error("ref-outside-root", `$ref "${site.ref}" leaves the spec root; set allowExternalRefs: true to allow it`, here()),
         );
@@ -163,13 +196,25 @@ function followRefs(spec: Spec, diagnostics: Diagnostic[]): void {
         diagnostics.push(error("ref-missing-file", `$ref "${site.ref}": no file ${relPath(config, target.path)}`, here()));
         continue;
       }
-      const loaded = readSource(config, target.path, "data", diagnostics);
+      const loaded = cache.read(config, target.path, "data", diagnostics);
       if (loaded) {
         spec.sources.set(target.path, loaded);
         queue.push(loaded);
       }
     }
   }
+}
+
+const refSitesOf = new WeakMap<Source, RefSite[]>();
+
+/** The `$ref`s of a loaded file, found once. */
+export function refSites(source: Source): RefSite[] {
+  let sites = refSitesOf.get(source);
+  if (!sites) {
+    sites = findRefs(source.value);
+    refSitesOf.set(source, sites);
+  }
+  return sites;
 }
 
 /** True when `file` (symlinks resolved) lies in the root, or anywhere if the config allows it. */

@@ -18,6 +18,15 @@ export function serveCommand(): Command {
     .option("--host <host>", "address to bind; other machines can reach the preview only if you bind a public one", "127.0.0.1")
     .option("--open", "open the preview in the default browser")
     .action(async (root: string, opts: { port: number; host: string; open?: boolean }) => {
+      // Listen for the stop signals before anything is printed: a script that
+      // reads the URL may stop us straight away.
+      let stopRequested: () => void = () => {};
+      const stopped = new Promise<void>((resolve) => {
+        stopRequested = resolve;
+      });
+      const onSignal = () => stopRequested();
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
       const preview = await serve({
         root,
         port: opts.port,
@@ -29,15 +38,10 @@ export function serveCommand(): Command {
       });
       process.stdout.write(`specgen: serving ${preview.config.root} at ${preview.url}\n`);
       if (opts.open) openBrowser(preview.url);
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off("SIGINT", stop);
-          process.off("SIGTERM", stop);
-          preview.close().then(resolve, resolve);
-        };
-        process.on("SIGINT", stop);
-        process.on("SIGTERM", stop);
-      });
+      await stopped;
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      await preview.close();
     });
 }
 

@@ -3,12 +3,12 @@
  * change of a source, a template or the config. A broken save shows its errors
  * over the last good site, which stays served; a fix clears them.
  */
-import type { FSWatcher } from "chokidar";
-import { type Config, loadConfig } from "../config.js";
+import path from "node:path";
+import { CONFIG_FILE, type Config, loadConfig } from "../config.js";
 import { type Diagnostic, hasErrors } from "../diagnostics.js";
-import { check } from "../pipeline.js";
+import { Pipeline } from "../pipeline.js";
 import { type OverlayError, PreviewServer } from "./server.js";
-import { watchRoot } from "./watch.js";
+import { type Watcher, watchRoot } from "./watch.js";
 
 export interface ServeOptions {
   root: string;
@@ -32,16 +32,22 @@ export interface Preview {
 
 export async function serve(options: ServeOptions): Promise<Preview> {
   let config = loadConfig(options.root);
+  let pipeline: Pipeline | undefined = new Pipeline(config);
   const server = new PreviewServer();
   let site = new Map<string, string>();
 
-  const rebuild = async (): Promise<void> => {
+  /** Rebuilds after `changed` paths changed; a change of the config starts a fresh pipeline. */
+  const rebuild = async (changed: Set<string>): Promise<void> => {
     const started = performance.now();
     let diagnostics: Diagnostic[];
     let changedPages: string[] = [];
     try {
-      config = loadConfig(options.root);
-      const result = await check(config);
+      if (!pipeline || changed.has(path.join(config.root, CONFIG_FILE))) {
+        pipeline = undefined;
+        config = loadConfig(options.root);
+        pipeline = new Pipeline(config);
+      }
+      const result = await pipeline.run(changed);
       diagnostics = result.diagnostics;
       if (!hasErrors(diagnostics)) {
         changedPages = [...result.files.keys()].filter((f) => f.endsWith(".html") && site.get(f) !== result.files.get(f));
@@ -49,20 +55,20 @@ export async function serve(options: ServeOptions): Promise<Preview> {
         server.publish(site, changedPages);
       }
     } catch (e) {
-      diagnostics = [{ severity: "error", code: "config", message: (e as Error).message, file: "specgen.config.yaml" }];
+      diagnostics = [{ severity: "error", code: "config-invalid", message: (e as Error).message, file: CONFIG_FILE }];
     }
     server.showErrors(diagnostics.filter((d) => d.severity === "error").map(overlayError));
     options.onRebuild?.({ changedPages, diagnostics, ms: performance.now() - started });
   };
 
-  await rebuild();
+  await rebuild(new Set());
   const url = await server.listen(options.port, options.host);
   let queue = Promise.resolve();
-  const watcher: FSWatcher = await watchRoot({
+  const watcher: Watcher = await watchRoot({
     root: config.root,
     ignore: [config.output],
-    onChange: () => {
-      queue = queue.then(rebuild);
+    onChange: (changed) => {
+      queue = queue.then(() => rebuild(changed));
     },
   });
   return {

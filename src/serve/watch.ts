@@ -3,8 +3,9 @@
  * chokidar handles files and folders created after start, renames, deletions
  * and editors' save-by-rename (its `atomic` option).
  */
+import { statSync } from "node:fs";
 import path from "node:path";
-import { type FSWatcher, watch } from "chokidar";
+import { watch } from "chokidar";
 
 const IGNORED_DIRS = new Set(["node_modules", ".git", "dist"]);
 
@@ -17,11 +18,30 @@ export interface WatchOptions {
   onChange: (paths: Set<string>) => void;
 }
 
-export function watchRoot(options: WatchOptions): Promise<FSWatcher> {
+export interface Watcher {
+  close(): Promise<void>;
+}
+
+export function watchRoot(options: WatchOptions): Promise<Watcher> {
   const { root, ignore, debounceMs = 20, onChange } = options;
   const inside = (p: string, dir: string) => p === dir || p.startsWith(dir + path.sep);
   let pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
+  /** What each path looked like when last reported. */
+  const reported = new Map<string, string>();
+  const trailing = new Map<string, NodeJS.Timeout>();
+
+  const flush = () => {
+    const batch = pending;
+    pending = new Set();
+    for (const file of batch) reported.set(file, signature(file));
+    onChange(batch);
+  };
+  const changed = (file: string) => {
+    pending.add(file);
+    clearTimeout(timer);
+    timer = setTimeout(flush, debounceMs);
+  };
   const watcher = watch(root, {
     ignoreInitial: true,
     atomic: true,
@@ -33,13 +53,28 @@ export function watchRoot(options: WatchOptions): Promise<FSWatcher> {
         .some((s) => IGNORED_DIRS.has(s)),
   });
   watcher.on("all", (_event, file) => {
-    pending.add(path.resolve(root, file));
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      const batch = pending;
-      pending = new Set();
-      onChange(batch);
-    }, debounceMs);
+    const full = path.resolve(root, file);
+    changed(full);
+    // chokidar drops a second change of a file within 50 ms; look again once it is quiet.
+    clearTimeout(trailing.get(full));
+    trailing.set(
+      full,
+      setTimeout(() => {
+        trailing.delete(full);
+        if (signature(full) !== reported.get(full)) changed(full);
+      }, 80),
+    );
   });
-  return new Promise((resolve) => watcher.on("ready", () => resolve(watcher)));
+  const close = () => {
+    clearTimeout(timer);
+    for (const t of trailing.values()) clearTimeout(t);
+    return watcher.close();
+  };
+  return new Promise((resolve) => watcher.on("ready", () => resolve({ close })));
+}
+
+/** Size and modification time, or "missing". */
+function signature(file: string): string {
+  const stats = statSync(file, { throwIfNoEntry: false });
+  return stats ? `${stats.size}:${stats.mtimeMs}` : "missing";
 }

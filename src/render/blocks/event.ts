@@ -1,5 +1,6 @@
 /** The event block, `{{m_room_key_withheld_event}}`: one event's section. */
 import type MarkdownIt from "markdown-it";
+import { objectId } from "../../identity.js";
 import { origins } from "../../load/source.js";
 import type { FieldTable } from "../../schema/fields.js";
 import type { EventKind, EventModel } from "../../schema/model.js";
@@ -27,6 +28,15 @@ export function eventBlocks(
   const byBlock = new Map(events.map((e) => [e.blockName, e]));
   return {
     names: () => byBlock.keys(),
+    info(name) {
+      const event = byBlock.get(name);
+      if (!event) return undefined;
+      const titles = [event.heading, event.name, ...(event.variant ? [] : [event.type])];
+      return {
+        key: [objectId(event), ...(examples.get(event.name) ?? []).map(objectId)].join(","),
+        anchors: [{ id: event.anchor, titles }, ...event.tables.map((t) => ({ id: t.anchor, titles: [] }))],
+      };
+    },
     render(name, env) {
       const event = byBlock.get(name);
       if (!event) return undefined;

@@ -4,15 +4,33 @@
  */
 import type { RenderEnv } from "../env.js";
 
+/** What a block puts on its page, known before any page renders. */
+export interface BlockInfo {
+  /** Changes whenever the block's HTML would: a cache key. */
+  key: string;
+  /** Ids the block puts on the page, each with the titles that `Title`_ references may use for it. */
+  anchors: { id: string; titles: string[] }[];
+}
+
 export interface BlockKind {
   /** Every block name this kind renders. */
   names(): Iterable<string>;
+  /** Undefined when the name is not this kind's. */
+  info(name: string): BlockInfo | undefined;
   /** The block's HTML, or undefined when the name is not this kind's. */
   render(name: string, env: RenderEnv): string | undefined;
 }
 
 export class BlockRegistry {
   constructor(private readonly kinds: readonly BlockKind[]) {}
+
+  info(name: string): BlockInfo | undefined {
+    for (const kind of this.kinds) {
+      const info = kind.info(name);
+      if (info) return info;
+    }
+    return undefined;
+  }
 
   render(name: string, env: RenderEnv): string | undefined {
     for (const kind of this.kinds) {

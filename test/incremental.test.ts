@@ -1,0 +1,101 @@
+/**
+ * A rebuild after edits must equal a cold build of the same sources: same
+ * files, same diagnostics. Each step edits the spec, then compares.
+ */
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.js";
+import { check, Pipeline } from "../src/pipeline.js";
+import { copySample, writeFiles } from "./helpers.js";
+
+type Step = [name: string, edit: (root: string) => string[]];
+
+function replaceIn(root: string, rel: string, from: string, to: string): string[] {
+  const file = path.join(root, rel);
+  const text = readFileSync(file, "utf8");
+  if (!text.includes(from)) throw new Error(`${rel} has no ${from}`);
+  writeFileSync(file, text.replace(from, to));
+  return [file];
+}
+
+const STEPS: Step[] = [
+  ["edit an event schema", (r) => replaceIn(r, "event-schemas/schema/m.room_key.withheld", "A machine-readable code", "A new code")],
+  ["edit a core schema", (r) => replaceIn(r, "event-schemas/schema/core-event-schema/event.yaml", "title: Event", "title: BaseEvent")],
+  ["break an example", (r) => replaceIn(r, "event-schemas/examples/m.room_key.withheld", '"code": "m.unverified"', '"code": 7')],
+  ["fix the example", (r) => replaceIn(r, "event-schemas/examples/m.room_key.withheld", '"code": 7', '"code": "m.unverified"')],
+  [
+    "edit a base example",
+    (r) => replaceIn(r, "event-schemas/examples/core/event.json", '"content"', '"unsigned": {"age": 1},\n  "content"'),
+  ],
+  [
+    "rename a heading that references point to",
+    (r) => replaceIn(r, "specification/modules/end_to_end_encryption.md", "## Key requests", "## Requesting keys"),
+  ],
+  ["restore it", (r) => replaceIn(r, "specification/modules/end_to_end_encryption.md", "## Requesting keys", "## Key requests")],
+  ["break YAML", (r) => replaceIn(r, "event-schemas/schema/m.room_key_request", "properties:", "properties: [")],
+  ["fix YAML", (r) => replaceIn(r, "event-schemas/schema/m.room_key_request", "properties: [", "properties:")],
+  [
+    "add an event, its example and a page",
+    (r) => {
+      writeFiles(r, {
+        "event-schemas/schema/m.new":
+          "allOf: [{$ref: core-event-schema/event.yaml}]\nproperties:\n  type: {type: string, enum: [m.new]}\n  content: {properties: {x: {type: string, description: An x.}}}\n",
+        "event-schemas/examples/m.new": '{"$ref": "core/event.json", "type": "m.new", "content": {"x": "y"}}\n',
+        "specification/new.md": "# New\n\n{{m_new_event}}\n\nSee `Key requests`_.\n",
+      });
+      return ["event-schemas/schema/m.new", "event-schemas/examples/m.new", "specification/new.md"].map((f) => path.join(r, f));
+    },
+  ],
+  [
+    "save a schema by rename",
+    (r) => {
+      const file = path.join(r, "event-schemas/schema/m.new");
+      writeFileSync(`${file}.swp`, readFileSync(file, "utf8").replace("An x.", "An x, saved by rename."));
+      renameSync(`${file}.swp`, file);
+      return [file, `${file}.swp`];
+    },
+  ],
+  [
+    "delete the example and the page",
+    (r) => {
+      const files = ["event-schemas/examples/m.new", "specification/new.md"].map((f) => path.join(r, f));
+      for (const f of files) rmSync(f);
+      return files;
+    },
+  ],
+  [
+    "override a template",
+    (r) => {
+      writeFiles(r, { "templates/example.hbs": '<pre class="mine"><code class="language-json">{{json}}</code></pre>\n' });
+      return [path.join(r, "templates/example.hbs")];
+    },
+  ],
+];
+
+describe("incremental rebuild", () => {
+  it("equals a cold build after every kind of edit", async () => {
+    const root = copySample();
+    const config = loadConfig(root);
+    const pipeline = new Pipeline(config);
+    await pipeline.run();
+    for (const [name, edit] of STEPS) {
+      const changed = edit(root);
+      const warm = await pipeline.run(changed);
+      const cold = await check(config);
+      expect(warm.diagnostics, name).toEqual(cold.diagnostics);
+      expect(Object.fromEntries(warm.files), name).toEqual(Object.fromEntries(cold.files));
+    }
+  });
+
+  it("re-renders only the pages that show what changed", async () => {
+    const root = copySample();
+    writeFiles(root, { "specification/other.md": "# Other\n\nNo events here.\n" });
+    const pipeline = new Pipeline(loadConfig(root));
+    const before = (await pipeline.run()).files;
+    const after = (await pipeline.run(replaceIn(root, "event-schemas/schema/m.room_key.withheld", "A machine-readable code", "A new code")))
+      .files;
+    expect(after.get("other.html")).toBe(before.get("other.html"));
+    expect(after.get("modules/end_to_end_encryption.html")).not.toBe(before.get("modules/end_to_end_encryption.html"));
+  });
+});
