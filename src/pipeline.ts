@@ -19,7 +19,7 @@ import { at, type Source } from "./load/source.js";
 import type { ExampleView } from "./render/blocks/event.js";
 import { type EventModel, isEventSchema, modelEvent, schemaName } from "./schema/model.js";
 import { resolveSchemas, type SchemaObject } from "./schema/resolve.js";
-import { checkLinks } from "./site/links.js";
+import { LinkChecker } from "./site/links.js";
 import { SiteRenderer } from "./site/pages.js";
 import { writeOutput } from "./site/write.js";
 
@@ -54,6 +54,7 @@ export class Pipeline {
   private schemaEntries = new Map<string, SchemaEntry>();
   private exampleEntries = new Map<string, ExampleEntry>();
   private readonly site: SiteRenderer;
+  private readonly links = new LinkChecker();
 
   constructor(readonly config: Config) {
     this.site = new SiteRenderer(config);
@@ -88,7 +89,7 @@ export class Pipeline {
     }
 
     const site = this.site.render({ config, pages: spec.pages, templates: spec.templates, events, examples });
-    diagnostics.push(...site.diagnostics, ...checkLinks(site.files, site.sources));
+    diagnostics.push(...site.diagnostics, ...this.links.check(site.files, site.sources));
     return { spec, events, files: site.files, diagnostics: sortDiagnostics(uniqueDiagnostics(diagnostics)) };
   }
 
@@ -181,6 +182,7 @@ export class Pipeline {
 /** The closure of each loaded data file: itself and every file its `$ref`s reach. */
 class Closures {
   private readonly memo = new Map<string, Source[]>();
+  private readonly keys = new Map<string, string>();
 
   constructor(private readonly spec: Spec) {}
 
@@ -205,10 +207,15 @@ class Closures {
 
   /** Equal keys mean the very same loaded files. */
   key(file: string): string {
-    return this.files(file)
-      .map(objectId)
-      .sort((a, b) => a - b)
-      .join(",");
+    let key = this.keys.get(file);
+    if (key === undefined) {
+      key = this.files(file)
+        .map(objectId)
+        .sort((a, b) => a - b)
+        .join(",");
+      this.keys.set(file, key);
+    }
+    return key;
   }
 }
 

@@ -44,7 +44,7 @@ export class Validators {
    * compiled.
    */
   sync(files: readonly Source[], refs: ReadonlyMap<string, ReadonlySet<string>>): void {
-    const next = new Map(files.filter((f) => isObject(f.value)).map((f) => [fileKey(f), f]));
+    const next = new Map(files.filter((f) => isObject(f.value)).map((f) => [fileKey(f.path), f]));
     const changed = new Set<string>();
     for (const [key, source] of this.files) if (next.get(key) !== source) changed.add(source.path);
     for (const [key, source] of next) if (this.files.get(key) !== source) changed.add(source.path);
@@ -62,7 +62,7 @@ export class Validators {
     }
     for (const ajv of this.instances.values()) {
       for (const file of stale) {
-        const key = pathToFileURL(file).href;
+        const key = fileKey(file);
         ajv.removeSchema(key);
         const source = next.get(key);
         if (source) register(ajv, source);
@@ -123,7 +123,7 @@ export class Validators {
   validator(file: Source): ValidateFunction | Diagnostic {
     const ajv = this.instance(draftOf(file.value) ?? "07");
     try {
-      const validate = ajv.getSchema(fileKey(file));
+      const validate = ajv.getSchema(fileKey(file.path));
       if (validate) return validate;
       return error("schema-compile", "schema could not be compiled", at(file, ""));
     } catch (e) {
@@ -142,14 +142,22 @@ export class Validators {
 
 function register(ajv: Ajv, file: Source): void {
   try {
-    ajv.addSchema(file.value as object, fileKey(file));
+    ajv.addSchema(file.value as object, fileKey(file.path));
   } catch {
     // A duplicate `$id`; reported when a schema that needs it is compiled.
   }
 }
 
-function fileKey(file: Source): string {
-  return pathToFileURL(file.path).href;
+const fileKeys = new Map<string, string>();
+
+/** The URL a file is registered under in ajv. */
+function fileKey(file: string): string {
+  let key = fileKeys.get(file);
+  if (key === undefined) {
+    key = pathToFileURL(file).href;
+    fileKeys.set(file, key);
+  }
+  return key;
 }
 
 function exampleError(e: ErrorObject, schema: Source, example: Source, value: unknown): Diagnostic {

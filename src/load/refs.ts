@@ -29,8 +29,21 @@ export function findRefs(value: unknown): RefSite[] {
   return sites;
 }
 
+const targets = new Map<string, RefTarget>();
+
 /** Where a `$ref` written in `fromFile` points. A bare `#...` points into `fromFile`. */
 export function refTarget(fromFile: string, ref: string): RefTarget {
+  // Only the folder matters, except for refs into the same file; few distinct pairs exist.
+  const key = `${ref.startsWith("#") ? fromFile : path.dirname(fromFile)}\n${ref}`;
+  let target = targets.get(key);
+  if (!target) {
+    target = computeTarget(fromFile, ref);
+    targets.set(key, target);
+  }
+  return target;
+}
+
+function computeTarget(fromFile: string, ref: string): RefTarget {
   let url: URL;
   try {
     url = new URL(ref, pathToFileURL(fromFile));

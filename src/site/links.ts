@@ -10,26 +10,49 @@ import type { Source } from "../load/source.js";
 const ID = /\sid="([^"]*)"/g;
 const HREF = /\shref="([^"]*)"/g;
 
-export function checkLinks(files: ReadonlyMap<string, string>, sources: ReadonlyMap<string, Source>): Diagnostic[] {
-  const ids = new Map<string, Set<string>>();
-  for (const [file, html] of files)
-    if (file.endsWith(".html")) ids.set(file, new Set([...html.matchAll(ID)].map((m) => unescapeHtml(m[1]))));
-  const diagnostics: Diagnostic[] = [];
-  for (const [file, html] of files) {
-    if (!file.endsWith(".html")) continue;
-    for (const m of html.matchAll(HREF)) {
-      const href = unescapeHtml(m[1]);
-      if (/^[a-z][a-z0-9+.-]*:|^\/\/|^\//i.test(href)) continue;
-      const [target, fragment] = splitHref(file, href);
-      const where = { file: sources.get(file)?.rel ?? file };
-      if (!files.has(target)) {
-        diagnostics.push(warning("link-broken", `link "${href}" in ${file}: no page ${target} in the site`, where));
-      } else if (fragment && target.endsWith(".html") && !ids.get(target)?.has(fragment)) {
-        diagnostics.push(warning("link-broken", `link "${href}" in ${file}: ${target} has no #${fragment}`, where));
+interface PageLinks {
+  html: string;
+  ids: Set<string>;
+  /** Relative links: the href, and the page and fragment it names. */
+  links: { href: string; target: string; fragment: string }[];
+}
+
+/** Remembers each page's ids and links while its HTML is unchanged. */
+export class LinkChecker {
+  private pages = new Map<string, PageLinks>();
+
+  check(files: ReadonlyMap<string, string>, sources: ReadonlyMap<string, Source>): Diagnostic[] {
+    const pages = new Map<string, PageLinks>();
+    for (const [file, html] of files) {
+      if (!file.endsWith(".html")) continue;
+      const known = this.pages.get(file);
+      pages.set(file, known?.html === html ? known : extract(file, html));
+    }
+    this.pages = pages;
+    const diagnostics: Diagnostic[] = [];
+    for (const [file, page] of pages) {
+      for (const { href, target, fragment } of page.links) {
+        const where = { file: sources.get(file)?.rel ?? file };
+        if (!files.has(target)) {
+          diagnostics.push(warning("link-broken", `link "${href}" in ${file}: no page ${target} in the site`, where));
+        } else if (fragment && target.endsWith(".html") && !pages.get(target)?.ids.has(fragment)) {
+          diagnostics.push(warning("link-broken", `link "${href}" in ${file}: ${target} has no #${fragment}`, where));
+        }
       }
     }
+    return diagnostics;
   }
-  return diagnostics;
+}
+
+function extract(file: string, html: string): PageLinks {
+  const links: PageLinks["links"] = [];
+  for (const m of html.matchAll(HREF)) {
+    const href = unescapeHtml(m[1]);
+    if (/^[a-z][a-z0-9+.-]*:|^\/\/|^\//i.test(href)) continue;
+    const [target, fragment] = splitHref(file, href);
+    links.push({ href, target, fragment });
+  }
+  return { html, ids: new Set([...html.matchAll(ID)].map((m) => unescapeHtml(m[1]))), links };
 }
 
 function splitHref(from: string, href: string): [string, string] {

@@ -7,6 +7,7 @@
  * everything the page shows), so a rebuild renders only the pages whose inputs
  * changed. A cold build is the same code with nothing remembered.
  */
+import { createHash } from "node:crypto";
 import path from "node:path";
 import type MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
@@ -86,7 +87,10 @@ export class SiteRenderer {
       for (const name of page.blocks) for (const a of blocks.info(name)?.anchors ?? []) for (const t of a.titles) add(t, page.out, a.id);
     }
     const nav = pages.map((p) => ({ title: p.title, out: p.out }));
-    const siteKey = [setupKey, config.title, config.version, JSON.stringify(nav), entries.join("\n")].join("\0");
+    // Everything every page shows: templates, navigation, and where each title links to.
+    const siteKey = createHash("sha1")
+      .update([setupKey, config.title, config.version, JSON.stringify(nav), entries.join("\n")].join("\0"))
+      .digest("hex");
 
     const files = new Map<string, string>();
     const sources = new Map<string, Source>();
@@ -134,7 +138,9 @@ export class SiteRenderer {
 
   /** The markdown-it instance and compiled templates, rebuilt only when the templates change. */
   private prepare(templateSources: ReadonlyMap<string, string>) {
-    const key = JSON.stringify([...templateSources]);
+    const key = createHash("sha1")
+      .update(JSON.stringify([...templateSources]))
+      .digest("hex");
     if (this.setup?.key !== key) {
       this.setup = { key, md: createMarkdown({ allowHtml: this.config.allowHtml }), templates: compileTemplates(templateSources) };
       this.parsed.clear();

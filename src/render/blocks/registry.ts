@@ -22,14 +22,17 @@ export interface BlockKind {
 }
 
 export class BlockRegistry {
+  private readonly infos = new Map<string, BlockInfo | undefined>();
+
   constructor(private readonly kinds: readonly BlockKind[]) {}
 
   info(name: string): BlockInfo | undefined {
-    for (const kind of this.kinds) {
-      const info = kind.info(name);
-      if (info) return info;
-    }
-    return undefined;
+    if (!this.infos.has(name))
+      this.infos.set(
+        name,
+        this.kinds.map((k) => k.info(name)).find((i) => i !== undefined),
+      );
+    return this.infos.get(name);
   }
 
   render(name: string, env: RenderEnv): string | undefined {
