@@ -1,0 +1,62 @@
+/** The preview as an editor uses it, in Chromium: edits arrive by themselves, errors overlay the last good page. */
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Preview, serve } from "../src/serve/index.js";
+import { hasChromium, launchChromium } from "./browser.js";
+import { copySample, writeFiles } from "./helpers.js";
+
+describe.skipIf(!hasChromium)("specgen serve in Chromium", () => {
+  let browser: Browser;
+  let preview: Preview;
+  let root: string;
+  beforeAll(async () => {
+    root = copySample();
+    preview = await serve({ root, port: 0, host: "127.0.0.1" });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await preview?.close();
+  });
+
+  it("shows an edit without a reload, overlays a broken save, clears it on the fix, keeps the scroll", async () => {
+    const page = await browser.newPage();
+    await page.goto(new URL("modules/end_to_end_encryption.html", preview.url).href);
+    const section = page.locator('section[data-event-type="m.room_key.withheld"]');
+    await expect.poll(() => section.count()).toBe(1);
+    await page.evaluate(() => window.scrollTo(0, 400));
+    const schema = path.join(root, "event-schemas/schema/m.room_key.withheld");
+    const original = readFileSync(schema, "utf8");
+
+    writeFileSync(schema, original.replace("A machine-readable code", "An edited machine-readable code"));
+    await page.waitForFunction(() => document.body.textContent?.includes("An edited machine-readable code"), undefined, {
+      timeout: 10_000,
+    });
+    expect(await page.evaluate(() => window.scrollY)).toBe(400);
+
+    writeFileSync(schema, original.replace("properties:", "properties: ["));
+    const overlay = page.locator("#specgen-overlay");
+    await overlay.waitFor({ state: "visible", timeout: 10_000 });
+    expect(await overlay.textContent()).toContain("event-schemas/schema/m.room_key.withheld");
+    expect(await page.locator('section[data-event-type="m.room_key.withheld"]').count()).toBe(1);
+
+    writeFileSync(schema, original);
+    await overlay.waitFor({ state: "detached", timeout: 10_000 });
+    await page.waitForFunction(() => !document.body.textContent?.includes("An edited machine-readable code"), undefined, {
+      timeout: 10_000,
+    });
+    await page.close();
+  });
+
+  it("serves a new page as soon as it is saved", async () => {
+    const page = await browser.newPage();
+    writeFiles(root, { "specification/fresh.md": "# A fresh page\n\nHello.\n" });
+    await expect
+      .poll(async () => (await page.goto(new URL("fresh.html", preview.url).href))?.status(), { timeout: 10_000, interval: 100 })
+      .toBe(200);
+    expect(await page.locator("h1").textContent()).toContain("A fresh page");
+    await page.close();
+  });
+});
