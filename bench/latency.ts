@@ -1,0 +1,69 @@
+/**
+ * The preview's edit-to-page latency as an editor sees it: `specgen serve` in
+ * its own process, the page open in Chromium, a schema saved, and the time
+ * until the new text is in the open page. Undefined when Chromium is missing.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chromium } from "playwright-core";
+
+const CHROMIUM = "/usr/bin/chromium";
+
+export async function serveLatency(
+  cli: string,
+  root: string,
+  schema: string,
+  edits: number,
+): Promise<{ times: number[]; rssMb: number } | undefined> {
+  if (!existsSync(CHROMIUM)) return undefined;
+  const server = spawn(process.execPath, [cli, "serve", root, "--port", "0"], { stdio: ["ignore", "pipe", "ignore"] });
+  const url = await new Promise<string>((resolve, reject) => {
+    server.stdout.on("data", (d: Buffer) => {
+      const m = /(http:\/\/\S+)/.exec(String(d));
+      if (m) resolve(m[1]);
+    });
+    server.on("exit", () => reject(new Error("specgen serve exited")));
+  });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+  const original = readFileSync(schema, "utf8");
+  // The probe text goes at the start of the first description, plain or block scalar.
+  const at = /description: (?:[|>][-+]?\n\s+)?(?=[A-Za-z])/.exec(original);
+  if (!at) throw new Error(`${schema} has no description to edit`);
+  const insertAt = at.index + at[0].length;
+  const times: number[] = [];
+  try {
+    const page = await browser.newPage();
+    const pagePath = await findPage(url, schema);
+    for (let i = 0; i < edits; i++) {
+      await page.goto(new URL(pagePath, url).href);
+      const text = `Latency probe ${i}.`;
+      const started = performance.now();
+      writeFileSync(schema, `${original.slice(0, insertAt)}${text} ${original.slice(insertAt)}`);
+      await page.waitForFunction((t) => document.body.textContent?.includes(t), text, { timeout: 30_000, polling: "raf" });
+      times.push(performance.now() - started);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    writeFileSync(schema, original);
+    await browser.close();
+  }
+  const status = readFileSync(`/proc/${server.pid}/status`, "utf8");
+  const rssMb = Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+  server.kill("SIGTERM");
+  return { times, rssMb };
+}
+
+/** The page showing the event of `schema`: the first page that holds its block. */
+async function findPage(url: string, schema: string): Promise<string> {
+  const name = schema.split("/").pop() as string;
+  const index = await (await fetch(url)).text();
+  const pages = ["index.html", ...[...index.matchAll(/href="([^"#]+\.html)"/g)].map((m) => m[1])];
+  for (const page of pages) {
+    const html = await (await fetch(new URL(page, url))).text();
+    if (html.includes(`id="${name.toLowerCase().replace(/[^a-z0-9_]+/g, "-")}"`)) return page;
+  }
+  throw new Error(`no page shows ${name}`);
+}
