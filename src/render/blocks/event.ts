@@ -4,8 +4,9 @@ import { origins } from "../../load/source.js";
 import type { FieldTable } from "../../schema/fields.js";
 import type { EventKind, EventModel } from "../../schema/model.js";
 import { type RenderEnv, valueLocator } from "../env.js";
+import { highlightJson } from "../highlight.js";
 import type { Templates } from "../templates.js";
-import type { BlockKind } from "./registry.js";
+import type { BlockKind, BlockOutline } from "./registry.js";
 
 export interface ExampleView {
   name: string;
@@ -15,7 +16,7 @@ export interface ExampleView {
 const KIND_LABELS: Record<EventKind, string> = {
   state: "State event",
   room: "Room event",
-  event: "Event",
+  event: "To-device or plain event",
 };
 
 export function eventBlocks(
@@ -32,6 +33,23 @@ export function eventBlocks(
       if (!event) return undefined;
       return templates.event(eventView(event, examples.get(event.name) ?? [], md, env));
     },
+    outline(name) {
+      const event = byBlock.get(name);
+      return event && eventOutline(event);
+    },
+  };
+}
+
+/** The event's heading (an h3 in event.hbs), the names references use, its tables' ids, and its fields for search. */
+export function eventOutline(event: EventModel): BlockOutline {
+  const titles = [event.heading, event.name, ...(event.variant ? [] : [event.type])];
+  return {
+    headings: [{ level: 3, title: event.heading, id: event.anchor, kind: "event" }],
+    titles: titles.map((title) => ({ title, id: event.anchor })),
+    ids: [event.anchor, ...event.tables.map((t) => t.anchor)],
+    terms: event.tables.flatMap((table) =>
+      table.rows.map((row) => ({ title: row.key, id: table.anchor, context: `${event.heading} › ${table.title}` })),
+    ),
   };
 }
 
@@ -48,7 +66,7 @@ export function eventView(event: EventModel, examples: ExampleView[], md: Markdo
     stateKeyHtml: event.stateKey ? md.renderInline(event.stateKey, env) : undefined,
     descriptionHtml: md.render(event.description, { ...env, where: valueLocator(schemaOrigin, "description") }),
     tables: event.tables.map((t) => tableView(t, md, env)),
-    examples,
+    examples: examples.map((e) => ({ ...e, html: highlightJson(e.json) })),
   };
 }
 

@@ -9,6 +9,37 @@ export interface BlockKind {
   names(): Iterable<string>;
   /** The block's HTML, or undefined when the name is not this kind's. */
   render(name: string, env: RenderEnv): string | undefined;
+  /** What the block will put on its page, known before any page renders; optional. */
+  outline?(name: string): BlockOutline | undefined;
+}
+
+/** A heading a block renders; h2 and h3 go into the page's contents. */
+export interface OutlineHeading {
+  level: number;
+  title: string;
+  id: string;
+  /** What search calls it: `event`, or `section` when absent. */
+  kind?: string;
+}
+
+/** Something search finds inside a block (a field), besides its headings. */
+export interface OutlineTerm {
+  title: string;
+  id: string;
+  /** Where it is, e.g. `m.room_key.withheld › Content`. */
+  context: string;
+}
+
+/**
+ * A block's place in the site, for the two-pass render: the contents and the
+ * search index list its headings and terms, `` `Title`_ `` references may name
+ * its titles, and its ids are taken before the page's own headings get theirs.
+ */
+export interface BlockOutline {
+  headings: OutlineHeading[];
+  titles: { title: string; id: string }[];
+  ids: string[];
+  terms: OutlineTerm[];
 }
 
 export class BlockRegistry {
@@ -18,6 +49,14 @@ export class BlockRegistry {
     for (const kind of this.kinds) {
       const html = kind.render(name, env);
       if (html !== undefined) return html;
+    }
+    return undefined;
+  }
+
+  outline(name: string): BlockOutline | undefined {
+    for (const kind of this.kinds) {
+      const outline = kind.outline?.(name);
+      if (outline) return outline;
     }
     return undefined;
   }
