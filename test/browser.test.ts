@@ -120,6 +120,15 @@ describe.skipIf(!hasChromium)("the sample site in Chromium", () => {
     await tab.context().close();
   });
 
+  it("copies a heading's link when its # is clicked, and follows it", async () => {
+    const tab = await open(MODULE_PAGE);
+    await tab.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    await tab.getByRole("link", { name: "Link to this section: Key requests" }).click();
+    await tab.waitForURL(url(MODULE_PAGE, "#key-requests"));
+    await expect.poll(() => tab.evaluate(() => navigator.clipboard.readText())).toBe(url(MODULE_PAGE, "#key-requests"));
+    await tab.context().close();
+  });
+
   it("fits a 390 px screen, with the sidebar behind the Contents link", async () => {
     const tab = await open(MODULE_PAGE, { width: 390 });
     expect(await tab.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

@@ -59,6 +59,10 @@ describe("the sample site", () => {
     for (const [name, html] of pages) expect(await htmlProblems(name, html)).toEqual([]);
   });
 
+  it("links only relatively, so the site works from file:// and under any path", () => {
+    for (const [name, html] of pages) expect(html.match(/\s(href|src)="\/[^"]*"/g) ?? [], name).toEqual([]);
+  });
+
   it("loads no script, style or font from the network", () => {
     for (const [name, text] of files) {
       const tags = text.match(/<(script|link|img|iframe|source)\b[^>]*>/g) ?? [];
