@@ -15,6 +15,17 @@ function specgen(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** The text of an HTML fragment: tags dropped, entities decoded. */
+function textContent(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, "")
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}
+
 /** Every file under a folder, with its content. */
 function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -50,14 +61,17 @@ describe("specgen build on the sample spec", () => {
       page.indexOf("</section>", page.indexOf('data-event-type="m.room_key.withheld"')),
     );
     expect(section).toContain('data-event-type="m.room_key.withheld"');
-    const rows = [...section.matchAll(/<tr>\s*<td><code>([^<]+)<\/code><\/td>\s*<td[^>]*>([^<]*)<\/td>\s*<td>([\s\S]*?)<\/td>\s*<\/tr>/g)];
+    const rows = [
+      ...section.matchAll(/<tr>\s*<th scope="row"><code>([^<]+)<\/code><\/th>\s*<td[^>]*>([^<]*)<\/td>\s*<td>([\s\S]*?)<\/td>\s*<\/tr>/g),
+    ];
     expect(rows.map((r) => r[1])).toEqual(["algorithm", "room_id", "session_id", "sender_key", "code", "reason"]);
     const required = Object.fromEntries(rows.map((r) => [r[1], r[3].startsWith('<strong class="required">Required')]));
     expect(required).toEqual({ algorithm: true, room_id: false, session_id: false, sender_key: true, code: true, reason: false });
     expect(rows.every((r) => r[2] === "string")).toBe(true);
     expect(section).toContain("<code>m.megolm.v1.aes-sha2</code>");
-    const example = /<pre><code class="language-json">([\s\S]*?)<\/code><\/pre>/.exec(section)![1].replace(/&quot;/g, '"');
-    expect(JSON.parse(example)).toEqual({
+    const example = /<pre><code class="language-json">([\s\S]*?)<\/code><\/pre>/.exec(section)![1];
+    expect(example).toContain('<span class="hljs-attr">&quot;sender_key&quot;</span>');
+    expect(JSON.parse(textContent(example))).toEqual({
       content: {
         algorithm: "m.megolm.v1.aes-sha2",
         room_id: "!Cuyf34gef24t:localhost",

@@ -25,10 +25,15 @@ export class SiteIndex {
 
   /** The href from page `from` to an anchor. */
   static href(from: string, to: Anchor): string {
-    if (from === to.page) return `#${to.id}`;
-    const rel = path.posix.relative(path.posix.dirname(from), to.page);
-    return `${rel}#${to.id}`;
+    return relativeHref(from, to.page, to.id);
   }
+}
+
+/** The relative href from page `from` to page `to`, or to an id on it (just `#id` on the same page). */
+export function relativeHref(from: string, to: string, id?: string): string {
+  const fragment = id ? `#${encodeURIComponent(id)}` : "";
+  if (from === to && id) return fragment;
+  return encodeURI(path.posix.relative(path.posix.dirname(from), to)) + fragment;
 }
 
 function normalizeTitle(title: string): string {

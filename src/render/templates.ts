@@ -1,6 +1,7 @@
 /**
- * Handlebars templates: `page`, `event`, and the partials `field-table` and
- * `example`. A spec root's `templates/` overrides any of them by file name.
+ * Handlebars templates: `page`, `event`, and the partials `field-table`,
+ * `example` and `sections`; and the assets copied as they are, `style.css` and
+ * `site.js`. A spec root's `templates/` overrides any of them by file name.
  * Templates get fully computed view models: loops and conditionals only.
  */
 import Handlebars from "handlebars";
@@ -13,7 +14,9 @@ export interface Templates {
 }
 
 export const TEMPLATE_NAMES = ["page", "event"] as const;
-export const PARTIAL_NAMES = ["field-table", "example"] as const;
+export const PARTIAL_NAMES = ["field-table", "example", "sections"] as const;
+/** Files copied to the output's root unchanged. */
+export const ASSET_NAMES = ["style.css", "site.js"] as const;
 
 export function compileTemplates(sources: ReadonlyMap<string, string>): Templates {
   const hb = Handlebars.create();

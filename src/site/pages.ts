@@ -1,11 +1,12 @@
 /**
  * The render stage: every Markdown page to an HTML file. All pages are parsed
- * first, so that the site index knows every heading and every block's anchors
- * before any `` `Title`_ `` reference resolves; then each page renders.
+ * first, so that the site index knows every heading and every block's titles
+ * before any `` `Title`_ `` reference resolves, and the navigation knows every
+ * page's sections; then each page renders.
  *
- * A SiteRenderer remembers each page's parse (by source) and HTML (by a key of
- * everything the page shows), so a rebuild renders only the pages whose inputs
- * changed. A cold build is the same code with nothing remembered.
+ * A SiteRenderer remembers each page's parse and HTML, keyed by everything they
+ * depend on, so a rebuild renders only the pages whose inputs changed. A cold
+ * build is the same code with nothing remembered.
  */
 import { createHash } from "node:crypto";
 import path from "node:path";
@@ -16,12 +17,14 @@ import type { Diagnostic } from "../diagnostics.js";
 import { objectId } from "../identity.js";
 import type { Source } from "../load/source.js";
 import { type ExampleView, eventBlocks } from "../render/blocks/event.js";
-import { BlockRegistry } from "../render/blocks/registry.js";
+import { BlockRegistry, type OutlineHeading, type OutlineTerm } from "../render/blocks/registry.js";
 import { pageLocator, type RenderEnv } from "../render/env.js";
 import { createMarkdown } from "../render/markdown.js";
 import { SiteIndex } from "../render/site-index.js";
-import { compileTemplates, type Templates } from "../render/templates.js";
+import { ASSET_NAMES, compileTemplates, type Templates } from "../render/templates.js";
 import type { EventModel } from "../schema/model.js";
+import { pageNav } from "./nav.js";
+import { SEARCH_INDEX_FILE, type SearchPage, searchEntries, searchIndexScript } from "./search.js";
 
 export interface SiteInput {
   config: Config;
@@ -39,15 +42,19 @@ export interface RenderedSite {
   diagnostics: Diagnostic[];
 }
 
-interface ParsedPage {
-  source: Source;
-  out: string;
-  title: string;
-  tokens: Token[];
-  headings: { title: string; id: string }[];
+/** A page after the first pass: its outline, and what its content needs to render. */
+interface ParsedPage extends SearchPage {
+  source?: Source;
+  headings: OutlineHeading[];
+  terms: OutlineTerm[];
+  /** The page's own headings, the title included: ids taken at parse time. */
+  anchors: { title: string; id: string }[];
   blocks: string[];
-  /** Ids the page's own headings took. */
-  ids: string[];
+  /** The keys of the page's blocks when it was parsed: block ids shape heading ids. */
+  blockKeys: string;
+  tokens?: Token[];
+  /** Fixed content (the fallback index page). */
+  html?: string;
 }
 
 interface RenderedPage {
@@ -63,8 +70,9 @@ export function outputPath(config: Config, page: Source): string {
 
 export class SiteRenderer {
   private setup?: { key: string; md: MarkdownIt; templates: Templates };
-  private readonly parsed = new Map<Source, ParsedPage>();
+  private parsed = new Map<Source, ParsedPage>();
   private rendered = new Map<string, RenderedPage>();
+  private search?: { key: string; script: string };
 
   constructor(private readonly config: Config) {}
 
@@ -72,105 +80,122 @@ export class SiteRenderer {
     const { config } = this;
     const { md, templates, key: setupKey } = this.prepare(input.templates);
     const blocks = new BlockRegistry([eventBlocks(input.events, input.examples, templates, md)]);
+    const blockKeys = (names: readonly string[]) => names.map((n) => `${n}=${blocks.outline(n)?.key ?? "?"}`).join("\n");
 
-    const pages = input.pages.map((source) => this.parse(md, source)).sort((a, b) => navOrder(a.out, b.out));
-    for (const stale of [...this.parsed.keys()].filter((s) => !input.pages.includes(s))) this.parsed.delete(stale);
+    const parsed = new Map<Source, ParsedPage>();
+    for (const source of input.pages) {
+      const known = this.parsed.get(source);
+      parsed.set(source, known && known.blockKeys === blockKeys(known.blocks) ? known : this.parse(md, blocks, source, blockKeys));
+    }
+    this.parsed = parsed;
+    const pages = [...parsed.values()];
+    if (!pages.some((p) => p.out === "index.html")) pages.push(fallbackIndex(config, pages, md.utils.escapeHtml));
+    pages.sort((a, b) => navOrder(a.out, b.out));
 
     const site = new SiteIndex();
-    const entries: string[] = [];
-    const add = (title: string, page: string, id: string) => {
-      site.add(title, { page, id });
-      entries.push(`${title}\t${page}#${id}`);
-    };
     for (const page of pages) {
-      for (const h of page.headings) add(h.title, page.out, h.id);
-      for (const name of page.blocks) for (const a of blocks.info(name)?.anchors ?? []) for (const t of a.titles) add(t, page.out, a.id);
+      for (const { title, id } of page.anchors) site.add(title, { page: page.out, id });
+      for (const name of page.blocks)
+        for (const { title, id } of blocks.outline(name)?.titles ?? []) site.add(title, { page: page.out, id });
     }
-    const nav = pages.map((p) => ({ title: p.title, out: p.out }));
-    // Everything every page shows: templates, navigation, and where each title links to.
-    const siteKey = createHash("sha1")
-      .update([setupKey, config.title, config.version, JSON.stringify(nav), entries.join("\n")].join("\0"))
-      .digest("hex");
+    // Every page shows the navigation, and links through the site index: both are in every page's key.
+    const outlines = pages.map((p) => [p.out, p.title, p.anchors, p.headings, p.blocks.map((b) => blocks.outline(b)?.titles)]);
+    const siteKey = sha1(JSON.stringify([setupKey, config.title, config.version, outlines]));
 
     const files = new Map<string, string>();
     const sources = new Map<string, Source>();
     const diagnostics: Diagnostic[] = [];
     const rendered = new Map<string, RenderedPage>();
-    const layout = (out: string, title: string, content: string) => {
-      const up = "../".repeat(out.split("/").length - 1);
-      return templates.page({
-        site: { title: config.title, version: config.version },
-        page: { title, path: out },
-        home: `${up}index.html`,
-        assets: up,
-        nav: nav.map((p) => ({ title: p.title, href: up + p.out, current: p.out === out })),
-        content,
-      });
-    };
     for (const page of pages) {
-      const key = [siteKey, objectId(page.source), ...page.blocks.map((b) => `${b}=${blocks.info(b)?.key ?? "?"}`)].join("\0");
+      const key = `${siteKey}\n${page.source ? objectId(page.source) : "fallback"}\n${page.blockKeys}`;
       let result = this.rendered.get(page.out);
       if (result?.key !== key) {
         const env: RenderEnv = {
           page: page.out,
-          where: pageLocator(page.source.rel),
+          where: page.source ? pageLocator(page.source.rel) : () => ({}),
           site,
           blocks,
           diagnostics: [],
-          ids: new Set([...page.ids, ...page.blocks.flatMap((b) => blocks.info(b)?.anchors.map((a) => a.id) ?? [])]),
+          ids: new Set([...page.anchors.map((a) => a.id), ...page.blocks.flatMap((b) => blocks.outline(b)?.ids ?? [])]),
         };
-        const html = layout(page.out, page.title, md.renderer.render(page.tokens, md.options, env));
+        const content = page.tokens ? md.renderer.render(page.tokens, md.options, env) : (page.html ?? "");
+        const up = "../".repeat(page.out.split("/").length - 1);
+        const html = templates.page({
+          site: { title: config.title, version: config.version },
+          page: { title: page.title, path: page.out },
+          home: `${up}index.html`,
+          assets: up,
+          ...pageNav(pages, page.out),
+          content,
+        });
         result = { key, html, diagnostics: env.diagnostics };
       }
       rendered.set(page.out, result);
       files.set(page.out, result.html);
-      sources.set(page.out, page.source);
+      if (page.source) sources.set(page.out, page.source);
       diagnostics.push(...result.diagnostics);
     }
     this.rendered = rendered;
-    if (!files.has("index.html")) {
-      const list = pages.map((p) => `<li><a href="${md.utils.escapeHtml(p.out)}">${md.utils.escapeHtml(p.title)}</a></li>`).join("\n");
-      files.set("index.html", layout("index.html", config.title, `<h1>${md.utils.escapeHtml(config.title)}</h1>\n<ul>\n${list}\n</ul>`));
-    }
-    files.set("style.css", input.templates.get("style.css") ?? "");
+    files.set(SEARCH_INDEX_FILE, this.searchScript(pages));
+    for (const name of ASSET_NAMES) files.set(name, input.templates.get(name) ?? "");
     return { files, sources, diagnostics };
   }
 
   /** The markdown-it instance and compiled templates, rebuilt only when the templates change. */
   private prepare(templateSources: ReadonlyMap<string, string>) {
-    const key = createHash("sha1")
-      .update(JSON.stringify([...templateSources]))
-      .digest("hex");
+    const key = sha1(JSON.stringify([...templateSources]));
     if (this.setup?.key !== key) {
       this.setup = { key, md: createMarkdown({ allowHtml: this.config.allowHtml }), templates: compileTemplates(templateSources) };
-      this.parsed.clear();
     }
     return this.setup;
   }
 
-  private parse(md: MarkdownIt, source: Source): ParsedPage {
-    const known = this.parsed.get(source);
-    if (known) return known;
+  private parse(md: MarkdownIt, blocks: BlockRegistry, source: Source, blockKeys: (names: string[]) => string): ParsedPage {
     const out = outputPath(this.config, source);
-    const ids = new Set<string>();
-    const env = { page: out, where: pageLocator(source.rel), ids } as RenderEnv;
+    const env: RenderEnv = { page: out, where: pageLocator(source.rel), site: new SiteIndex(), blocks, diagnostics: [], ids: new Set() };
     const tokens = md.parse(source.text, env);
-    const headings: ParsedPage["headings"] = [];
-    const blocks: string[] = [];
-    let title = "";
+    const page: ParsedPage = { source, out, title: "", headings: [], terms: [], anchors: [], blocks: [], blockKeys: "", tokens };
     for (const token of tokens) {
       if (token.type === "heading_open") {
-        const heading = token.meta.title as string;
-        if (!title && token.tag === "h1") title = heading;
-        headings.push({ title: heading, id: token.attrGet("id") as string });
+        const title = token.meta?.title as string;
+        const id = token.attrGet("id") as string;
+        page.anchors.push({ title, id });
+        if (!page.title && token.tag === "h1") page.title = title;
+        else page.headings.push({ level: Number(token.tag.slice(1)), title, id });
       } else if (token.type === "specgen_block") {
-        blocks.push(token.meta.name as string);
+        const name = token.meta.name as string;
+        page.blocks.push(name);
+        const outline = blocks.outline(name);
+        if (!outline) continue;
+        page.headings.push(...outline.headings);
+        page.terms.push(...outline.terms);
       }
     }
-    const page: ParsedPage = { source, out, title: title || path.basename(out, ".html"), tokens, headings, blocks, ids: [...ids] };
-    this.parsed.set(source, page);
+    page.title ||= path.basename(out, ".html");
+    page.blockKeys = blockKeys(page.blocks);
     return page;
   }
+
+  /** The search index, rebuilt when anything it lists changed. */
+  private searchScript(pages: readonly ParsedPage[]): string {
+    const key = sha1(JSON.stringify(pages.map((p) => [p.out, p.title, p.headings, p.terms])));
+    if (this.search?.key !== key) this.search = { key, script: searchIndexScript(searchEntries(pages)) };
+    return this.search.script;
+  }
+}
+
+function sha1(text: string): string {
+  return createHash("sha1").update(text).digest("hex");
+}
+
+/** The home page when the spec has no `index.md`: its title and a list of the pages. */
+function fallbackIndex(config: Config, pages: readonly ParsedPage[], escapeHtml: (s: string) => string): ParsedPage {
+  const list = [...pages]
+    .sort((a, b) => navOrder(a.out, b.out))
+    .map((p) => `<li><a href="${escapeHtml(encodeURI(p.out))}">${escapeHtml(p.title)}</a></li>`)
+    .join("\n");
+  const html = `<h1>${escapeHtml(config.title)}</h1>\n<ul>\n${list}\n</ul>\n`;
+  return { out: "index.html", title: config.title, headings: [], terms: [], anchors: [], blocks: [], blockKeys: "", html };
 }
 
 /** The index page first, then by path. */

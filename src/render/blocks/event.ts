@@ -5,8 +5,9 @@ import { origins } from "../../load/source.js";
 import type { FieldTable } from "../../schema/fields.js";
 import type { EventKind, EventModel } from "../../schema/model.js";
 import { type RenderEnv, valueLocator } from "../env.js";
+import { highlightJson } from "../highlight.js";
 import type { Templates } from "../templates.js";
-import type { BlockKind } from "./registry.js";
+import type { BlockKind, BlockOutline } from "./registry.js";
 
 export interface ExampleView {
   name: string;
@@ -16,7 +17,7 @@ export interface ExampleView {
 const KIND_LABELS: Record<EventKind, string> = {
   state: "State event",
   room: "Room event",
-  event: "Event",
+  event: "To-device or plain event",
 };
 
 export function eventBlocks(
@@ -28,20 +29,29 @@ export function eventBlocks(
   const byBlock = new Map(events.map((e) => [e.blockName, e]));
   return {
     names: () => byBlock.keys(),
-    info(name) {
-      const event = byBlock.get(name);
-      if (!event) return undefined;
-      const titles = [event.heading, event.name, ...(event.variant ? [] : [event.type])];
-      return {
-        key: [objectId(event), ...(examples.get(event.name) ?? []).map(objectId)].join(","),
-        anchors: [{ id: event.anchor, titles }, ...event.tables.map((t) => ({ id: t.anchor, titles: [] }))],
-      };
-    },
     render(name, env) {
       const event = byBlock.get(name);
       if (!event) return undefined;
       return templates.event(eventView(event, examples.get(event.name) ?? [], md, env));
     },
+    outline(name) {
+      const event = byBlock.get(name);
+      return event && eventOutline(event, examples.get(event.name) ?? []);
+    },
+  };
+}
+
+/** The event's heading (an h3 in event.hbs), the names references use, its tables' ids, and its fields for search. */
+export function eventOutline(event: EventModel, examples: readonly ExampleView[]): BlockOutline {
+  const titles = [event.heading, event.name, ...(event.variant ? [] : [event.type])];
+  return {
+    key: [objectId(event), ...examples.map(objectId)].join(","),
+    headings: [{ level: 3, title: event.heading, id: event.anchor, kind: "event" }],
+    titles: titles.map((title) => ({ title, id: event.anchor })),
+    ids: [event.anchor, ...event.tables.map((t) => t.anchor)],
+    terms: event.tables.flatMap((table) =>
+      table.rows.map((row) => ({ title: row.key, id: table.anchor, context: `${event.heading} › ${table.title}` })),
+    ),
   };
 }
 
@@ -58,7 +68,7 @@ export function eventView(event: EventModel, examples: ExampleView[], md: Markdo
     stateKeyHtml: event.stateKey ? md.renderInline(event.stateKey, env) : undefined,
     descriptionHtml: md.render(event.description, { ...env, where: valueLocator(schemaOrigin, "description") }),
     tables: event.tables.map((t) => tableView(t, md, env)),
-    examples,
+    examples: examples.map((e) => ({ ...e, html: highlightJson(e.json) })),
   };
 }
 

@@ -4,36 +4,50 @@
  */
 import type { RenderEnv } from "../env.js";
 
-/** What a block puts on its page, known before any page renders. */
-export interface BlockInfo {
-  /** Changes whenever the block's HTML would: a cache key. */
-  key: string;
-  /** Ids the block puts on the page, each with the titles that `Title`_ references may use for it. */
-  anchors: { id: string; titles: string[] }[];
-}
-
 export interface BlockKind {
   /** Every block name this kind renders. */
   names(): Iterable<string>;
-  /** Undefined when the name is not this kind's. */
-  info(name: string): BlockInfo | undefined;
+  /** What the block will put on its page, known before any page renders; undefined when the name is not this kind's. */
+  outline(name: string): BlockOutline | undefined;
   /** The block's HTML, or undefined when the name is not this kind's. */
   render(name: string, env: RenderEnv): string | undefined;
 }
 
+/** A heading a block renders; h2 and h3 go into the page's contents. */
+export interface OutlineHeading {
+  level: number;
+  title: string;
+  id: string;
+  /** What search calls it: `event`, or `section` when absent. */
+  kind?: string;
+}
+
+/** Something search finds inside a block (a field), besides its headings. */
+export interface OutlineTerm {
+  title: string;
+  id: string;
+  /** Where it is, e.g. `m.room_key.withheld › Content`. */
+  context: string;
+}
+
+/**
+ * A block's place in the site, for the two-pass render: the contents and the
+ * search index list its headings and terms, `` `Title`_ `` references may name
+ * its titles, and its ids are taken before the page's own headings get theirs.
+ */
+export interface BlockOutline {
+  /** Changes whenever the block's HTML would: a cache key for the pages that show it. */
+  key: string;
+  headings: OutlineHeading[];
+  titles: { title: string; id: string }[];
+  ids: string[];
+  terms: OutlineTerm[];
+}
+
 export class BlockRegistry {
-  private readonly infos = new Map<string, BlockInfo | undefined>();
+  private readonly outlines = new Map<string, BlockOutline | undefined>();
 
   constructor(private readonly kinds: readonly BlockKind[]) {}
-
-  info(name: string): BlockInfo | undefined {
-    if (!this.infos.has(name))
-      this.infos.set(
-        name,
-        this.kinds.map((k) => k.info(name)).find((i) => i !== undefined),
-      );
-    return this.infos.get(name);
-  }
 
   render(name: string, env: RenderEnv): string | undefined {
     for (const kind of this.kinds) {
@@ -41,6 +55,15 @@ export class BlockRegistry {
       if (html !== undefined) return html;
     }
     return undefined;
+  }
+
+  outline(name: string): BlockOutline | undefined {
+    if (!this.outlines.has(name))
+      this.outlines.set(
+        name,
+        this.kinds.map((k) => k.outline(name)).find((o) => o !== undefined),
+      );
+    return this.outlines.get(name);
   }
 
   /** The known block name closest to `name`, if it is close enough to be a typo. */

@@ -1,4 +1,8 @@
-/** Gives every heading an id (its slug, unique on the page) and a self-link. */
+/**
+ * Gives every heading an id (its slug, unique on the page) and, below the page
+ * title, a visible `#` self-link to copy. The ids of the page's blocks are
+ * taken first, so a heading never gets an id an event section already has.
+ */
 import type MarkdownIt from "markdown-it";
 import { slugify } from "../../schema/fields.js";
 import type { RenderEnv } from "../env.js";
@@ -14,6 +18,9 @@ export function headingsPlugin(md: MarkdownIt): void {
   md.core.ruler.push("specgen_heading_ids", (state) => {
     const env = state.env as RenderEnv;
     const tokens = state.tokens;
+    for (const token of tokens) {
+      if (token.type === "specgen_block") for (const id of env.blocks.outline(token.meta.name)?.ids ?? []) env.ids.add(id);
+    }
     for (let i = 0; i < tokens.length; i++) {
       if (tokens[i].type !== "heading_open") continue;
       const inline = tokens[i + 1];
@@ -25,4 +32,22 @@ export function headingsPlugin(md: MarkdownIt): void {
       tokens[i].meta = { title };
     }
   });
+
+  md.renderer.rules.heading_close = (tokens, idx) => {
+    const close = tokens[idx];
+    let open = idx - 1;
+    while (open > 0 && tokens[open].type !== "heading_open") open--;
+    const id = tokens[open].attrGet("id");
+    if (close.tag === "h1" || !id) return `</${close.tag}>\n`;
+    return `${selfLink(md, id, tokens[open].meta?.title ?? "")}</${close.tag}>\n`;
+  };
+}
+
+/**
+ * The `#` link a heading carries to its own id. Screen readers hear the hidden
+ * words rather than "#" (an aria-label would hide the visible text from voice control).
+ */
+function selfLink(md: MarkdownIt, id: string, title: string): string {
+  const { escapeHtml } = md.utils;
+  return ` <a class="heading-anchor" href="#${escapeHtml(id)}"><span aria-hidden="true">#</span><span class="visually-hidden">Link to this section: ${escapeHtml(title)}</span></a>`;
 }

@@ -1,0 +1,74 @@
+/**
+ * Navigation view models: the sidebar (every page with its sections), a page's
+ * contents, and the previous and next pages. Hrefs are relative to the page
+ * that shows them, so the site works from any folder.
+ */
+import type { OutlineHeading } from "../render/blocks/registry.js";
+import { relativeHref } from "../render/site-index.js";
+
+/** A page as navigation sees it: its output path, title and headings in order. */
+export interface PageOutline {
+  out: string;
+  title: string;
+  headings: readonly OutlineHeading[];
+}
+
+export interface NavSection {
+  title: string;
+  href: string;
+  sections: NavSection[];
+}
+
+export interface NavPage {
+  title: string;
+  href: string;
+  current: boolean;
+  sections: NavSection[];
+}
+
+export interface NavLink {
+  title: string;
+  href: string;
+}
+
+export interface PageNav {
+  nav: NavPage[];
+  toc: NavSection[];
+  /** Absent on a site of one page. */
+  pager?: { prev?: NavLink; next?: NavLink };
+}
+
+/** The contents levels: h2, with its h3s nested. */
+const TOP = 2;
+const NESTED = 3;
+
+export function pageNav(pages: readonly PageOutline[], current: string): PageNav {
+  const index = pages.findIndex((p) => p.out === current);
+  const link = (p: PageOutline | undefined) => p && { title: p.title, href: relativeHref(current, p.out) };
+  const nav = pages.map((p) => ({
+    title: p.title,
+    href: relativeHref(current, p.out),
+    current: p.out === current,
+    sections: sectionTree(p, current),
+  }));
+  const prev = link(pages[index - 1]);
+  const next = link(pages[index + 1]);
+  return {
+    nav,
+    toc: nav[index]?.sections ?? [],
+    pager: prev || next ? { prev, next } : undefined,
+  };
+}
+
+/** A page's h2s, each with the h3s that follow it; an h3 before any h2 stands on its own. */
+export function sectionTree(page: PageOutline, from: string): NavSection[] {
+  const tree: { level: number; section: NavSection }[] = [];
+  for (const heading of page.headings) {
+    if (heading.level !== TOP && heading.level !== NESTED) continue;
+    const section: NavSection = { title: heading.title, href: relativeHref(from, page.out, heading.id), sections: [] };
+    const parent = tree.at(-1);
+    if (heading.level === NESTED && parent && parent.level === TOP) parent.section.sections.push(section);
+    else tree.push({ level: heading.level, section });
+  }
+  return tree.map((t) => t.section);
+}
