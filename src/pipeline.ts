@@ -10,6 +10,7 @@ import { ExampleMerger } from "./examples/merge.js";
 import { schemaOfExample, Validators } from "./examples/validate.js";
 import { loadSpec, type Spec } from "./load/index.js";
 import { at, type Source } from "./load/source.js";
+import type { ComponentSchema } from "./render/blocks/common.js";
 import type { ExampleView } from "./render/blocks/event.js";
 import { type EventModel, isEventSchema, modelEvent, schemaName } from "./schema/model.js";
 import { resolveSchemas } from "./schema/resolve.js";
@@ -34,9 +35,12 @@ export async function check(config: Config): Promise<CheckResult> {
   diagnostics.push(...resolved.diagnostics);
 
   const events: EventModel[] = [];
+  const components: ComponentSchema[] = [];
   for (const source of spec.schemas) {
     const schema = resolved.schemas.get(source.path);
-    if (schema && isEventSchema(config.schemas, source, schema)) events.push(modelEvent(source, schema));
+    if (!schema) continue;
+    if (isEventSchema(config.schemas, source, schema)) events.push(modelEvent(source, schema));
+    else components.push({ name: schemaName(source.path), source, schema });
   }
 
   const schemaFiles = [...spec.sources.values()].filter((s) => s.kind === "data" && !isInside(s.path, config.examples));
@@ -49,7 +53,7 @@ export async function check(config: Config): Promise<CheckResult> {
       diagnostics.push(warning("event-no-example", `event ${event.heading} has no example`, at(event.source, "")));
   }
 
-  const site = renderSite({ config, pages: spec.pages, templates: spec.templates, events, examples }, diagnostics);
+  const site = renderSite({ config, pages: spec.pages, templates: spec.templates, events, examples, components }, diagnostics);
   diagnostics.push(...checkLinks(site.files, site.sources));
   return { spec, events, files: site.files, diagnostics: sortDiagnostics(uniqueDiagnostics(diagnostics)) };
 }
@@ -63,7 +67,8 @@ export async function build(config: Config): Promise<CheckResult & { written: bo
 
 /**
  * Merges every example at the top of the examples folder, validates it against
- * its schema, and returns each schema's examples, sorted by name.
+ * its schema (the variant's when there is one, else the base's), and returns
+ * each event's examples: its own first, then its `$` variants', by name.
  */
 function validateExamples(
   spec: Spec,
@@ -77,12 +82,15 @@ function validateExamples(
   const eventNames = new Set(events.map((e) => e.name));
   const merger = new ExampleMerger(spec);
   const byEvent = new Map<string, ExampleView[]>();
+  const extended = new Set(spec.examples.flatMap((e) => [...(spec.refs.get(e.path) ?? [])]));
   for (const example of spec.examples) {
     if (path.dirname(example.path) !== config.examples || example.value === undefined) continue;
     const name = schemaName(example.path);
     const owner = schemaOfExample(name, new Set(schemaByName.keys()));
     if (!owner) {
-      diagnostics.push(warning("example-no-schema", `example ${name} has no schema of the same name`, at(example, "")));
+      // A file other examples extend (invite_room_state.json) is a part, not an example.
+      if (!extended.has(example.path))
+        diagnostics.push(warning("example-no-schema", `example ${name} has no schema of the same name`, at(example, "")));
       continue;
     }
     const value = merger.merge(example);

@@ -1,6 +1,6 @@
 /**
- * Handlebars templates: `page`, `event`, and the partials `field-table` and
- * `example`. A spec root's `templates/` overrides any of them by file name.
+ * Handlebars templates: `page`, `event`, `common-fields`, and the partials
+ * `field-table`, `example` and `version-notes`. A spec root's `templates/` overrides any of them by file name.
  * Templates get fully computed view models: loops and conditionals only.
  */
 import Handlebars from "handlebars";
@@ -10,10 +10,11 @@ export type Template = (view: object) => string;
 export interface Templates {
   page: Template;
   event: Template;
+  commonFields: Template;
 }
 
-export const TEMPLATE_NAMES = ["page", "event"] as const;
-export const PARTIAL_NAMES = ["field-table", "example"] as const;
+export const TEMPLATE_NAMES = ["page", "event", "common-fields"] as const;
+export const PARTIAL_NAMES = ["field-table", "example", "version-notes"] as const;
 
 export function compileTemplates(sources: ReadonlyMap<string, string>): Templates {
   const hb = Handlebars.create();
@@ -27,5 +28,5 @@ export function compileTemplates(sources: ReadonlyMap<string, string>): Template
     const template = hb.compile(text(name), { preventIndent: true });
     return (view) => template(view);
   };
-  return { page: compile("page"), event: compile("event") };
+  return { page: compile("page"), event: compile("event"), commonFields: compile("common-fields") };
 }

@@ -8,7 +8,9 @@ import type Token from "markdown-it/lib/token.mjs";
 import type { Config } from "../config.js";
 import type { Diagnostic } from "../diagnostics.js";
 import type { Source } from "../load/source.js";
-import { type ExampleView, eventBlocks } from "../render/blocks/event.js";
+import { type ComponentSchema, commonFieldBlocks } from "../render/blocks/common.js";
+import { type ExampleView, eventBlocks, eventRenderer } from "../render/blocks/event.js";
+import { groupBlocks } from "../render/blocks/group.js";
 import { BlockRegistry } from "../render/blocks/registry.js";
 import { pageLocator, type RenderEnv } from "../render/env.js";
 import { createMarkdown } from "../render/markdown.js";
@@ -22,6 +24,8 @@ export interface SiteInput {
   templates: ReadonlyMap<string, string>;
   events: readonly EventModel[];
   examples: ReadonlyMap<string, ExampleView[]>;
+  /** Schemas that are not events, for the common-fields blocks. */
+  components: readonly ComponentSchema[];
 }
 
 export interface RenderedSite {
@@ -48,8 +52,12 @@ export function renderSite(input: SiteInput, diagnostics: Diagnostic[]): Rendere
   const { config } = input;
   const md = createMarkdown({ allowHtml: config.allowHtml });
   const templates = compileTemplates(input.templates);
-  const blocks = new BlockRegistry([eventBlocks(input.events, input.examples, templates, md)]);
-  const eventsByBlock = new Map(input.events.map((e) => [e.blockName, e]));
+  const renderEvent = eventRenderer(input.examples, templates, md);
+  const blocks = new BlockRegistry([
+    eventBlocks(input.events, renderEvent),
+    groupBlocks(config.groups, input.events, renderEvent),
+    commonFieldBlocks(input.components, templates, md),
+  ]);
   const site = new SiteIndex();
 
   const parsed: ParsedPage[] = input.pages.map((source) => {
@@ -64,13 +72,7 @@ export function renderSite(input: SiteInput, diagnostics: Diagnostic[]): Rendere
         if (!title && token.tag === "h1") title = heading;
         site.add(heading, { page: out, id: token.attrGet("id") as string });
       } else if (token.type === "specgen_block") {
-        const event = eventsByBlock.get(token.meta.name);
-        if (!event) continue;
-        env.ids.add(event.anchor);
-        for (const table of event.tables) env.ids.add(table.anchor);
-        site.add(event.heading, { page: out, id: event.anchor });
-        site.add(event.name, { page: out, id: event.anchor });
-        if (!event.variant) site.add(event.type, { page: out, id: event.anchor });
+        for (const { title, id } of blocks.targets(token.meta.name)?.titles ?? []) site.add(title, { page: out, id });
       }
     }
     return { source, out, title: title || path.basename(out, ".html"), tokens, env };

@@ -1,18 +1,39 @@
 /**
- * Template blocks by name. Each kind of block (events; later groups, common
- * fields, HTTP APIs) is one file that supplies a BlockKind.
+ * Template blocks by name. Each kind of block (events, groups of events, common
+ * fields; later HTTP APIs) is one file that supplies a BlockKind.
  */
 import type { RenderEnv } from "../env.js";
+
+/** What a block puts on its page, known before any page renders (for ids and `Title`_ references). */
+export interface BlockTargets {
+  /** Ids the block's HTML holds. */
+  ids: string[];
+  /** Titles that references may name, each with the id it leads to. */
+  titles: { title: string; id: string }[];
+}
 
 export interface BlockKind {
   /** Every block name this kind renders. */
   names(): Iterable<string>;
-  /** The block's HTML, or undefined when the name is not this kind's. */
+  /** The block's targets, or undefined when the name is not this kind's. */
+  targets(name: string): BlockTargets | undefined;
+  /**
+   * The block's HTML, or undefined when the name is not this kind's. `env.where`
+   * locates the block's own line, for diagnostics about the block itself.
+   */
   render(name: string, env: RenderEnv): string | undefined;
 }
 
 export class BlockRegistry {
   constructor(private readonly kinds: readonly BlockKind[]) {}
+
+  targets(name: string): BlockTargets | undefined {
+    for (const kind of this.kinds) {
+      const targets = kind.targets(name);
+      if (targets) return targets;
+    }
+    return undefined;
+  }
 
   render(name: string, env: RenderEnv): string | undefined {
     for (const kind of this.kinds) {

@@ -1,4 +1,4 @@
-/** Gives every heading an id (its slug, unique on the page) and a self-link. */
+/** Gives every heading an id: its slug, unique on the page (blocks have claimed theirs already, see blocks.ts). */
 import type MarkdownIt from "markdown-it";
 import { slugify } from "../../schema/fields.js";
 import type { RenderEnv } from "../env.js";
