@@ -30,7 +30,30 @@ export interface Config {
   allowHtml: boolean;
   /** Files larger than this are refused, in bytes. */
   maxFileSize: number;
+  /** Group block name → patterns over event names (see render/blocks/group.ts). */
+  groups: Readonly<Record<string, readonly string[]>>;
 }
+
+/**
+ * The groups of the Matrix spec's pages, as its 2020 pipeline made them:
+ * message types in reading order (server notices have a module of their own),
+ * VoIP events in call order, presence, and the `m.room.*` events (the 2020 filter
+ * was the prefix `m.room`, which also caught the `m.room_key*` to-device events).
+ */
+export const DEFAULT_GROUPS: Readonly<Record<string, readonly string[]>> = {
+  msgtype_events: [
+    "m.room.message$m.text",
+    "m.room.message$m.emote",
+    "m.room.message$m.notice",
+    "m.room.message$m.image",
+    "m.room.message$m.file",
+    "m.room.message$*",
+    "!m.room.message$m.server_notice",
+  ],
+  voip_events: ["m.call.invite", "m.call.candidates", "m.call.answer", "m.call.hangup", "m.call.*"],
+  presence_events: ["m.presence*"],
+  room_events: ["m.room.*", "!m.room.message$*"],
+};
 
 /** A problem with the configuration or the command line: exit code 2. */
 export class ConfigError extends Error {
@@ -83,6 +106,7 @@ export function loadConfig(rootArg = ".", overrides: ConfigOverrides = {}): Conf
     allowNetworkRefs: booleanOption(raw, "allowNetworkRefs", false),
     allowHtml: booleanOption(raw, "allowHtml", false),
     maxFileSize: numberOption(raw, "maxFileSize", 10 * 1024 * 1024),
+    groups: { ...DEFAULT_GROUPS, ...groupsOption(raw.groups) },
   };
   checkOutputFolder(config);
   return config;
@@ -140,6 +164,21 @@ function stringOption(raw: Record<string, unknown>, key: string, fallback: strin
   if (v === undefined) return fallback;
   if (typeof v !== "string" && typeof v !== "number") throw new ConfigError(`${CONFIG_FILE}: "${key}" must be a string`);
   return String(v);
+}
+
+/** `groups:` a mapping of block names to lists of event-name patterns; a name given replaces the default of that name. */
+function groupsOption(value: unknown): Record<string, string[]> {
+  if (value === undefined || value === null) return {};
+  if (!isPlainObject(value)) throw new ConfigError(`${CONFIG_FILE}: "groups" must be a mapping of block names to lists of events`);
+  const groups: Record<string, string[]> = {};
+  for (const [name, patterns] of Object.entries(value)) {
+    if (!/^[A-Za-z0-9_.$-]+$/.test(name)) throw new ConfigError(`${CONFIG_FILE}: "groups.${name}" is not a block name`);
+    if (!Array.isArray(patterns) || !patterns.every((p) => typeof p === "string" && p !== "" && p !== "!")) {
+      throw new ConfigError(`${CONFIG_FILE}: "groups.${name}" must be a list of event names or patterns`);
+    }
+    groups[name] = patterns;
+  }
+  return groups;
 }
 
 function booleanOption(raw: Record<string, unknown>, key: string, fallback: boolean): boolean {

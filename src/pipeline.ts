@@ -16,6 +16,7 @@ import { schemaOfExample, Validators } from "./examples/validate.js";
 import { objectId } from "./identity.js";
 import { loadSpec, SourceCache, type Spec } from "./load/index.js";
 import { at, type Source } from "./load/source.js";
+import type { ComponentSchema } from "./render/blocks/common.js";
 import type { ExampleView } from "./render/blocks/event.js";
 import { type EventModel, isEventSchema, modelEvent, schemaName } from "./schema/model.js";
 import { resolveSchemas, type SchemaObject } from "./schema/resolve.js";
@@ -71,10 +72,12 @@ export class Pipeline {
 
     const schemas = await this.resolve(spec, closures);
     const events: EventModel[] = [];
+    const components: ComponentSchema[] = [];
     for (const source of spec.schemas) {
       const entry = schemas.get(source.path);
       diagnostics.push(...(entry?.diagnostics ?? []));
       if (entry?.event) events.push(entry.event);
+      else if (entry?.schema) components.push({ name: schemaName(source.path), source, schema: entry.schema });
     }
 
     const schemaFiles = [...spec.sources.values()].filter((s) => s.kind === "data" && !isInside(s.path, config.examples));
@@ -83,12 +86,13 @@ export class Pipeline {
 
     const examples = this.examples(spec, closures, events);
     for (const entry of this.exampleEntries.values()) diagnostics.push(...entry.diagnostics);
+    diagnostics.push(...orphanExamples(spec, this.exampleEntries));
     for (const event of events) {
       if (!examples.has(event.name))
         diagnostics.push(warning("event-no-example", `event ${event.heading} has no example`, at(event.source, "")));
     }
 
-    const site = this.site.render({ config, pages: spec.pages, templates: spec.templates, events, examples });
+    const site = this.site.render({ config, pages: spec.pages, templates: spec.templates, events, examples, components });
     diagnostics.push(...site.diagnostics, ...this.links.check(site.files, site.sources));
     return { spec, events, files: site.files, diagnostics: sortDiagnostics(uniqueDiagnostics(diagnostics)) };
   }
@@ -134,7 +138,9 @@ export class Pipeline {
 
   /**
    * Merges and validates every example at the top of the examples folder whose
-   * inputs changed, and returns each event's examples, sorted by name.
+   * inputs changed, against its schema (the variant's when there is one, else
+   * the base's), and returns each event's examples: its own first, then its `$`
+   * variants', by name.
    */
   private examples(spec: Spec, closures: Closures, events: readonly EventModel[]): Map<string, ExampleView[]> {
     const { config } = spec;
@@ -164,9 +170,7 @@ export class Pipeline {
   }
 
   private example(spec: Spec, example: Source, name: string, key: string, owner?: string, ownerSource?: Source): ExampleEntry {
-    if (!owner || !ownerSource) {
-      return { key, diagnostics: [warning("example-no-schema", `example ${name} has no schema of the same name`, at(example, ""))] };
-    }
+    if (!owner || !ownerSource) return { key, diagnostics: [] };
     const merger = new ExampleMerger(spec);
     const value = merger.merge(example);
     const diagnostics = [...merger.diagnostics];
@@ -177,6 +181,18 @@ export class Pipeline {
     diagnostics.push(...this.validators.validate(ownerSource, example, value));
     return { key, owner, view: { name, json: JSON.stringify(value, null, 2) }, diagnostics };
   }
+}
+
+/** Examples without a schema, except the files other examples extend (parts, like invite_room_state.json). */
+function orphanExamples(spec: Spec, entries: ReadonlyMap<string, ExampleEntry>): Diagnostic[] {
+  const extended = new Set(spec.examples.flatMap((e) => [...(spec.refs.get(e.path) ?? [])]));
+  const diagnostics: Diagnostic[] = [];
+  for (const [file, entry] of entries) {
+    const example = spec.sources.get(file);
+    if (entry.owner || extended.has(file) || !example) continue;
+    diagnostics.push(warning("example-no-schema", `example ${schemaName(file)} has no schema of the same name`, at(example, "")));
+  }
+  return diagnostics;
 }
 
 /** The closure of each loaded data file: itself and every file its `$ref`s reach. */

@@ -1,5 +1,6 @@
 /** Fixture spec roots for tests: the sample spec, temporary roots, and the corpus. */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,13 +45,65 @@ export function copySample(): string {
   return root;
 }
 
-/** A copy of the 2020 corpus with a page holding the given text. */
-export function copyCorpus(page: string): string {
+/** A copy of the 2020 corpus with a page holding the given text, and any other files given. */
+export function copyCorpus(page: string, files: Record<string, string> = {}): string {
   const root = tempDir("specgen-corpus-");
   for (const dir of ["event-schemas", "api", "schemas"])
     cpSync(path.join(CORPUS, dir), path.join(root, dir), { recursive: true, verbatimSymlinks: true });
-  writeFiles(root, { "specification/index.md": page });
+  writeFiles(root, { "specification/index.md": page, ...files });
   return root;
+}
+
+/** The names of the corpus' event schemas (`m.*` files of the schema folder), sorted. */
+export function corpusEventNames(): string[] {
+  return readdirSync(path.join(CORPUS, "event-schemas/schema"))
+    .filter((n) => n.startsWith("m."))
+    .sort();
+}
+
+/**
+ * The sections of the Matrix spec's pages that the corpus' descriptions refer
+ * to with `Title`_ (or link to, `#conditions`): the conformance page holds them,
+ * as the real pages did, so that every reference resolves.
+ */
+export const CORPUS_SECTIONS = [
+  "to-device",
+  "MXC URI",
+  "Room Event fields",
+  "Messaging Algorithms",
+  "receipts module",
+  "Reporting that decryption keys are withheld",
+  "Direct Messaging",
+  "Conditions",
+];
+
+/**
+ * The conformance spec root: the corpus, `index.md` holding every event's block
+ * and the sections descriptions refer to, `groups.md` the group and common blocks.
+ */
+export function corpusSpecRoot(): string {
+  const blocks = corpusEventNames().map((n) => `{{${n.replace(/[.$]/g, "_")}_event}}`);
+  const sections = CORPUS_SECTIONS.map((title) => `## ${title}\n\nSee the events above.`);
+  const index = `# Events\n\n${blocks.join("\n\n")}\n\n# Sections\n\n${sections.join("\n\n")}\n`;
+  const groups = [
+    "common_event_fields",
+    "common_room_event_fields",
+    "common_state_event_fields",
+    "msgtype_events",
+    "voip_events",
+    "presence_events",
+    "room_events",
+  ];
+  return copyCorpus(index, { "specification/groups.md": `# Groups\n\n${groups.map((g) => `## ${g}\n\n{{${g}}}`).join("\n\n")}\n` });
+}
+
+/** Runs the compiled CLI (test/global-setup.ts builds it) as a user would. */
+export function specgen(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [path.join(REPO, "bin/specgen.js"), ...args], {
+    encoding: "utf8",
+    env: { ...process.env, GITHUB_ACTIONS: "", NO_COLOR: "1", ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 export function read(file: string): string {

@@ -1,6 +1,6 @@
 /** What markdown-it rules and block renderers share while one page renders. */
 import type { Diagnostic } from "../diagnostics.js";
-import { locate, type Origin } from "../load/source.js";
+import { escapePointer, locate, type Origin } from "../load/source.js";
 import type { BlockRegistry } from "./blocks/registry.js";
 import type { SiteIndex } from "./site-index.js";
 
@@ -27,7 +27,7 @@ export function pageLocator(file: string): Locator {
 export function valueLocator(origin: Origin | undefined, key: string): Locator {
   return (line) => {
     if (!origin) return {};
-    const start = locate(origin.source, `${origin.pointer}/${key}`, "value");
+    const start = locate(origin.source, `${origin.pointer}/${escapePointer(key)}`, "value");
     return { file: origin.source.rel, line: start.line + line, column: line === 0 ? start.column : 1 };
   };
 }

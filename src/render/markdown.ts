@@ -1,14 +1,16 @@
-/** The markdown-it instance for pages and descriptions: CommonMark plus specgen's plugins. */
+/** The markdown-it instance for pages and descriptions: CommonMark (with tables) plus specgen's plugins. */
 import MarkdownIt from "markdown-it";
 import { blocksPlugin } from "./plugins/blocks.js";
 import { headingsPlugin } from "./plugins/headings.js";
 import { linksPlugin } from "./plugins/links.js";
 import { referencesPlugin } from "./plugins/references.js";
+import { rstBlocksPlugin } from "./plugins/rst-blocks.js";
 
 export function createMarkdown(options: { allowHtml: boolean }): MarkdownIt {
   return new MarkdownIt({ html: options.allowHtml, linkify: false, typographer: false })
     .use(blocksPlugin)
     .use(referencesPlugin)
+    .use(rstBlocksPlugin)
     .use(headingsPlugin)
     .use(linksPlugin);
 }

@@ -1,7 +1,8 @@
 /**
- * Handlebars templates: `page`, `event`, and the partials `field-table`,
- * `example` and `sections`; and the assets copied as they are, `style.css` and
- * `site.js`. A spec root's `templates/` overrides any of them by file name.
+ * Handlebars templates: `page`, `event`, `common-fields`, and the partials
+ * `field-table`, `example`, `version-notes` and `sections`; and the assets
+ * copied as they are, `style.css` and `site.js`. A spec root's `templates/`
+ * overrides any of them by file name.
  * Templates get fully computed view models: loops and conditionals only.
  */
 import Handlebars from "handlebars";
@@ -11,10 +12,11 @@ export type Template = (view: object) => string;
 export interface Templates {
   page: Template;
   event: Template;
+  commonFields: Template;
 }
 
-export const TEMPLATE_NAMES = ["page", "event"] as const;
-export const PARTIAL_NAMES = ["field-table", "example", "sections"] as const;
+export const TEMPLATE_NAMES = ["page", "event", "common-fields"] as const;
+export const PARTIAL_NAMES = ["field-table", "example", "version-notes", "sections"] as const;
 /** Files copied to the output's root unchanged. */
 export const ASSET_NAMES = ["style.css", "site.js"] as const;
 
@@ -30,5 +32,5 @@ export function compileTemplates(sources: ReadonlyMap<string, string>): Template
     const template = hb.compile(text(name), { preventIndent: true });
     return (view) => template(view);
   };
-  return { page: compile("page"), event: compile("event") };
+  return { page: compile("page"), event: compile("event"), commonFields: compile("common-fields") };
 }

@@ -1,10 +1,18 @@
 /**
  * Field tables: the rows a reader sees for an object schema, and the tables of
  * the objects nested in it. Nested objects get a table of their own, titled by
- * their `title`, and a structure seen twice is shown once; a recursive schema
- * links back to its table instead of looping.
+ * their `title`; tables of the same structure are shown once (however often
+ * and wherever the object occurs, with or without a shared `$ref`), and a
+ * recursive schema links back to its table instead of looping.
+ *
+ * Type cells: `string`, `[X]` (array), `[A, B]` (tuple), `X|Y` (union, oneOf,
+ * anyOf, `type: [X, Y]`), `{string: X}` (map), `{$USER_ID: X}` (map whose keys
+ * are named by `x-pattern` or `x-pattern-format`), or an object's title.
+ * A map's keys also get a row of their own, `<string>`, so that an object that
+ * is only a map (m.direct's content) still shows what it holds.
  */
 import { type Origin, origins } from "../load/source.js";
+import { type Annotations, annotationsOf, type Fact, factsOf } from "./annotations.js";
 import { isObject, type SchemaObject } from "./resolve.js";
 
 /** One piece of a type cell: text, linking to a nested table when `anchor` is set. */
@@ -13,12 +21,17 @@ export interface TypePart {
   anchor?: string;
 }
 
-export interface FieldRow {
+export interface FieldRow extends Annotations {
+  /** The property name, or `<name>` for the keys of a map. */
   key: string;
+  /** True for the row of a map's keys rather than a named property. */
+  mapKeys: boolean;
   type: TypePart[];
   required: boolean;
   description: string;
+  /** Allowed values: of the field, of its items, or of its map's values. */
   enum: string[];
+  facts: Fact[];
   /** The property's schema node, for locating its description. */
   origin?: Origin;
 }
@@ -31,57 +44,53 @@ export interface FieldTable {
   origin?: Origin;
 }
 
+/** One kind of key of a map: `patternProperties` entries and a schema-valued `additionalProperties`. */
+interface MapPart {
+  /** What the keys are: `x-pattern`, `x-pattern-format`, or `string`. */
+  keyName: string;
+  schema: SchemaObject;
+}
+
 /**
  * Builds the tables of `schema` and of everything nested in it, the first table
- * being `schema`'s own. Anchors are `${prefix}_${slug(title)}`, unique in the set.
+ * being `schema`'s own (shown even when it has no rows). Anchors are
+ * `${prefix}_${slug(title)}`, unique in the set.
  */
-export function buildFieldTables(schema: SchemaObject, title: string, prefix: string): FieldTable[] {
-  return new TableBuilder(prefix).build(schema, title);
+export function buildFieldTables(schema: SchemaObject, title: string, prefix: string, description = ""): FieldTable[] {
+  return new TableBuilder(prefix).build(schema, title, description);
 }
 
 class TableBuilder {
   private readonly tables: FieldTable[] = [];
   private readonly anchorOf = new Map<object, string>();
-  private readonly bySignature = new Map<string, string>();
-  private readonly aliases = new Map<string, string>();
   private readonly used = new Set<string>();
   private readonly queue: { schema: SchemaObject; title: string; anchor: string }[] = [];
+  private readonly narrowings = new Map<object, Map<unknown, SchemaObject>>();
 
   constructor(private readonly prefix: string) {}
 
-  build(schema: SchemaObject, title: string): FieldTable[] {
-    this.tableFor(schema, title);
+  build(root: SchemaObject, title: string, description: string): FieldTable[] {
+    this.tableFor(root, title);
     while (this.queue.length > 0) {
       const next = this.queue.shift() as (typeof this.queue)[number];
-      const table: FieldTable = {
+      this.tables.push({
         anchor: next.anchor,
         title: next.title,
-        description: next.schema === schema ? "" : stringOr(next.schema.description),
+        description: next.schema === root ? description : stringOr(next.schema.description),
         rows: this.rows(next.schema),
         origin: origins.get(next.schema),
-      };
-      const signature = JSON.stringify([table.title, table.rows], (k, v) => (k === "origin" ? undefined : v));
-      const same = this.bySignature.get(signature);
-      if (same) this.aliases.set(table.anchor, same);
-      else {
-        this.bySignature.set(signature, table.anchor);
-        this.tables.push(table);
-      }
+      });
     }
-    for (const table of this.tables) for (const row of table.rows) for (const part of row.type) this.unalias(part);
-    return this.tables;
+    return removeDuplicates(this.tables);
   }
 
-  private unalias(part: TypePart): void {
-    while (part.anchor && this.aliases.has(part.anchor)) part.anchor = this.aliases.get(part.anchor);
-  }
-
-  /** The anchor of the table for an object schema with properties, queueing it once. */
+  /** The anchor of the table for an object schema, queueing the table once. */
   private tableFor(schema: SchemaObject, title: string): string {
     const known = this.anchorOf.get(schema);
     if (known) return known;
-    let anchor = `${this.prefix}_${slugify(title) || "object"}`;
-    for (let i = 2; this.used.has(anchor); i++) anchor = `${this.prefix}_${slugify(title) || "object"}-${i}`;
+    const base = `${this.prefix}_${slugify(title) || "object"}`;
+    let anchor = base;
+    for (let i = 2; this.used.has(anchor); i++) anchor = `${base}-${i}`;
     this.used.add(anchor);
     this.anchorOf.set(schema, anchor);
     this.queue.push({ schema, title, anchor });
@@ -91,72 +100,183 @@ class TableBuilder {
   private rows(schema: SchemaObject): FieldRow[] {
     const properties = isObject(schema.properties) ? schema.properties : {};
     const required = Array.isArray(schema.required) ? schema.required : [];
-    return Object.entries(properties).map(([key, value]) => {
-      const prop = isObject(value) ? value : {};
-      return {
-        key,
-        type: this.typeOf(prop, key),
-        required: required.includes(key),
-        description: stringOr(prop.description),
-        enum: enumOf(prop),
-        origin: origins.get(prop),
-      };
-    });
+    const rows = Object.entries(properties).map(([key, value]) =>
+      this.row(key, false, isObject(value) ? value : {}, required.includes(key)),
+    );
+    for (const part of mapParts(schema)) rows.push(this.row(`<${part.keyName}>`, true, part.schema, false));
+    return rows;
   }
 
-  /** `string`, `[string]`, `[A, B]`, `{string: X}`, `X|Y`, or an object's title. */
-  typeOf(schema: SchemaObject, key: string): TypePart[] {
-    const alternatives = (schema.oneOf ?? schema.anyOf) as unknown;
+  private row(key: string, mapKeys: boolean, schema: SchemaObject, required: boolean): FieldRow {
+    return {
+      key,
+      mapKeys,
+      type: this.typeOf(schema, mapKeys ? stringOr(schema.title, "value") : key),
+      required,
+      description: stringOr(schema.description),
+      enum: enumOf(schema),
+      facts: factsOf(schema),
+      ...annotationsOf(schema),
+      origin: origins.get(schema),
+    };
+  }
+
+  /** `schema` with one of its `type: [X, Y]` alternatives; made once per pair, so recursion through it ends. */
+  private narrowed(schema: SchemaObject, type: unknown): SchemaObject {
+    const byType = this.narrowings.get(schema) ?? new Map<unknown, SchemaObject>();
+    this.narrowings.set(schema, byType);
+    let copy = byType.get(type);
+    if (!copy) {
+      copy = { ...schema, type };
+      const origin = origins.get(schema);
+      if (origin) origins.set(copy, origin);
+      byType.set(type, copy);
+    }
+    return copy;
+  }
+
+  /** The type cell of a schema; `key` titles an untitled nested object. */
+  private typeOf(schema: SchemaObject, key: string): TypePart[] {
+    const alternatives = schema.oneOf ?? schema.anyOf;
     if (Array.isArray(alternatives) && alternatives.length > 0) {
       return joinParts(
-        alternatives.map((a) => this.typeOf(isObject(a) ? a : {}, key)),
+        alternatives.map((a) => this.typeOf(asSchema(a), key)),
         "|",
       );
     }
     const type = schema.type;
-    if (Array.isArray(type))
+    if (Array.isArray(type) && type.length > 0) {
       return joinParts(
-        type.map((t) => this.typeOf({ ...schema, type: t }, key)),
+        type.map((t) => this.typeOf(this.narrowed(schema, t), key)),
         "|",
       );
-    if (type === "array" || (type === undefined && schema.items !== undefined)) {
-      const items = schema.items;
-      if (Array.isArray(items))
-        return [
-          { text: "[" },
-          ...joinParts(
-            items.map((i) => this.typeOf(isObject(i) ? i : {}, key)),
+    }
+    const tuple = Array.isArray(schema.prefixItems) ? schema.prefixItems : Array.isArray(schema.items) ? schema.items : undefined;
+    if (type === "array" || (type === undefined && (tuple || isObject(schema.items)))) {
+      if (tuple)
+        return bracket(
+          "[",
+          joinParts(
+            tuple.map((i) => this.typeOf(asSchema(i), key)),
             ", ",
           ),
-          { text: "]" },
-        ];
-      if (isObject(items)) return [{ text: "[" }, ...this.typeOf(items, key), { text: "]" }];
+          "]",
+        );
+      if (isObject(schema.items)) return bracket("[", this.typeOf(schema.items, key), "]");
       return [{ text: "array" }];
     }
-    const properties = isObject(schema.properties) ? Object.keys(schema.properties) : [];
-    if (properties.length > 0) {
+    if (typeof type === "string" && type !== "object") return [{ text: type }];
+    if (isObject(schema.properties) && Object.keys(schema.properties).length > 0) {
       const title = stringOr(schema.title) || key;
       return [{ text: title, anchor: this.tableFor(schema, title) }];
     }
-    const map = isObject(schema.additionalProperties) ? schema.additionalProperties : undefined;
-    if (map) return [{ text: "{string: " }, ...this.typeOf(map, key), { text: "}" }];
-    if (typeof type === "string") return [{ text: type }];
-    if (schema.enum !== undefined) return [{ text: "enum" }];
-    return [{ text: isObject(schema.properties) ? "object" : "any" }];
+    const maps = mapParts(schema);
+    if (maps.length > 0) {
+      return joinParts(
+        maps.map((m) => bracket(`{${m.keyName}: `, this.typeOf(m.schema, key), "}")),
+        "|",
+      );
+    }
+    const values = enumValues(schema);
+    if (values) return [{ text: values.every((v) => typeof v === "string") ? "string" : "enum" }];
+    return [{ text: stringOr(schema.title) || (type === "object" ? "object" : "any") }];
   }
+}
+
+function mapParts(schema: SchemaObject): MapPart[] {
+  const parts: MapPart[] = [];
+  if (isObject(schema.patternProperties)) {
+    for (const value of Object.values(schema.patternProperties))
+      if (isObject(value)) parts.push({ keyName: keyName(value), schema: value });
+  }
+  const additional = schema.additionalProperties;
+  if (isObject(additional)) parts.push({ keyName: keyName(additional), schema: additional });
+  return parts;
+}
+
+/** The name of a map's keys, written beside the schema of its values. */
+function keyName(valueSchema: SchemaObject): string {
+  for (const k of ["x-pattern", "x-pattern-format"]) {
+    const name = valueSchema[k];
+    if (typeof name === "string" && name !== "") return name;
+  }
+  return "string";
+}
+
+function enumValues(schema: SchemaObject): unknown[] | undefined {
+  if (Array.isArray(schema.enum)) return schema.enum;
+  return "const" in schema ? [schema.const] : undefined;
+}
+
+/** The enum of a schema, else of its items, else of its map values (an array of enums, a map to an enum). */
+function enumOf(schema: SchemaObject, depth = 0): string[] {
+  const own = enumValues(schema);
+  if (own) return own.map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
+  if (depth > 8) return [];
+  for (const inner of [schema.items, ...mapParts(schema).map((m) => m.schema)]) {
+    if (!isObject(inner)) continue;
+    const values = enumOf(inner, depth + 1);
+    if (values.length > 0) return values;
+  }
+  return [];
+}
+
+/**
+ * Tables of the same structure (the same title and rows, linking to tables of
+ * the same structure) collapse into the first; links to the others are
+ * redirected. Two objects sharing a title but not their rows are both shown;
+ * a table's own description is not part of its structure.
+ */
+function removeDuplicates(tables: FieldTable[]): FieldTable[] {
+  const byAnchor = new Map(tables.map((t) => [t.anchor, t]));
+  const signatures = new Map<string, string>();
+  const signature = (table: FieldTable, path: string[]): string => {
+    const known = signatures.get(table.anchor);
+    if (known !== undefined) return known;
+    if (path.includes(table.anchor)) return `cycle:${path.indexOf(table.anchor)}`;
+    path.push(table.anchor);
+    const rows = table.rows.map((row) => ({
+      ...row,
+      origin: undefined,
+      type: row.type.map((part) => {
+        const target = part.anchor ? byAnchor.get(part.anchor) : undefined;
+        return target ? { text: part.text, table: signature(target, path) } : { text: part.text };
+      }),
+    }));
+    path.pop();
+    const text = JSON.stringify([table.title, rows]);
+    // Only a signature computed from the top is free of `cycle:` markers relative to a path.
+    if (path.length === 0) signatures.set(table.anchor, text);
+    return text;
+  };
+  const firstOf = new Map<string, string>();
+  const alias = new Map<string, string>();
+  const kept: FieldTable[] = [];
+  for (const table of tables) {
+    const sig = signature(table, []);
+    const first = firstOf.get(sig);
+    if (first) alias.set(table.anchor, first);
+    else {
+      firstOf.set(sig, table.anchor);
+      kept.push(table);
+    }
+  }
+  for (const table of kept) {
+    for (const row of table.rows) for (const part of row.type) if (part.anchor) part.anchor = alias.get(part.anchor) ?? part.anchor;
+  }
+  return kept;
+}
+
+function asSchema(v: unknown): SchemaObject {
+  return isObject(v) ? v : {};
+}
+
+function bracket(open: string, inner: TypePart[], close: string): TypePart[] {
+  return [{ text: open }, ...inner, { text: close }];
 }
 
 function joinParts(groups: TypePart[][], separator: string): TypePart[] {
   return groups.flatMap((g, i) => (i === 0 ? g : [{ text: separator }, ...g]));
-}
-
-function enumOf(schema: SchemaObject): string[] {
-  const values = Array.isArray(schema.enum)
-    ? schema.enum
-    : isObject(schema.items) && Array.isArray(schema.items.enum)
-      ? schema.items.enum
-      : [];
-  return values.map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
 }
 
 export function stringOr(v: unknown, fallback = ""): string {

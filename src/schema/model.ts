@@ -1,15 +1,21 @@
 /**
  * The model stage: one EventModel per event schema, everything a template needs
  * and nothing it has to compute.
+ *
+ * Types, fields and `required` come from the allOf-merged schema, so they may be
+ * declared in an `allOf` entry. Title, description and version notes are the
+ * event's own (its top level or its inline `allOf` entries): what a base schema
+ * such as core-event-schema/event.yaml says is not said of every event.
  */
 import path from "node:path";
-import type { Source } from "../load/source.js";
+import { origins, type Source } from "../load/source.js";
+import { type Annotations, annotationsOf } from "./annotations.js";
 import { buildFieldTables, type FieldTable, slugify, stringOr } from "./fields.js";
-import { isObject, type SchemaObject } from "./resolve.js";
+import { isObject, resolvePointer, type SchemaObject } from "./resolve.js";
 
 export type EventKind = "state" | "room" | "event";
 
-export interface EventModel {
+export interface EventModel extends Annotations {
   /** The schema file. */
   source: Source;
   /** File name without extension: `m.room.message$m.text`. */
@@ -20,6 +26,8 @@ export interface EventModel {
   variant?: string;
   /** `m.room.message (m.text)`. */
   heading: string;
+  /** The schema's own `title`, if any. */
+  title?: string;
   /** `m_room_message_m_text_event`. */
   blockName: string;
   /** The section's id. */
@@ -40,42 +48,100 @@ export function eventBlockName(name: string): string {
   return `${name.replace(/[.$]/g, "_")}_event`;
 }
 
-/** Event schemas are the files at the top of the schema folder that describe a `content`. */
+/**
+ * Event schemas are the files at the top of the schema folder that describe a
+ * `content` and name their event type (`properties.type` with an `enum` or
+ * `const`). Anything else there (stripped_state.yaml, say) is a component.
+ */
 export function isEventSchema(schemasDir: string, source: Source, schema: SchemaObject): boolean {
   if (path.dirname(source.path) !== schemasDir) return false;
-  return isObject(schema.properties) && "content" in schema.properties;
+  const properties = isObject(schema.properties) ? schema.properties : {};
+  return "content" in properties && eventTypeOf(properties.type) !== undefined;
+}
+
+function eventTypeOf(typeSchema: unknown): string | undefined {
+  if (!isObject(typeSchema)) return undefined;
+  const value = Array.isArray(typeSchema.enum) ? typeSchema.enum[0] : typeSchema.const;
+  return typeof value === "string" ? value : undefined;
 }
 
 export function modelEvent(source: Source, schema: SchemaObject): EventModel {
   const name = schemaName(source.path);
+  const own = isObject(source.value) ? source.value : {};
   const properties = isObject(schema.properties) ? schema.properties : {};
-  const typeSchema = isObject(properties.type) ? properties.type : {};
   const content = isObject(properties.content) ? properties.content : {};
   const contentProps = isObject(content.properties) ? content.properties : {};
-  const type = Array.isArray(typeSchema.enum) && typeof typeSchema.enum[0] === "string" ? typeSchema.enum[0] : name.split("$")[0];
+  const type = eventTypeOf(properties.type) ?? name.split("$")[0];
   const variant = name.includes("$")
     ? (firstEnum(contentProps.msgtype) ?? firstEnum(contentProps.method) ?? name.slice(name.indexOf("$") + 1))
     : undefined;
   const anchor = slugify(name);
+  // As the spec defines kinds: a state_key makes a state event, a room_id a room event.
   const kind: EventKind = "state_key" in properties ? "state" : "room_id" in properties ? "room" : "event";
-  const tables = buildFieldTables(content, "Content", anchor);
-  const declared = (source.value as SchemaObject | undefined)?.properties;
-  if (isObject(declared) && "unsigned" in declared && isObject(properties.unsigned)) {
+  const tables = buildFieldTables(content, "Content", anchor, ownContentDescription(own, content));
+  if (ownProperty(own, "unsigned") && isObject(properties.unsigned)) {
     tables.push(...buildFieldTables(properties.unsigned, stringOr(properties.unsigned.title, "Unsigned"), `${anchor}_unsigned`));
   }
+  const title = ownKeyword(own, "title");
   return {
     source,
     name,
     type,
     variant,
     heading: variant ? `${type} (${variant})` : type,
+    title: typeof title === "string" ? title : undefined,
     blockName: eventBlockName(name),
     anchor,
     kind,
-    description: stringOr(schema.description),
+    description: stringOr(ownKeyword(own, "description")),
     stateKey: kind === "state" && isObject(properties.state_key) ? stringOr(properties.state_key.description) : undefined,
     tables,
+    ...annotationsOf(ownKeywords(own)),
   };
+}
+
+/**
+ * The nodes of a schema file that speak for the file itself: its top level,
+ * then its inline `allOf` entries, the later first (as the later wins when
+ * merged). Entries that are only a `$ref` add nothing; a `$ref` is not followed.
+ */
+function* ownNodes(schema: SchemaObject, depth = 0): Generator<SchemaObject> {
+  yield schema;
+  if (!Array.isArray(schema.allOf) || depth > 16) return;
+  for (const entry of [...schema.allOf].reverse()) if (isObject(entry)) yield* ownNodes(entry, depth + 1);
+}
+
+/** A keyword as the file itself writes it. */
+export function ownKeyword(schema: SchemaObject, key: string): unknown {
+  for (const node of ownNodes(schema)) if (node[key] !== undefined) return node[key];
+  return undefined;
+}
+
+function ownKeywords(schema: SchemaObject): SchemaObject {
+  const out: SchemaObject = {};
+  for (const key of ["deprecated", "x-addedInMatrixVersion", "x-changedInMatrixVersion"]) out[key] = ownKeyword(schema, key);
+  return out;
+}
+
+/** The raw schema of a property the file itself declares (not one it inherits). */
+function ownProperty(schema: SchemaObject, name: string): SchemaObject | undefined {
+  for (const node of ownNodes(schema)) {
+    const props = node.properties;
+    if (isObject(props) && isObject(props[name])) return props[name];
+  }
+  return undefined;
+}
+
+/**
+ * The description of the event's `content`, when the event gives one: written
+ * beside it, or in the component it refers to, but not the base schema's
+ * generic one. The merged node's origin says which node that is.
+ */
+function ownContentDescription(own: SchemaObject, merged: SchemaObject): string {
+  const origin = origins.get(merged);
+  if (!ownProperty(own, "content") || !origin) return "";
+  const written = resolvePointer(origin.source.value, origin.pointer);
+  return stringOr(isObject(written) ? ownKeyword(written, "description") : undefined);
 }
 
 function firstEnum(schema: unknown): string | undefined {

@@ -16,7 +16,9 @@ import type { Config } from "../config.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { objectId } from "../identity.js";
 import type { Source } from "../load/source.js";
-import { type ExampleView, eventBlocks } from "../render/blocks/event.js";
+import { type ComponentSchema, commonFieldBlocks } from "../render/blocks/common.js";
+import { type ExampleView, eventBlocks, eventSections } from "../render/blocks/event.js";
+import { groupBlocks } from "../render/blocks/group.js";
 import { BlockRegistry, type OutlineHeading, type OutlineTerm } from "../render/blocks/registry.js";
 import { pageLocator, type RenderEnv } from "../render/env.js";
 import { createMarkdown } from "../render/markdown.js";
@@ -32,6 +34,8 @@ export interface SiteInput {
   templates: ReadonlyMap<string, string>;
   events: readonly EventModel[];
   examples: ReadonlyMap<string, ExampleView[]>;
+  /** Schemas that are not events, for the common-fields blocks. */
+  components: readonly ComponentSchema[];
 }
 
 export interface RenderedSite {
@@ -55,6 +59,8 @@ interface ParsedPage extends SearchPage {
   tokens?: Token[];
   /** Fixed content (the fallback index page). */
   html?: string;
+  /** What parsing found (a block repeated on the page). */
+  diagnostics: Diagnostic[];
 }
 
 interface RenderedPage {
@@ -79,7 +85,12 @@ export class SiteRenderer {
   render(input: SiteInput): RenderedSite {
     const { config } = this;
     const { md, templates, key: setupKey } = this.prepare(input.templates);
-    const blocks = new BlockRegistry([eventBlocks(input.events, input.examples, templates, md)]);
+    const sections = eventSections(input.examples, templates, md);
+    const blocks = new BlockRegistry([
+      eventBlocks(input.events, sections),
+      groupBlocks(config.groups, input.events, sections),
+      commonFieldBlocks(input.components, templates, md),
+    ]);
     const blockKeys = (names: readonly string[]) => names.map((n) => `${n}=${blocks.outline(n)?.key ?? "?"}`).join("\n");
 
     const parsed = new Map<Source, ParsedPage>();
@@ -133,7 +144,7 @@ export class SiteRenderer {
       rendered.set(page.out, result);
       files.set(page.out, result.html);
       if (page.source) sources.set(page.out, page.source);
-      diagnostics.push(...result.diagnostics);
+      diagnostics.push(...page.diagnostics, ...result.diagnostics);
     }
     this.rendered = rendered;
     files.set(SEARCH_INDEX_FILE, this.searchScript(pages));
@@ -154,7 +165,18 @@ export class SiteRenderer {
     const out = outputPath(this.config, source);
     const env: RenderEnv = { page: out, where: pageLocator(source.rel), site: new SiteIndex(), blocks, diagnostics: [], ids: new Set() };
     const tokens = md.parse(source.text, env);
-    const page: ParsedPage = { source, out, title: "", headings: [], terms: [], anchors: [], blocks: [], blockKeys: "", tokens };
+    const page: ParsedPage = {
+      source,
+      out,
+      title: "",
+      headings: [],
+      terms: [],
+      anchors: [],
+      blocks: [],
+      blockKeys: "",
+      tokens,
+      diagnostics: env.diagnostics,
+    };
     for (const token of tokens) {
       if (token.type === "heading_open") {
         const title = token.meta?.title as string;
@@ -195,7 +217,7 @@ function fallbackIndex(config: Config, pages: readonly ParsedPage[], escapeHtml:
     .map((p) => `<li><a href="${escapeHtml(encodeURI(p.out))}">${escapeHtml(p.title)}</a></li>`)
     .join("\n");
   const html = `<h1>${escapeHtml(config.title)}</h1>\n<ul>\n${list}\n</ul>\n`;
-  return { out: "index.html", title: config.title, headings: [], terms: [], anchors: [], blocks: [], blockKeys: "", html };
+  return { out: "index.html", title: config.title, headings: [], terms: [], anchors: [], blocks: [], blockKeys: "", html, diagnostics: [] };
 }
 
 /** The index page first, then by path. */

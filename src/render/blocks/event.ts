@@ -2,6 +2,7 @@
 import type MarkdownIt from "markdown-it";
 import { objectId } from "../../identity.js";
 import { origins } from "../../load/source.js";
+import type { Annotations } from "../../schema/annotations.js";
 import type { FieldTable } from "../../schema/fields.js";
 import type { EventKind, EventModel } from "../../schema/model.js";
 import { type RenderEnv, valueLocator } from "../env.js";
@@ -14,35 +15,45 @@ export interface ExampleView {
   json: string;
 }
 
+/** Renders events' sections and says what each puts on its page; shared by the event and group blocks. */
+export interface EventSections {
+  render(event: EventModel, env: RenderEnv): string;
+  outline(event: EventModel): BlockOutline;
+}
+
 const KIND_LABELS: Record<EventKind, string> = {
   state: "State event",
   room: "Room event",
   event: "To-device or plain event",
 };
 
-export function eventBlocks(
-  events: readonly EventModel[],
-  examples: ReadonlyMap<string, ExampleView[]>,
-  templates: Templates,
-  md: MarkdownIt,
-): BlockKind {
+export function eventSections(examples: ReadonlyMap<string, ExampleView[]>, templates: Templates, md: MarkdownIt): EventSections {
+  return {
+    render: (event, env) => templates.event(eventView(event, examples.get(event.name) ?? [], md, env)),
+    outline: (event) => eventOutline(event, examples.get(event.name) ?? []),
+  };
+}
+
+export function eventBlocks(events: readonly EventModel[], sections: EventSections): BlockKind {
   const byBlock = new Map(events.map((e) => [e.blockName, e]));
   return {
     names: () => byBlock.keys(),
-    render(name, env) {
-      const event = byBlock.get(name);
-      if (!event) return undefined;
-      return templates.event(eventView(event, examples.get(event.name) ?? [], md, env));
-    },
     outline(name) {
       const event = byBlock.get(name);
-      return event && eventOutline(event, examples.get(event.name) ?? []);
+      return event && sections.outline(event);
+    },
+    render(name, env) {
+      const event = byBlock.get(name);
+      return event && sections.render(event, env);
     },
   };
 }
 
-/** The event's heading (an h3 in event.hbs), the names references use, its tables' ids, and its fields for search. */
-export function eventOutline(event: EventModel, examples: readonly ExampleView[]): BlockOutline {
+/**
+ * The event's heading (an h3 in event.hbs), the names references use (heading,
+ * file name and, unless a variant, type), its tables' ids, and its fields for search.
+ */
+function eventOutline(event: EventModel, examples: readonly ExampleView[]): BlockOutline {
   const titles = [event.heading, event.name, ...(event.variant ? [] : [event.type])];
   return {
     key: [objectId(event), ...examples.map(objectId)].join(","),
@@ -63,10 +74,12 @@ export function eventView(event: EventModel, examples: ExampleView[], md: Markdo
     type: event.type,
     variant: event.variant,
     heading: event.heading,
+    title: event.title,
     kind: event.kind,
     kindLabel: KIND_LABELS[event.kind],
     stateKeyHtml: event.stateKey ? md.renderInline(event.stateKey, env) : undefined,
     descriptionHtml: md.render(event.description, { ...env, where: valueLocator(schemaOrigin, "description") }),
+    ...annotationsView(event, md, env),
     tables: event.tables.map((t) => tableView(t, md, env)),
     examples: examples.map((e) => ({ ...e, html: highlightJson(e.json) })),
   };
@@ -79,10 +92,25 @@ export function tableView(table: FieldTable, md: MarkdownIt, env: RenderEnv) {
     descriptionHtml: table.description ? md.render(table.description, { ...env, where: valueLocator(table.origin, "description") }) : "",
     rows: table.rows.map((row) => ({
       key: row.key,
+      mapKeys: row.mapKeys,
       type: row.type,
       required: row.required,
       enum: row.enum,
+      facts: row.facts,
+      ...annotationsView(row, md, env),
       descriptionHtml: md.render(row.description, { ...env, where: valueLocator(row.origin, "description") }),
+    })),
+  };
+}
+
+/** Deprecation and version notes, their Markdown rendered. */
+function annotationsView(annotations: Annotations, md: MarkdownIt, env: RenderEnv) {
+  return {
+    deprecated: annotations.deprecated,
+    addedIn: annotations.addedIn,
+    changes: annotations.changes.map((c) => ({
+      version: c.version,
+      html: md.render(c.description, { ...env, where: valueLocator(c.origin, c.key) }),
     })),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * Template blocks by name. Each kind of block (events; later groups, common
- * fields, HTTP APIs) is one file that supplies a BlockKind.
+ * Template blocks by name. Each kind of block (events, groups of events, common
+ * fields; later HTTP APIs) is one file that supplies a BlockKind.
  */
 import type { RenderEnv } from "../env.js";
 
@@ -9,7 +9,10 @@ export interface BlockKind {
   names(): Iterable<string>;
   /** What the block will put on its page, known before any page renders; undefined when the name is not this kind's. */
   outline(name: string): BlockOutline | undefined;
-  /** The block's HTML, or undefined when the name is not this kind's. */
+  /**
+   * The block's HTML, or undefined when the name is not this kind's. `env.where`
+   * locates the block's own line, for diagnostics about the block itself.
+   */
   render(name: string, env: RenderEnv): string | undefined;
 }
 

@@ -4,7 +4,7 @@
  */
 import type MarkdownIt from "markdown-it";
 import type StateBlock from "markdown-it/lib/rules_block/state_block.mjs";
-import { error } from "../../diagnostics.js";
+import { error, warning } from "../../diagnostics.js";
 import type { RenderEnv } from "../env.js";
 
 const BLOCK_LINE = /^(?:\{\{\s*([A-Za-z0-9_.$-]+)\s*\}\}|<<\s*([A-Za-z0-9_.$-]+)\s*>>)\s*$/;
@@ -33,18 +33,34 @@ export function blocksPlugin(md: MarkdownIt): void {
     },
     { alt: ["paragraph"] },
   );
+  // Blocks claim their ids before headings get theirs (a heading `m.room.member` then
+  // becomes `m-room-member-2`); a block whose ids are taken would repeat them.
+  md.core.ruler.push("specgen_block_ids", (state) => {
+    const env = state.env as RenderEnv;
+    for (const token of state.tokens) {
+      if (token.type !== "specgen_block") continue;
+      const ids = env.blocks.outline(token.meta.name)?.ids ?? [];
+      if (ids.some((id) => env.ids.has(id))) {
+        env.diagnostics.push(
+          warning(
+            "block-repeated",
+            `{{${token.meta.name}}} shows what this page already shows; its ids repeat`,
+            env.where(token.map?.[0] ?? 0),
+          ),
+        );
+      }
+      for (const id of ids) env.ids.add(id);
+    }
+  });
   md.renderer.rules.specgen_block = (tokens, idx, _options, env: RenderEnv) => {
     const token = tokens[idx];
     const name = token.meta.name as string;
-    const html = env.blocks.render(name, env);
+    const line = token.map?.[0] ?? 0;
+    const html = env.blocks.render(name, { ...env, where: () => env.where(line) });
     if (html !== undefined) return html;
     const suggestion = env.blocks.suggest(name);
     env.diagnostics.push(
-      error(
-        "block-unknown",
-        `unknown block {{${name}}}${suggestion ? `; did you mean {{${suggestion}}}?` : ""}`,
-        env.where(token.map?.[0] ?? 0),
-      ),
+      error("block-unknown", `unknown block {{${name}}}${suggestion ? `; did you mean {{${suggestion}}}?` : ""}`, env.where(line)),
     );
     return "";
   };

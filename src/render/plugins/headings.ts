@@ -1,7 +1,7 @@
 /**
- * Gives every heading an id (its slug, unique on the page) and, below the page
- * title, a visible `#` self-link to copy. The ids of the page's blocks are
- * taken first, so a heading never gets an id an event section already has.
+ * Gives every heading an id (its slug, unique on the page; blocks have claimed
+ * theirs already, see blocks.ts) and, below the page title, a visible `#`
+ * self-link to copy.
  */
 import type MarkdownIt from "markdown-it";
 import { slugify } from "../../schema/fields.js";
@@ -18,9 +18,6 @@ export function headingsPlugin(md: MarkdownIt): void {
   md.core.ruler.push("specgen_heading_ids", (state) => {
     const env = state.env as RenderEnv;
     const tokens = state.tokens;
-    for (const token of tokens) {
-      if (token.type === "specgen_block") for (const id of env.blocks.outline(token.meta.name)?.ids ?? []) env.ids.add(id);
-    }
     for (let i = 0; i < tokens.length; i++) {
       if (tokens[i].type !== "heading_open") continue;
       const inline = tokens[i + 1];
