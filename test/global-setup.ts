@@ -1,9 +1,7 @@
-/** The CLI tests run bin/specgen.js, which runs the compiled dist/: compile once before them. */
+/** The CLI tests run bin/specgen.js, which runs the bundled dist/: bundle once before them. */
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export default function setup(): void {
-  execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"], {
-    cwd: fileURLToPath(new URL("..", import.meta.url)),
-  });
+  execFileSync(process.execPath, ["scripts/bundle.mjs"], { cwd: fileURLToPath(new URL("..", import.meta.url)) });
 }

@@ -5,19 +5,20 @@
  * compiled once and shared. The JSON Schema draft follows `$schema`
  * (draft-04 to 2020-12; draft-07 when absent).
  */
-import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { Ajv2019 } from "ajv/dist/2019.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import ajvDraft04 from "ajv-draft-04";
+import ajvFormats from "ajv-formats";
 import { type Diagnostic, error, warning } from "../diagnostics.js";
 import { at, origins, type Source } from "../load/source.js";
 import { isObject } from "../schema/resolve.js";
 import { originOf } from "./merge.js";
 
-const require = createRequire(import.meta.url);
-const Ajv04: typeof Ajv = require("ajv-draft-04");
-const addFormats: (ajv: Ajv) => void = require("ajv-formats");
+// CommonJS packages: their ES default import is `module.exports`, whose `default` is the export.
+const Ajv04 = ajvDraft04.default;
+const addFormats = ajvFormats.default;
 
 type Draft = "04" | "07" | "2019" | "2020";
 
