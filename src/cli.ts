@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError, loadConfig } from "./config.js";
 import { hasErrors } from "./diagnostics.js";
+import { diffCommand } from "./diff/command.js";
 import { build, check } from "./pipeline.js";
 import { FORMATS, type Format, report } from "./report.js";
 import { serveCommand } from "./serve/command.js";
@@ -65,6 +66,7 @@ Examples:
     });
 
   cmd.addCommand(serveCommand());
+  cmd.addCommand(diffCommand());
   return cmd;
 }
 

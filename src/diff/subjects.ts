@@ -1,0 +1,109 @@
+/**
+ * What a diff compares: the things a spec defines for implementers, each as a
+ * neutral tree of resolved schemas and examples. Events are built here from the
+ * load and resolve stages; HTTP endpoints (request and response bodies) are
+ * meant to become subjects the same way and go through the same comparer.
+ */
+import path from "node:path";
+import type { Config } from "../config.js";
+import type { Diagnostic } from "../diagnostics.js";
+import { ExampleMerger } from "../examples/merge.js";
+import { schemaOfExample } from "../examples/validate.js";
+import { loadSpec, type Spec } from "../load/index.js";
+import { BlockRegistry } from "../render/blocks/registry.js";
+import { pageLocator, type RenderEnv } from "../render/env.js";
+import { createMarkdown } from "../render/markdown.js";
+import { SiteIndex } from "../render/site-index.js";
+import { isEventSchema, modelEvent, schemaName } from "../schema/model.js";
+import { resolveSchemas, type SchemaObject } from "../schema/resolve.js";
+import { outputPath } from "../site/pages.js";
+
+export type SubjectKind = "event" | "endpoint";
+
+export interface Subject {
+  kind: SubjectKind;
+  /** The same subject in two revisions has the same key: an event's schema file name, an endpoint's `METHOD /path`. */
+  key: string;
+  /** What reports call it: the event's heading (`m.room.message (m.text)`), or `METHOD /path`. */
+  target: string;
+  /** The file that defines it, relative to the spec root. */
+  file: string;
+  /**
+   * Its schemas, by the JSON pointer their fields start at: an event has one
+   * at "" (fields are `/content/reason`); an endpoint would have one per body
+   * (`/request`, `/responses/200`).
+   */
+  schemas: ReadonlyMap<string, SchemaObject>;
+  /** Its examples by name, merged with their bases. */
+  examples: ReadonlyMap<string, unknown>;
+  /** Its rendered section, relative to the site's root (`modules/e2e.html#m-room_key-withheld`), when a page shows it. */
+  href?: string;
+}
+
+export interface SpecSubjects {
+  subjects: Subject[];
+  /** What the load and resolve stages reported. */
+  diagnostics: Diagnostic[];
+}
+
+/** Loads and resolves the spec at `config` and lists its subjects. */
+export async function specSubjects(config: Config): Promise<SpecSubjects> {
+  const { spec, diagnostics } = loadSpec(config);
+  const resolved = await resolveSchemas(spec);
+  diagnostics.push(...resolved.diagnostics);
+
+  const topSchemas = spec.schemas.filter((s) => path.dirname(s.path) === config.schemas);
+  const schemaNames = new Set(topSchemas.map((s) => schemaName(s.path)));
+  const examples = eventExamples(spec, schemaNames);
+  const pages = blockPages(spec);
+  const subjects: Subject[] = [];
+  for (const source of topSchemas) {
+    const schema = resolved.schemas.get(source.path);
+    if (!schema || !isEventSchema(config.schemas, source, schema)) continue;
+    const event = modelEvent(source, schema);
+    const page = pages.get(event.blockName);
+    subjects.push({
+      kind: "event",
+      key: event.name,
+      target: event.heading,
+      file: source.rel,
+      schemas: new Map([["", schema]]),
+      examples: examples.get(event.name) ?? new Map(),
+      href: page && `${page}#${event.anchor}`,
+    });
+  }
+  return { subjects, diagnostics };
+}
+
+/** Schema name → its examples (example name → merged value), as the site shows them. */
+function eventExamples(spec: Spec, schemaNames: ReadonlySet<string>): Map<string, Map<string, unknown>> {
+  const merger = new ExampleMerger(spec);
+  const byOwner = new Map<string, Map<string, unknown>>();
+  for (const example of spec.examples) {
+    if (path.dirname(example.path) !== spec.config.examples || example.value === undefined) continue;
+    const name = schemaName(example.path);
+    const owner = schemaOfExample(name, schemaNames);
+    const value = owner && merger.merge(example);
+    if (!owner || value === undefined) continue;
+    const list = byOwner.get(owner) ?? new Map<string, unknown>();
+    list.set(name, value);
+    byOwner.set(owner, list);
+  }
+  return byOwner;
+}
+
+/** Block name → output path of the first page that shows the block. */
+function blockPages(spec: Spec): Map<string, string> {
+  const md = createMarkdown({ allowHtml: spec.config.allowHtml });
+  const blocks = new BlockRegistry([]);
+  const pages = new Map<string, string>();
+  for (const source of spec.pages) {
+    const page = outputPath(spec.config, source);
+    const env: RenderEnv = { page, where: pageLocator(source.rel), site: new SiteIndex(), blocks, diagnostics: [], ids: new Set() };
+    for (const token of md.parse(source.text, env)) {
+      const name = token.type === "specgen_block" ? (token.meta.name as string) : undefined;
+      if (name && !pages.has(name)) pages.set(name, page);
+    }
+  }
+  return pages;
+}
