@@ -4,13 +4,15 @@
  * `build` writes the site when there are no errors.
  */
 import path from "node:path";
-import type { Config } from "./config.js";
-import { type Diagnostic, hasErrors, sortDiagnostics, uniqueDiagnostics, warning } from "./diagnostics.js";
+import { type Config, ConfigError } from "./config.js";
+import { type Diagnostic, error, hasErrors, sortDiagnostics, uniqueDiagnostics, warning } from "./diagnostics.js";
 import { ExampleMerger } from "./examples/merge.js";
 import { schemaOfExample, Validators } from "./examples/validate.js";
+import { knownFormats, lintEvents, lintFormats } from "./lint.js";
 import { loadSpec, type Spec } from "./load/index.js";
 import { at, type Source } from "./load/source.js";
 import type { ExampleView } from "./render/blocks/event.js";
+import { applyRules } from "./rules.js";
 import { type EventModel, isEventSchema, modelEvent, schemaName } from "./schema/model.js";
 import { resolveSchemas } from "./schema/resolve.js";
 import { checkLinks } from "./site/links.js";
@@ -30,35 +32,81 @@ export async function check(config: Config): Promise<CheckResult> {
   const { spec, diagnostics: loadDiagnostics } = loadSpec(config);
   diagnostics.push(...loadDiagnostics);
 
-  const resolved = await resolveSchemas(spec);
+  const resolved = (await guardedAsync(diagnostics, {}, "resolving schemas", () => resolveSchemas(spec))) ?? {
+    schemas: new Map(),
+    values: new Map(),
+    diagnostics: [],
+  };
   diagnostics.push(...resolved.diagnostics);
 
   const events: EventModel[] = [];
   for (const source of spec.schemas) {
     const schema = resolved.schemas.get(source.path);
-    if (schema && isEventSchema(config.schemas, source, schema)) events.push(modelEvent(source, schema));
+    if (!schema) continue;
+    const event = guarded(diagnostics, { file: source.rel }, "modelling the event", () =>
+      isEventSchema(config.schemas, source, schema) ? modelEvent(source, schema) : undefined,
+    );
+    if (event) events.push(event);
   }
 
   const schemaFiles = [...spec.sources.values()].filter((s) => s.kind === "data" && !isInside(s.path, config.examples));
-  const validators = new Validators(schemaFiles);
-  for (const file of schemaFiles) if (file.value !== undefined) diagnostics.push(...validators.checkSchema(file));
-
+  const validators = new Validators(schemaFiles, resolved.values, [...knownFormats(config)]);
+  for (const file of schemaFiles)
+    diagnostics.push(...(guarded(diagnostics, { file: file.rel }, "checking the schema", () => validators.checkSchema(file)) ?? []));
   const examples = validateExamples(spec, events, validators, diagnostics);
-  for (const event of events) {
-    if (!examples.has(event.name))
-      diagnostics.push(warning("event-no-example", `event ${event.heading} has no example`, at(event.source, "")));
-  }
+  diagnostics.push(...lintEvents(events, spec.examples, config), ...lintFormats(schemaFiles, knownFormats(config)));
 
-  const site = renderSite({ config, pages: spec.pages, templates: spec.templates, events, examples }, diagnostics);
-  diagnostics.push(...checkLinks(site.files, site.sources));
-  return { spec, events, files: site.files, diagnostics: sortDiagnostics(uniqueDiagnostics(diagnostics)) };
+  const site = guarded(diagnostics, {}, "rendering the site", () =>
+    renderSite({ config, pages: spec.pages, templates: spec.templates, events, examples }, diagnostics),
+  );
+  if (site) diagnostics.push(...checkLinks(site.files, site.sources, site.marks));
+  const final = applyRules(uniqueDiagnostics(diagnostics), config);
+  return { spec, events, files: site?.files ?? new Map(), diagnostics: sortDiagnostics(final) };
+}
+
+/** True when the run failed: errors, or more warnings than `--max-warnings` allows. */
+export function failed(diagnostics: readonly Diagnostic[], config: Pick<Config, "maxWarnings">): boolean {
+  if (hasErrors(diagnostics)) return true;
+  return config.maxWarnings !== undefined && diagnostics.filter((d) => d.severity === "warning").length > config.maxWarnings;
 }
 
 export async function build(config: Config): Promise<CheckResult & { written: boolean }> {
   const result = await check(config);
-  if (hasErrors(result.diagnostics)) return { ...result, written: false };
-  writeOutput(config.output, result.files);
+  if (failed(result.diagnostics, config)) return { ...result, written: false };
+  try {
+    writeOutput(config.output, result.files);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`cannot write the site to ${config.output}: ${(e as Error).message}`);
+  }
   return { ...result, written: true };
+}
+
+/**
+ * A stage that throws on some input is a bug in specgen, not the user's
+ * mistake: the run reports it, naming the file, and goes on with the rest.
+ */
+function guarded<T>(diagnostics: Diagnostic[], where: Partial<Diagnostic>, what: string, fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (e) {
+    diagnostics.push(error("internal-error", `${what} failed: ${(e as Error)?.message ?? String(e)}`, where));
+    return undefined;
+  }
+}
+
+async function guardedAsync<T>(
+  diagnostics: Diagnostic[],
+  where: Partial<Diagnostic>,
+  what: string,
+  fn: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (e) {
+    diagnostics.push(error("internal-error", `${what} failed: ${(e as Error)?.message ?? String(e)}`, where));
+    return undefined;
+  }
 }
 
 /**
@@ -85,12 +133,18 @@ function validateExamples(
       diagnostics.push(warning("example-no-schema", `example ${name} has no schema of the same name`, at(example, "")));
       continue;
     }
-    const value = merger.merge(example);
+    const value = guarded(diagnostics, { file: example.rel }, "merging the example", () => merger.merge(example));
     if (value === undefined) continue;
-    if (value === null || typeof value !== "object") {
-      diagnostics.push(warning("example-not-object", `example ${name} is not an object`, at(example, "")));
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      const what = value === null ? "null" : Array.isArray(value) ? "a list" : `a ${typeof value}`;
+      diagnostics.push(error("example-not-object", `example ${name} is ${what}, not an event object`, at(example, "")));
+      continue;
     }
-    diagnostics.push(...validators.validate(schemaByName.get(owner) as Source, example, value));
+    diagnostics.push(
+      ...(guarded(diagnostics, { file: example.rel }, "validating the example", () =>
+        validators.validate(schemaByName.get(owner) as Source, example, value),
+      ) ?? []),
+    );
     if (!eventNames.has(owner)) continue;
     const list = byEvent.get(owner) ?? [];
     list.push({ name, json: JSON.stringify(value, null, 2) });

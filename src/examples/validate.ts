@@ -35,8 +35,16 @@ function draftOf(schema: unknown): Draft | undefined {
 export class Validators {
   private readonly instances = new Map<Draft, Ajv>();
 
-  /** `schemaFiles`: every data file that is a schema or part of one. */
-  constructor(private readonly schemaFiles: readonly Source[]) {}
+  /**
+   * `schemaFiles`: every data file that is a schema or part of one; `values`: what to compile for each
+   * (the files' values without the `$ref`s that were reported as broken or looping).
+   */
+  constructor(
+    private readonly schemaFiles: readonly Source[],
+    private readonly values: ReadonlyMap<string, unknown>,
+    /** Format names beside ajv-formats' that validate anything. */
+    private readonly extraFormats: readonly string[] = [],
+  ) {}
 
   private instance(draft: Draft): Ajv {
     let ajv = this.instances.get(draft);
@@ -51,10 +59,12 @@ export class Validators {
               ? new Ajv2020(options)
               : new Ajv(options);
       addFormats(ajv);
+      for (const name of this.extraFormats) if (!ajv.formats[name]) ajv.addFormat(name, true);
       for (const file of this.schemaFiles) {
-        if (!isObject(file.value)) continue;
+        const value = this.values.get(file.path);
+        if (!isObject(value)) continue;
         try {
-          ajv.addSchema(file.value, fileKey(file));
+          ajv.addSchema(value, fileKey(file));
         } catch {
           // A duplicate `$id`; reported by checkSchema when that file is compiled.
         }
@@ -66,6 +76,7 @@ export class Validators {
 
   /** Checks a schema file against its draft's meta-schema. */
   checkSchema(file: Source): Diagnostic[] {
+    if (!isObject(file.value)) return []; // not a schema at all: reported by the resolve stage or the compiler
     const draft = draftOf(file.value);
     if (!draft) {
       return [
@@ -102,7 +113,11 @@ export class Validators {
   validate(schema: Source, example: Source, value: unknown): Diagnostic[] {
     const validate = this.validator(schema);
     if (typeof validate !== "function") return [validate];
-    if (validate(value)) return [];
+    try {
+      if (validate(value)) return [];
+    } catch (e) {
+      return [error("internal-error", `validating against ${schema.rel} failed: ${(e as Error).message}`, at(example, ""))];
+    }
     return (validate.errors ?? []).map((e) => exampleError(e, schema, example, value));
   }
 }

@@ -27,8 +27,20 @@ export class SiteIndex {
   static href(from: string, to: Anchor): string {
     if (from === to.page) return `#${to.id}`;
     const rel = path.posix.relative(path.posix.dirname(from), to.page);
-    return `${rel}#${to.id}`;
+    return `${pathHref(rel)}#${to.id}`;
   }
+}
+
+/**
+ * A relative path as an href: each name percent-encoded, so that a page file
+ * called `javascript:alert(1).md` (or holding `#`, `?`, spaces) links to itself
+ * instead of running or breaking.
+ */
+export function pathHref(rel: string): string {
+  return rel
+    .split("/")
+    .map((name) => (name === "." || name === ".." ? name : encodeURIComponent(name)))
+    .join("/");
 }
 
 function normalizeTitle(title: string): string {

@@ -1,45 +1,95 @@
 /**
- * Checks every relative link and `#fragment` of the rendered site against the
- * files and ids that exist in it. Site-absolute (`/…`) and external links are
- * beyond what one build can know.
+ * Checks the rendered site: every relative link and `#fragment` must land on a
+ * file and an id that exist in it, and no page may use an id twice.
+ * Site-absolute (`/…`) and external links are beyond what one build can know.
+ * Links and ids written in the sources are reported at their place there;
+ * those that only templates wrote, at the page.
  */
 import path from "node:path";
 import { type Diagnostic, warning } from "../diagnostics.js";
 import type { Source } from "../load/source.js";
+import type { PageMarks, Place } from "../render/env.js";
 
 const ID = /\sid="([^"]*)"/g;
 const HREF = /\shref="([^"]*)"/g;
 
-export function checkLinks(files: ReadonlyMap<string, string>, sources: ReadonlyMap<string, Source>): Diagnostic[] {
-  const ids = new Map<string, Set<string>>();
+export function checkLinks(
+  files: ReadonlyMap<string, string>,
+  sources: ReadonlyMap<string, Source>,
+  marks: ReadonlyMap<string, PageMarks> = new Map(),
+): Diagnostic[] {
+  const ids = new Map<string, string[]>();
   for (const [file, html] of files)
-    if (file.endsWith(".html")) ids.set(file, new Set([...html.matchAll(ID)].map((m) => unescapeHtml(m[1]))));
+    if (file.endsWith(".html"))
+      ids.set(
+        file,
+        [...html.matchAll(ID)].map((m) => unescapeHtml(m[1])),
+      );
+  const idSets = new Map([...ids].map(([file, list]) => [file, new Set(list)]));
   const diagnostics: Diagnostic[] = [];
   for (const [file, html] of files) {
     if (!file.endsWith(".html")) continue;
-    for (const m of html.matchAll(HREF)) {
-      const href = unescapeHtml(m[1]);
-      if (/^[a-z][a-z0-9+.-]*:|^\/\/|^\//i.test(href)) continue;
-      const [target, fragment] = splitHref(file, href);
-      const where = { file: sources.get(file)?.rel ?? file };
-      if (!files.has(target)) {
-        diagnostics.push(warning("link-broken", `link "${href}" in ${file}: no page ${target} in the site`, where));
-      } else if (fragment && target.endsWith(".html") && !ids.get(target)?.has(fragment)) {
-        diagnostics.push(warning("link-broken", `link "${href}" in ${file}: ${target} has no #${fragment}`, where));
-      }
+    const page: Place = { file: sources.get(file)?.rel ?? file };
+    const written = marks.get(file) ?? { links: [], anchors: [] };
+
+    // Links as written, then those only in the HTML (from templates).
+    const unplaced = [...html.matchAll(HREF)].map((m) => unescapeHtml(m[1]));
+    for (const link of written.links) {
+      const i = unplaced.indexOf(link.href);
+      if (i >= 0) unplaced.splice(i, 1);
+      const problem = linkProblem(file, link.href, files, idSets);
+      if (problem) diagnostics.push(warning("link-broken", problem, link.where()));
+    }
+    for (const href of unplaced) {
+      const problem = linkProblem(file, href, files, idSets);
+      if (problem) diagnostics.push(warning("link-broken", problem, page));
+    }
+
+    const counts = new Map<string, number>();
+    for (const id of ids.get(file) ?? []) counts.set(id, (counts.get(id) ?? 0) + 1);
+    for (const [id, count] of counts) {
+      if (count < 2) continue;
+      const places = written.anchors.filter((a) => a.id === id);
+      const where = places.length > 0 ? places[places.length - 1].where() : page;
+      diagnostics.push(
+        warning("anchor-duplicate", `id "${id}" is used ${count} times in ${file}; links to #${id} reach only the first`, where),
+      );
     }
   }
   return diagnostics;
 }
 
+function linkProblem(
+  from: string,
+  href: string,
+  files: ReadonlyMap<string, string>,
+  ids: ReadonlyMap<string, Set<string>>,
+): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:|^\/\/|^\//i.test(href)) return undefined;
+  const [target, fragment] = splitHref(from, href);
+  if (!files.has(target)) return `link "${href}" in ${from}: no page ${target} in the site`;
+  if (fragment && target.endsWith(".html") && !ids.get(target)?.has(fragment))
+    return `link "${href}" in ${from}: ${target} has no #${fragment}`;
+  return undefined;
+}
+
 function splitHref(from: string, href: string): [string, string] {
   const hash = href.indexOf("#");
-  const pathPart = decodeURIComponent((hash >= 0 ? href.slice(0, hash) : href).replace(/\?.*$/, ""));
-  const fragment = hash >= 0 ? decodeURIComponent(href.slice(hash + 1)) : "";
+  const pathPart = decode((hash >= 0 ? href.slice(0, hash) : href).replace(/\?.*$/, ""));
+  const fragment = hash >= 0 ? decode(href.slice(hash + 1)) : "";
   if (pathPart === "") return [from, fragment];
   let target = path.posix.normalize(path.posix.join(path.posix.dirname(from), pathPart));
   if (target.endsWith("/") || target === ".") target = path.posix.join(target, "index.html");
   return [target, fragment];
+}
+
+/** Percent-decoding that leaves a malformed escape as written. */
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 function unescapeHtml(s: string): string {

@@ -10,9 +10,9 @@ import type { Diagnostic } from "../diagnostics.js";
 import type { Source } from "../load/source.js";
 import { type ExampleView, eventBlocks } from "../render/blocks/event.js";
 import { BlockRegistry } from "../render/blocks/registry.js";
-import { pageLocator, type RenderEnv } from "../render/env.js";
+import { type PageMarks, pageLocator, type RenderEnv } from "../render/env.js";
 import { createMarkdown } from "../render/markdown.js";
-import { SiteIndex } from "../render/site-index.js";
+import { pathHref, SiteIndex } from "../render/site-index.js";
 import { compileTemplates } from "../render/templates.js";
 import type { EventModel } from "../schema/model.js";
 
@@ -29,6 +29,8 @@ export interface RenderedSite {
   files: Map<string, string>;
   /** Output path of each page → its source, for diagnostics. */
   sources: Map<string, Source>;
+  /** Output path of each page → its links and ids as written, with their places. */
+  marks: Map<string, PageMarks>;
 }
 
 interface ParsedPage {
@@ -54,7 +56,8 @@ export function renderSite(input: SiteInput, diagnostics: Diagnostic[]): Rendere
 
   const parsed: ParsedPage[] = input.pages.map((source) => {
     const out = outputPath(config, source);
-    const env: RenderEnv = { page: out, where: pageLocator(source.rel), site, blocks, diagnostics, ids: new Set() };
+    const marks: PageMarks = { links: [], anchors: [] };
+    const env: RenderEnv = { page: out, where: pageLocator(source), site, blocks, diagnostics, ids: new Set(), marks };
     const tokens = md.parse(source.text, env);
     let title = "";
     for (let i = 0; i < tokens.length; i++) {
@@ -66,8 +69,11 @@ export function renderSite(input: SiteInput, diagnostics: Diagnostic[]): Rendere
       } else if (token.type === "specgen_block") {
         const event = eventsByBlock.get(token.meta.name);
         if (!event) continue;
-        env.ids.add(event.anchor);
-        for (const table of event.tables) env.ids.add(table.anchor);
+        const line = token.map?.[0] ?? 0;
+        for (const id of [event.anchor, ...event.tables.map((t) => t.anchor)]) {
+          env.ids.add(id);
+          marks.anchors.push({ id, where: () => env.where(line) });
+        }
         site.add(event.heading, { page: out, id: event.anchor });
         site.add(event.name, { page: out, id: event.anchor });
         if (!event.variant) site.add(event.type, { page: out, id: event.anchor });
@@ -86,20 +92,24 @@ export function renderSite(input: SiteInput, diagnostics: Diagnostic[]): Rendere
       page: { title, path: out },
       home: `${up}index.html`,
       assets: up,
-      nav: parsed.map((p) => ({ title: p.title, href: up + p.out, current: p.out === out })),
+      nav: parsed.map((p) => ({ title: p.title, href: up + pathHref(p.out), current: p.out === out })),
       content,
     });
   };
+  const marks = new Map<string, PageMarks>();
   for (const page of parsed) {
     files.set(page.out, view(page.out, page.title, md.renderer.render(page.tokens, md.options, page.env)));
     sources.set(page.out, page.source);
+    marks.set(page.out, page.env.marks);
   }
   if (!files.has("index.html")) {
-    const list = parsed.map((p) => `<li><a href="${md.utils.escapeHtml(p.out)}">${md.utils.escapeHtml(p.title)}</a></li>`).join("\n");
+    const list = parsed
+      .map((p) => `<li><a href="${md.utils.escapeHtml(pathHref(p.out))}">${md.utils.escapeHtml(p.title)}</a></li>`)
+      .join("\n");
     files.set("index.html", view("index.html", config.title, `<h1>${md.utils.escapeHtml(config.title)}</h1>\n<ul>\n${list}\n</ul>`));
   }
   files.set("style.css", input.templates.get("style.css") ?? "");
-  return { files, sources };
+  return { files, sources, marks };
 }
 
 /** The index page first, then by path. */
