@@ -91,7 +91,8 @@ const FRAME_WIDTH = 100;
 /** The lines around `line`, numbered, with a caret under `column`. */
 export function codeFrame(text: string, line: number, column: number, color?: boolean): string {
   const lines = text.split("\n");
-  if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
+  // The empty "line" after a final newline is shown only when the problem is there (an unexpected end of file).
+  if (lines.length > 1 && lines[lines.length - 1] === "" && line < lines.length) lines.pop();
   if (text === "" || line < 1 || line > lines.length) return "";
   const first = Math.max(1, line - FRAME_BEFORE);
   const last = Math.min(lines.length, line + FRAME_AFTER);
@@ -104,8 +105,9 @@ export function codeFrame(text: string, line: number, column: number, color?: bo
   };
   let out = "";
   for (let n = first; n <= last; n++) {
-    const gutter = `${n === line ? ">" : " "} ${String(n).padStart(width)} | `;
-    out += `${paint(color, "dim", gutter)}${cut(lines[n - 1].replace(/\r$/, ""))}\n`;
+    const body = cut(lines[n - 1].replace(/\r$/, ""));
+    const gutter = `${n === line ? ">" : " "} ${String(n).padStart(width)} |${body ? " " : ""}`;
+    out += `${paint(color, "dim", gutter)}${body}\n`;
     if (n === line) {
       const pad = " ".repeat(Math.max(0, column - 1 - start) + (start > 0 ? 1 : 0));
       out += `${paint(color, "dim", `  ${" ".repeat(width)} | `)}${pad}${paint(color, "red", "^")}\n`;

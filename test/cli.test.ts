@@ -1,20 +1,8 @@
 /** The CLI end to end, as a user runs it: a child process on fixture spec roots. */
-import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { copySample, makeRoot, REPO, tempDir } from "./helpers.js";
-
-const BIN = path.join(REPO, "bin/specgen.js");
-
-function specgen(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, GITHUB_ACTIONS: "", NO_COLOR: "1", ...env },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { copySample, makeRoot, specgen, tempDir } from "./helpers.js";
 
 /** Every file under a folder, with its content. */
 function snapshot(dir: string): Record<string, string> {

@@ -11,7 +11,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { Ajv2019 } from "ajv/dist/2019.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { type Diagnostic, error, warning } from "../diagnostics.js";
-import { at, origins, type Source } from "../load/source.js";
+import { at, locate, origins, type Source } from "../load/source.js";
 import { isObject } from "../schema/resolve.js";
 import { originOf } from "./merge.js";
 
@@ -129,7 +129,8 @@ function fileKey(file: Source): string {
 function exampleError(e: ErrorObject, schema: Source, example: Source, value: unknown): Diagnostic {
   const pointer = e.instancePath;
   const origin = originOf(value, pointer);
-  const where = origin ? at(origin.source, origin.pointer) : at(example, "");
+  // At the offending value itself (the caret under `42`, or the `{` of an object missing a property).
+  const where = origin ? { file: origin.source.rel, ...locate(origin.source, origin.pointer, "value") } : at(example, "");
   const rule = schemaLocation(e, schema);
   const message = `${pointer || "/"} ${e.message}${paramsText(e)} (${rule})`;
   return error("example-invalid", message, { ...where, pointer });

@@ -100,14 +100,14 @@ function jsonFailure(source: Source, problem: JsonProblem): Diagnostic {
 function parseFailure(source: Source, e: unknown): Diagnostic {
   if (e instanceof yaml.YAMLException) {
     const mark = e.mark;
-    const duplicate = /^duplicated mapping key/.test(e.reason);
-    const key = duplicate && mark ? /^[^\n:]*?(?=\s*:)/.exec(source.text.slice(mark.position, mark.position + 200))?.[0] : undefined;
-    const message = duplicate ? `duplicate key${key ? ` "${key.replace(/^(["'])(.*)\1$/, "$2")}"` : ""}` : `syntax error: ${e.reason}`;
-    return error(duplicate ? "parse-duplicate-key" : "parse-syntax", message, {
-      file: source.rel,
-      line: mark ? mark.line + 1 : 1,
-      column: mark ? mark.column + 1 : 1,
-    });
+    const where = { file: source.rel, line: mark ? mark.line + 1 : 1, column: mark ? mark.column + 1 : 1 };
+    if (/^duplicated mapping key/.test(e.reason)) {
+      const key = mark ? /^[^\n:]*?(?=\s*:)/.exec(source.text.slice(mark.position, mark.position + 200))?.[0] : undefined;
+      return error("parse-duplicate-key", `duplicate key${key ? ` "${key.replace(/^(["'])(.*)\1$/, "$2")}"` : ""}`, where);
+    }
+    const depth = /^nesting exceeded maxDepth \((\d+)\)/.exec(e.reason);
+    if (depth) return error("parse-too-complex", `YAML nesting is deeper than ${depth[1]} levels`, where);
+    return error("parse-syntax", `syntax error: ${e.reason}`, where);
   }
   if (e instanceof RangeError) {
     return error("parse-too-complex", "nesting is too deep to parse", { file: source.rel, line: 1, column: 1 });

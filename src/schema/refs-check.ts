@@ -7,7 +7,8 @@
  * without descending into a property or item: no value can be validated
  * against it (the validator would recurse forever) and it cannot be merged.
  * A schema that contains itself through a property or item is recursion, and
- * legal.
+ * legal. (A network `$ref` the config allows is kept, for json-schema-ref-parser
+ * to fetch.)
  */
 import { type Diagnostic, error } from "../diagnostics.js";
 import type { Spec } from "../load/index.js";
@@ -34,8 +35,8 @@ export function checkSchemaRefs(spec: Spec, files: readonly Source[]): CheckedSc
     for (const site of findRefs(source.value)) {
       const holder = resolvePointer(source.value, site.pointer) as object;
       const target = refTargetValue(spec, source, site.pointer, site.ref, diagnostics);
-      if (target === undefined) dropped.add(holder);
-      else targets.set(holder, target);
+      if (target !== undefined) targets.set(holder, target);
+      else if (!(spec.config.allowNetworkRefs && refTarget(source.path, site.ref).kind === "network")) dropped.add(holder);
     }
     for (const node of nonStringRefs(source.value)) {
       const origin = origins.get(node);
@@ -52,7 +53,7 @@ export function checkSchemaRefs(spec: Spec, files: readonly Source[]): CheckedSc
 
   const values = new Map<string, unknown>();
   const copies = new Map<object, unknown>();
-  for (const source of files) if (source.value !== undefined) values.set(source.path, copyWithout(source.value, dropped, copies));
+  for (const source of files) if (source.value !== undefined) values.set(source.path, copyWithOrigins(source.value, dropped, copies));
   return { values, diagnostics };
 }
 
@@ -149,8 +150,11 @@ function loopError(holder: SchemaObject, path: SchemaObject[]): Diagnostic {
   return error("schema-ref-loop", message, origin ? { ...at(origin.source, `${origin.pointer}/$ref`), pointer: origin.pointer } : {});
 }
 
-/** A deep copy of `value` without the `$ref` of the `dropped` objects; copies keep origins, shared nodes stay shared. */
-function copyWithout(value: unknown, dropped: ReadonlySet<object>, copies: Map<object, unknown>): unknown {
+/**
+ * A deep copy of `value` without the `$ref` of the `dropped` objects. Copies
+ * keep their origins, and shared nodes stay shared (in `copies`).
+ */
+export function copyWithOrigins(value: unknown, dropped: ReadonlySet<object> = new Set(), copies = new Map<object, unknown>()): unknown {
   if (typeof value !== "object" || value === null) return value;
   const known = copies.get(value);
   if (known !== undefined) return known;
@@ -160,7 +164,7 @@ function copyWithout(value: unknown, dropped: ReadonlySet<object>, copies: Map<o
   if (origin) origins.set(copy, origin);
   for (const [k, v] of Object.entries(value)) {
     if (k === "$ref" && dropped.has(value)) continue;
-    (copy as Record<string, unknown>)[k] = copyWithout(v, dropped, copies);
+    (copy as Record<string, unknown>)[k] = copyWithOrigins(v, dropped, copies);
   }
   return copy;
 }

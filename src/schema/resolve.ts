@@ -10,7 +10,7 @@ import $RefParser, { type JSONParserError, JSONParserErrorGroup } from "@apidevt
 import { type Diagnostic, error } from "../diagnostics.js";
 import type { Spec } from "../load/index.js";
 import { at, escapePointer, origins, type Source, splitPointer } from "../load/source.js";
-import { checkSchemaRefs } from "./refs-check.js";
+import { checkSchemaRefs, copyWithOrigins } from "./refs-check.js";
 
 export type SchemaObject = Record<string, unknown>;
 
@@ -103,32 +103,13 @@ function refParserOptions(spec: Spec, values: ReadonlyMap<string, unknown>) {
           const source = lookup(file.url);
           const value = source && values.get(source.path);
           if (value === undefined) throw new Error(`cannot parse ${file.url}`);
-          return cloneWithOrigins(value);
+          // It replaces `$ref`s in place, so it gets a fresh copy (whose nodes keep their origins).
+          return copyWithOrigins(value);
         },
       },
     },
     dereference: { circular: true },
   };
-}
-
-/**
- * json-schema-ref-parser replaces `$ref`s in place, so it gets a copy of each
- * loaded value; the copy's nodes keep their origins for diagnostics.
- */
-function cloneWithOrigins(value: unknown): unknown {
-  const copies = new Map<object, unknown>();
-  const clone = (node: unknown): unknown => {
-    if (typeof node !== "object" || node === null) return node;
-    const known = copies.get(node);
-    if (known !== undefined) return known;
-    const copy: Record<string, unknown> | unknown[] = Array.isArray(node) ? [] : {};
-    copies.set(node, copy);
-    const origin = origins.get(node);
-    if (origin) origins.set(copy, origin);
-    for (const [k, v] of Object.entries(node)) (copy as Record<string, unknown>)[k] = clone(v);
-    return copy;
-  };
-  return clone(value);
 }
 
 export function resolvePointer(value: unknown, pointer: string): unknown {

@@ -49,8 +49,10 @@ export function checkLinks(
     for (const id of ids.get(file) ?? []) counts.set(id, (counts.get(id) ?? 0) + 1);
     for (const [id, count] of counts) {
       if (count < 2) continue;
-      const places = written.anchors.filter((a) => a.id === id);
-      const where = places.length > 0 ? places[places.length - 1].where() : page;
+      // The later place on the page is the duplicate (a description's heading has its place in a schema file).
+      const places = written.anchors.filter((a) => a.id === id).map((a) => a.where());
+      const onPage = places.filter((p) => p.file === page.file).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+      const where = onPage.at(-1) ?? places.at(-1) ?? page;
       diagnostics.push(
         warning("anchor-duplicate", `id "${id}" is used ${count} times in ${file}; links to #${id} reach only the first`, where),
       );
