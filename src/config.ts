@@ -23,7 +23,7 @@ export interface Config {
   pages: string;
   templates: string;
   output: string;
-  /** Let `$ref` read files outside the root. */
+  /** Let `$ref`s, symlinks and `paths` read files outside the root. */
   allowExternalRefs: boolean;
   /** Let `$ref` fetch http(s) URLs. */
   allowNetworkRefs: boolean;
@@ -117,6 +117,7 @@ export function loadConfig(rootArg = ".", overrides: ConfigOverrides = {}): Conf
     strict: overrides.strict ?? false,
     maxWarnings: overrides.maxWarnings,
   };
+  checkSourceFolders(config);
   checkOutputFolder(config);
   return config;
 }
@@ -134,6 +135,19 @@ function readConfigFile(file: string): Record<string, unknown> {
   if (value == null) return {};
   if (!isPlainObject(value)) throw new ConfigError(`${CONFIG_FILE} must be a mapping of settings`);
   return value;
+}
+
+/** Source folders lie in the root, unless the config lets specgen read outside it. */
+function checkSourceFolders(config: Config): void {
+  if (config.allowExternalRefs) return;
+  for (const key of ["schemas", "examples", "pages", "templates"] as const) {
+    const real = realish(config[key]);
+    if (real !== config.root && !real.startsWith(config.root + path.sep)) {
+      throw new ConfigError(
+        `${CONFIG_FILE}: "paths.${key}" (${config[key]}) lies outside the spec root; set allowExternalRefs: true to allow it`,
+      );
+    }
+  }
 }
 
 /**

@@ -22,6 +22,7 @@ const lint = (description: string): Rule => ({ severity: "warning", lint: true, 
 
 export const RULES = {
   "file-unreadable": fatal("a file cannot be read, or is not a regular file"),
+  "file-outside-root": fatal("a symlink in a source folder to a file outside the spec root, while `allowExternalRefs` is off"),
   "file-too-large": fatal("a file is larger than `maxFileSize`"),
   "file-binary": fatal("a file holds binary data"),
   "file-encoding": fatal("a file is not UTF-8 text"),

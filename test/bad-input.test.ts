@@ -102,6 +102,26 @@ describe("bad input never crashes", () => {
     for (const [file, code, line] of expected) expect(pretty.stderr).toMatch(new RegExp(`^${file}:${line}:\\d+  error  ${code}  `, "m"));
   });
 
+  it("validates against a pattern written to backtrack for ever without hanging", () => {
+    const root = makeRoot({
+      [`${S}/m.redos`]: [
+        "type: object",
+        "properties:",
+        "  content:",
+        "    type: object",
+        "    properties:",
+        "      a: {type: string, pattern: '^(a+)+$'}",
+        "      b: {type: string, pattern: '^(\\w+\\s?)*$'}",
+        "      c: {type: string, pattern: '^\\p{L}+$'}",
+      ].join("\n"),
+      [`${E}/m.redos`]: JSON.stringify({ content: { a: `${"a".repeat(60)}!`, b: `${"ab ".repeat(40)}!`, c: "é1" } }),
+    });
+    const r = specgen(["check", root, "--format", "json"]);
+    expect(r.code, "killed after 60 s").toBe(1);
+    const invalid = json(r.stdout).filter((d) => d.code === "example-invalid");
+    expect(invalid.map((d) => d.message.split(" ")[0])).toEqual(["/content/a", "/content/b", "/content/c"]);
+  });
+
   it("builds a recursive schema (a type that contains itself) and links its table to itself", () => {
     const root = copySample();
     writeFiles(root, {

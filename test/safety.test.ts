@@ -100,6 +100,27 @@ describe("$ref outside the root or to the network", () => {
   });
 });
 
+describe("symlinks out of the root", () => {
+  it("are not read unless the config allows it", () => {
+    const outside = tempDir();
+    writeFiles(outside, { "secret.yaml": "password: hunter2\n", "notes.md": "# Secret notes\n" });
+    const root = makeRoot({ "specification/index.md": "# Home\n" });
+    mkdirSync(path.join(root, "event-schemas/schema"), { recursive: true });
+    symlinkSync(path.join(outside, "secret.yaml"), path.join(root, "event-schemas/schema/m.secret"));
+    symlinkSync(outside, path.join(root, "specification/linked"));
+    const r = specgen(["check", root, "--format", "json"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain("hunter2");
+    const found = JSON.parse(r.stdout).diagnostics.map((d: { code: string; file: string }) => [d.code, d.file]);
+    expect(found).toEqual([
+      ["file-outside-root", "event-schemas/schema/m.secret"],
+      ["file-outside-root", "specification/linked/notes.md"],
+    ]);
+    writeFiles(root, { "specgen.config.yaml": "allowExternalRefs: true\n" });
+    expect(specgen(["check", root]).code).toBe(0);
+  });
+});
+
 describe("the output guard", () => {
   it("refuses every way of naming the root, a folder holding it, or a source folder", () => {
     const root = copySample();
@@ -136,6 +157,11 @@ describe("the output guard", () => {
     const base = tempDir();
     mkdirSync(path.join(base, "root"));
     writeFiles(base, { "docs/pages/index.md": "# Home\n", "root/specgen.config.yaml": "paths:\n  pages: ../docs/pages\n" });
+    const refused = specgen(["check", path.join(base, "root")]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`"paths.pages" (${path.join(base, "docs/pages")}) lies outside the spec root`);
+    writeFiles(base, { "root/specgen.config.yaml": "allowExternalRefs: true\npaths:\n  pages: ../docs/pages\n" });
+    expect(specgen(["check", path.join(base, "root")]).code).toBe(0);
     const r = specgen(["build", path.join(base, "root"), "--out", path.join(base, "docs")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("holds the source folder");

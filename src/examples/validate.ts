@@ -14,6 +14,7 @@ import { type Diagnostic, error, warning } from "../diagnostics.js";
 import { at, locate, origins, type Source } from "../load/source.js";
 import { isObject } from "../schema/resolve.js";
 import { originOf } from "./merge.js";
+import { patternEngine } from "./patterns.js";
 
 const require = createRequire(import.meta.url);
 const Ajv04: typeof Ajv = require("ajv-draft-04");
@@ -49,7 +50,14 @@ export class Validators {
   private instance(draft: Draft): Ajv {
     let ajv = this.instances.get(draft);
     if (!ajv) {
-      const options = { strict: false, allErrors: true, verbose: true, validateSchema: false, logger: false } as const;
+      const options = {
+        strict: false,
+        allErrors: true,
+        verbose: true,
+        validateSchema: false,
+        logger: false,
+        code: { regExp: patternEngine },
+      } as const;
       ajv =
         draft === "04"
           ? new Ajv04(options)

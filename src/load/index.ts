@@ -110,6 +110,13 @@ export function relPath(config: Config, file: string): string {
 export function readSource(config: Config, file: string, kind: SourceKind, diagnostics: Diagnostic[]): Source | undefined {
   const rel = relPath(config, file);
   const where = { file: rel, line: 1, column: 1 };
+  if (!isInside(config, file)) {
+    // A symlink in a source folder must not let a spec print or publish the machine's files.
+    diagnostics.push(
+      error("file-outside-root", "is a symlink to a file outside the spec root; set allowExternalRefs: true to read it", where),
+    );
+    return undefined;
+  }
   let bytes: Buffer;
   try {
     const stat = statSync(file);
