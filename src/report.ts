@@ -100,6 +100,7 @@ export function codeFrame(text: string, line: number, column: number, color?: bo
   // Long lines (minified JSON) are cut to a window around the column, the same window for every line.
   const start = column - 1 > FRAME_WIDTH - 20 ? column - 1 - (FRAME_WIDTH >> 1) : 0;
   const cut = (s: string) => {
+    if (start > 0 && s.length <= start) return "";
     const body = frameText(s.slice(start, start + FRAME_WIDTH));
     return (start > 0 ? "…" : "") + body + (s.length > start + FRAME_WIDTH ? "…" : "");
   };

@@ -46,6 +46,7 @@ export const RULES = {
   "example-not-object": fatal("an example that is not an object (e.g. `null`)"),
   "example-ref-loop": fatal("example `$ref`s that extend each other in a loop"),
   "block-unknown": fatal("a `{{block}}` that names no block"),
+  "block-recursive": fatal("a `{{block}}` in a description that includes the block itself"),
   "reference-unresolved": fatal("a `` `Title`_ `` reference that names no heading or event"),
   "link-unsafe": fatal("a `` `text <url>`_ `` link to a javascript:, vbscript:, file: or data: URL"),
   "internal-error": fatal("specgen failed on this input: please report it"),

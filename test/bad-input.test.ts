@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { copySample, makeRoot, specgen, writeFiles } from "./helpers.js";
+import { checkRoot, copySample, makeRoot, specgen, writeFiles } from "./helpers.js";
 
 const S = "event-schemas/schema";
 const E = "event-schemas/examples";
@@ -152,6 +152,46 @@ describe("bad input never crashes", () => {
     expect(r.code, r.stderr).toBe(0);
     const html = readFileSync(path.join(root, "output/tree.html"), "utf8");
     expect(html).toMatch(/<td><code>children<\/code><\/td>\s*<td class="field-type">\[<a href="#m-tree_content">[^<]+<\/a>\]<\/td>/);
+  });
+
+  it("builds recursive schemas whose type is a list, or that recur through lists and maps only", () => {
+    const root = makeRoot({
+      [`${S}/m.tree`]: [
+        "properties:",
+        "  content: {$ref: '#/definitions/node'}",
+        "definitions:",
+        "  node:",
+        "    type: [object, 'null']",
+        "    title: Node",
+        "    properties:",
+        "      kids: {type: array, description: Subtrees., items: {$ref: '#/definitions/node'}}",
+        "      alt: {description: Either., oneOf: [{$ref: '#/definitions/node'}, {type: string}]}",
+        "      list: {$ref: '#/definitions/list', description: Lists of lists.}",
+        "      map: {$ref: '#/definitions/map', description: Maps of maps.}",
+        "  list: {type: array, items: {$ref: '#/definitions/list'}}",
+        "  map: {type: object, additionalProperties: {$ref: '#/definitions/map'}}",
+      ].join("\n"),
+      [`${E}/m.tree`]: '{"content": {"kids": [null, {"alt": "x"}]}}',
+      "specification/index.md": "# Tree\n\n{{m_tree_event}}\n",
+    });
+    const r = specgen(["build", root]);
+    expect(r.code, "killed after 60 s").toBe(0);
+    const html = readFileSync(path.join(root, "output/index.html"), "utf8");
+    expect(html).toMatch(/<td><code>kids<\/code><\/td>\s*<td class="field-type">\[<a href="#m-tree_node">Node<\/a>/);
+    expect(html).toMatch(/<td><code>list<\/code><\/td>\s*<td class="field-type">\[\[list\]\]<\/td>/);
+    expect(html).toMatch(/<td><code>map<\/code><\/td>\s*<td class="field-type">\{string: \{string: map\}\}<\/td>/);
+  });
+
+  it("reports a description that includes its own block instead of rendering it for ever", async () => {
+    const root = makeRoot({
+      [`${S}/m.self`]: "description: |\n  Me again:\n\n  {{m_self_event}}\nproperties:\n  content: {type: object}\n",
+      "specification/index.md": "# Home\n\n{{m_self_event}}\n",
+    });
+    const { diagnostics, files } = await checkRoot(root);
+    expect(diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.file, d.line, d.column])).toEqual([
+      ["block-recursive", `${S}/m.self`, 4, 3],
+    ]);
+    expect(files.get("index.html")).toContain('<section class="event" id="m-self"');
   });
 
   it("reports a malformed schema, a broken $ref, an invalid example, an unknown block and a dangling reference in one run, in every format", () => {

@@ -42,6 +42,7 @@ const HOSTILE_TEXT = [
   "{{",
   "}}",
   "{{m_room_key_withheld_event}}",
+  "\n\n{{m_room_key_withheld_event}}\n\n",
   "\n{{nope}}\n",
   "<<",
   "`",
@@ -91,6 +92,17 @@ const HOSTILE_VALUES: unknown[] = [
   { format: "mx-weird", type: "string" },
   { description: "<script>alert(1)</script> `x`_ {{nope}}", enum: ['"><svg onload=alert(1)>'] },
   JSON.parse('{"__proto__": {"polluted": true}}'),
+  // Recursion through a list, a map, and a type list.
+  {
+    properties: {
+      content: { properties: { l: { $ref: "#/definitions/l" }, m: { $ref: "#/definitions/m" }, n: { $ref: "#/definitions/n" } } },
+    },
+    definitions: {
+      l: { type: "array", items: { $ref: "#/definitions/l" } },
+      m: { type: "object", additionalProperties: { $ref: "#/definitions/m" } },
+      n: { type: ["object", "null"], properties: { n: { $ref: "#/definitions/n" } } },
+    },
+  },
   "<script>alert(1)</script>",
   [],
   {},

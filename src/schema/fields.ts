@@ -47,7 +47,20 @@ class TableBuilder {
   private readonly used = new Set<string>();
   private readonly queue: { schema: SchemaObject; title: string; anchor: string }[] = [];
 
+  /** One copy per schema and type, so that a recursive `type: [object, "null"]` meets its own table again instead of making new ones for ever. */
+  private readonly typed = new Map<SchemaObject, Map<unknown, SchemaObject>>();
+
+  private readonly typing = new Set<SchemaObject>();
+
   constructor(private readonly prefix: string) {}
+
+  private withType(schema: SchemaObject, type: unknown): SchemaObject {
+    const byType = this.typed.get(schema) ?? new Map<unknown, SchemaObject>();
+    this.typed.set(schema, byType);
+    const copy = byType.get(type) ?? { ...schema, type };
+    byType.set(type, copy);
+    return copy;
+  }
 
   build(schema: SchemaObject, title: string): FieldTable[] {
     this.tableFor(schema, title);
@@ -106,6 +119,17 @@ class TableBuilder {
 
   /** `string`, `[string]`, `[A, B]`, `{string: X}`, `X|Y`, or an object's title. */
   typeOf(schema: SchemaObject, key: string): TypePart[] {
+    // A list or map that contains itself (no table to link to) is named, not expanded for ever.
+    if (this.typing.has(schema)) return [{ text: stringOr(schema.title) || key }];
+    this.typing.add(schema);
+    try {
+      return this.typeParts(schema, key);
+    } finally {
+      this.typing.delete(schema);
+    }
+  }
+
+  private typeParts(schema: SchemaObject, key: string): TypePart[] {
     const alternatives = (schema.oneOf ?? schema.anyOf) as unknown;
     if (Array.isArray(alternatives) && alternatives.length > 0) {
       return joinParts(
@@ -116,7 +140,7 @@ class TableBuilder {
     const type = schema.type;
     if (Array.isArray(type))
       return joinParts(
-        type.map((t) => this.typeOf({ ...schema, type: t }, key)),
+        type.map((t) => this.typeOf(this.withType(schema, t), key)),
         "|",
       );
     if (type === "array" || (type === undefined && schema.items !== undefined)) {

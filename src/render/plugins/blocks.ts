@@ -5,6 +5,7 @@
 import type MarkdownIt from "markdown-it";
 import type StateBlock from "markdown-it/lib/rules_block/state_block.mjs";
 import { error } from "../../diagnostics.js";
+import type { BlockRegistry } from "../blocks/registry.js";
 import type { RenderEnv } from "../env.js";
 
 const BLOCK_LINE = /^(?:\{\{\s*([A-Za-z0-9_.$-]+)\s*\}\}|<<\s*([A-Za-z0-9_.$-]+)\s*>>)\s*$/;
@@ -13,6 +14,9 @@ export function blockName(line: string): string | undefined {
   const m = BLOCK_LINE.exec(line.trim());
   return m ? (m[1] ?? m[2]) : undefined;
 }
+
+/** The blocks being rendered, per site. */
+const rendering = new WeakMap<BlockRegistry, Set<string>>();
 
 export function blocksPlugin(md: MarkdownIt): void {
   md.block.ruler.before(
@@ -25,7 +29,7 @@ export function blocksPlugin(md: MarkdownIt): void {
       if (!name) return false;
       if (silent) return true;
       const token = state.push("specgen_block", "", 0);
-      token.meta = { name };
+      token.meta = { name, raw: line.trim() };
       token.map = [startLine, startLine + 1];
       token.block = true;
       state.line = startLine + 1;
@@ -36,14 +40,33 @@ export function blocksPlugin(md: MarkdownIt): void {
   md.renderer.rules.specgen_block = (tokens, idx, _options, env: RenderEnv) => {
     const token = tokens[idx];
     const name = token.meta.name as string;
-    const html = env.blocks.render(name, env);
+    // A description may hold a block line too; one that names its own block would render for ever.
+    const active = rendering.get(env.blocks) ?? new Set<string>();
+    rendering.set(env.blocks, active);
+    if (active.has(name)) {
+      env.diagnostics.push(
+        error(
+          "block-recursive",
+          `block {{${name}}} includes itself (through a description)`,
+          env.where(token.map?.[0] ?? 0, { text: token.meta.raw }),
+        ),
+      );
+      return "";
+    }
+    active.add(name);
+    let html: string | undefined;
+    try {
+      html = env.blocks.render(name, env);
+    } finally {
+      active.delete(name);
+    }
     if (html !== undefined) return html;
     const suggestion = env.blocks.suggest(name);
     env.diagnostics.push(
       error(
         "block-unknown",
         `unknown block {{${name}}}${suggestion ? `; did you mean {{${suggestion}}}?` : ""}`,
-        env.where(token.map?.[0] ?? 0),
+        env.where(token.map?.[0] ?? 0, { text: token.meta.raw }),
       ),
     );
     return "";
