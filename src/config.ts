@@ -123,7 +123,9 @@ export function loadConfig(rootArg = ".", overrides: ConfigOverrides = {}): Conf
 }
 
 function readConfigFile(file: string): Record<string, unknown> {
-  if (!statSync(file).isFile()) throw new ConfigError(`${CONFIG_FILE} is not a file`);
+  const stat = statSync(file);
+  if (!stat.isFile()) throw new ConfigError(`${CONFIG_FILE} is not a file`);
+  if (stat.size > 1024 * 1024) throw new ConfigError(`${CONFIG_FILE} is over 1 MiB; it holds settings only`);
   let value: unknown;
   try {
     value = yaml.load(readFileSync(file, "utf8"), { filename: CONFIG_FILE });
@@ -141,8 +143,7 @@ function readConfigFile(file: string): Record<string, unknown> {
 function checkSourceFolders(config: Config): void {
   if (config.allowExternalRefs) return;
   for (const key of ["schemas", "examples", "pages", "templates"] as const) {
-    const real = realish(config[key]);
-    if (real !== config.root && !real.startsWith(config.root + path.sep)) {
+    if (!isWithin(realish(config[key]), config.root)) {
       throw new ConfigError(
         `${CONFIG_FILE}: "paths.${key}" (${config[key]}) lies outside the spec root; set allowExternalRefs: true to allow it`,
       );
@@ -156,18 +157,22 @@ function checkSourceFolders(config: Config): void {
  */
 export function checkOutputFolder(config: Config): void {
   const out = realish(config.output);
-  const inside = (child: string, parent: string) => child === parent || child.startsWith(parent + path.sep);
   if (existsSync(out) && !statSync(out).isDirectory()) {
     throw new ConfigError(`output folder ${config.output} is a file, not a folder`);
   }
-  if (inside(config.root, out)) {
+  if (isWithin(config.root, out)) {
     throw new ConfigError(`output folder ${config.output} is the spec root or holds it; choose a folder of its own`);
   }
   for (const folder of [config.schemas, config.examples, config.pages, config.templates]) {
     const real = realish(folder);
-    if (inside(out, real)) throw new ConfigError(`output folder ${config.output} lies inside the source folder ${folder}`);
-    if (inside(real, out)) throw new ConfigError(`output folder ${config.output} holds the source folder ${folder}`);
+    if (isWithin(out, real)) throw new ConfigError(`output folder ${config.output} lies inside the source folder ${folder}`);
+    if (isWithin(real, out)) throw new ConfigError(`output folder ${config.output} holds the source folder ${folder}`);
   }
+}
+
+/** `child` is `parent` or lies in it (both absolute, symlinks resolved). */
+export function isWithin(child: string, parent: string): boolean {
+  return child === parent || child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
 }
 
 /** Like realpath, for a path whose tail may not exist yet. */

@@ -32,11 +32,10 @@ export async function check(config: Config): Promise<CheckResult> {
   const { spec, diagnostics: loadDiagnostics } = loadSpec(config);
   diagnostics.push(...loadDiagnostics);
 
-  const resolved = (await guardedAsync(diagnostics, {}, "resolving schemas", () => resolveSchemas(spec))) ?? {
-    schemas: new Map(),
-    values: new Map(),
-    diagnostics: [],
-  };
+  const resolved = await resolveSchemas(spec).catch((e) => {
+    diagnostics.push(internalError("resolving schemas", e, {}));
+    return { schemas: new Map(), values: new Map(), diagnostics: [] };
+  });
   diagnostics.push(...resolved.diagnostics);
 
   const events: EventModel[] = [];
@@ -90,23 +89,13 @@ function guarded<T>(diagnostics: Diagnostic[], where: Partial<Diagnostic>, what:
   try {
     return fn();
   } catch (e) {
-    diagnostics.push(error("internal-error", `${what} failed: ${(e as Error)?.message ?? String(e)}`, where));
+    diagnostics.push(internalError(what, e, where));
     return undefined;
   }
 }
 
-async function guardedAsync<T>(
-  diagnostics: Diagnostic[],
-  where: Partial<Diagnostic>,
-  what: string,
-  fn: () => Promise<T>,
-): Promise<T | undefined> {
-  try {
-    return await fn();
-  } catch (e) {
-    diagnostics.push(error("internal-error", `${what} failed: ${(e as Error)?.message ?? String(e)}`, where));
-    return undefined;
-  }
+function internalError(what: string, e: unknown, where: Partial<Diagnostic>): Diagnostic {
+  return error("internal-error", `${what} failed: ${e instanceof Error ? e.message : String(e)}`, where);
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { type Dirent, existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
-import { BUILTIN_TEMPLATES, type Config } from "../config.js";
+import { BUILTIN_TEMPLATES, type Config, isWithin } from "../config.js";
 import { type Diagnostic, error, warning } from "../diagnostics.js";
 import { findRefs, refTarget } from "./refs.js";
 import { at, parseData, type Source, type SourceKind } from "./source.js";
@@ -218,7 +218,7 @@ function isInside(config: Config, file: string): boolean {
   } catch {
     real = path.resolve(file);
   }
-  return real === config.root || real.startsWith(config.root + path.sep);
+  return isWithin(real, config.root);
 }
 
 /**
