@@ -75,7 +75,8 @@ Examples:
   addCommonOptions(buildCmd).action(async (root: string, opts: CommonOptions & { out?: string }) => {
     const config = loadConfig(root, { out: opts.out, strict: opts.strict, maxWarnings: opts.maxWarnings });
     const result = await build(config);
-    process.stderr.write(render(result, config, opts.format, process.stderr));
+    const stream = opts.format === "json" ? process.stdout : process.stderr;
+    stream.write(render(result, config, opts.format, stream));
     if (result.written) process.stderr.write(`wrote ${result.files.size} files to ${config.output}\n`);
     process.exitCode = failed(result.diagnostics, config) ? EXIT.errors : EXIT.ok;
   });

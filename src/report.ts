@@ -145,7 +145,7 @@ function githubLine(d: Diagnostic, context: ReportContext): string {
 }
 
 function escapeData(s: string): string {
-  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(UNPRINTABLE, "\ufffd");
 }
 
 function escapeProperty(s: string): string {
