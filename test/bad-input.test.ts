@@ -54,6 +54,10 @@ describe("bad input never crashes", () => {
       [`${S}/m.dupe_json.json`]: '{"type": "object",\n "type": "string"}',
       [`${S}/m.null`]: "type: object\nproperties:\n  content: {type: object, description: c}\n",
       [`${E}/m.null`]: "null\n",
+      [`${S}/m.loopy`]: "type: object\n",
+      [`${E}/m.loopy`]: '{"$ref": "core/a.json", "type": "m.loopy"}',
+      [`${E}/core/a.json`]: '{"$ref": "b.json"}',
+      [`${E}/core/b.json`]: '{\n  "$ref": "a.json"\n}',
       "specification/index.md": "# Home\n",
     });
     writeFileSync(path.join(root, S, "m.latin1"), Buffer.from([0x74, 0x79, 0x70, 0x65, 0x3a, 0x20, 0xe9, 0x0a]));
@@ -80,6 +84,7 @@ describe("bad input never crashes", () => {
       [`${S}/m.dupe`, "parse-duplicate-key", 3],
       [`${S}/m.dupe_json.json`, "parse-duplicate-key", 2],
       [`${E}/m.null`, "example-not-object", 1],
+      [`${E}/core/b.json`, "example-ref-loop", 2],
       [`${S}/m.latin1`, "file-encoding", 1],
       [`${S}/m.binary`, "file-binary", 1],
       ["specification/nul.md", "file-binary", 1],
@@ -94,6 +99,9 @@ describe("bad input never crashes", () => {
     expect(messages[`${S}/m.dupe_json.json parse-duplicate-key`]).toBe('duplicate key "type"');
     expect(messages[`${S}/m.loop_b schema-ref-loop`]).toContain(`${S}/m.loop_a → ${S}/m.loop_b → ${S}/m.loop_a`);
     expect(messages[`${E}/m.null example-not-object`]).toBe("example m.null is null, not an event object");
+    expect(messages[`${E}/core/b.json example-ref-loop`]).toBe(
+      `example $ref "a.json" loops back to ${E}/core/a.json: an example cannot extend itself`,
+    );
 
     // The same run, pretty: every file is named with its line, and there is no stack trace.
     const pretty = specgen(["check", "."], {}, root);
