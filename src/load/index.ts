@@ -164,40 +164,31 @@ function followRefs(spec: Spec, diagnostics: Diagnostic[]): void {
     spec.refs.set(source.path, edges);
     for (const site of findRefs(source.value)) {
       const target = refTarget(source.path, site.ref);
-      const here = at(source, `${site.pointer}/$ref`);
+      // Located only when reported: locating parses the file a second time.
+      const here = () => ({ ...at(source, `${site.pointer}/$ref`), pointer: site.pointer });
       if (target.kind === "network") {
         if (!config.allowNetworkRefs) {
           diagnostics.push(
-            error("ref-network", `$ref "${site.ref}" points to the network; set allowNetworkRefs: true to allow it`, {
-              ...here,
-              pointer: site.pointer,
-            }),
+            error("ref-network", `$ref "${site.ref}" points to the network; set allowNetworkRefs: true to allow it`, here()),
           );
         }
         continue;
       }
       if (target.kind === "unsupported") {
-        diagnostics.push(
-          error("ref-unsupported", `$ref "${site.ref}" is not a file path or URL specgen can read`, { ...here, pointer: site.pointer }),
-        );
+        diagnostics.push(error("ref-unsupported", `$ref "${site.ref}" is not a file path or URL specgen can read`, here()));
         continue;
       }
       if (target.path === source.path) continue;
       if (!isInside(config, target.path)) {
         diagnostics.push(
-          error("ref-outside-root", `$ref "${site.ref}" leaves the spec root; set allowExternalRefs: true to allow it`, {
-            ...here,
-            pointer: site.pointer,
-          }),
+          error("ref-outside-root", `$ref "${site.ref}" leaves the spec root; set allowExternalRefs: true to allow it`, here()),
         );
         continue;
       }
       edges.add(target.path);
       if (spec.sources.has(target.path)) continue;
       if (!existsSync(target.path) || !statSync(target.path).isFile()) {
-        diagnostics.push(
-          error("ref-missing-file", `$ref "${site.ref}": no file ${relPath(config, target.path)}`, { ...here, pointer: site.pointer }),
-        );
+        diagnostics.push(error("ref-missing-file", `$ref "${site.ref}": no file ${relPath(config, target.path)}`, here()));
         continue;
       }
       const loaded = readSource(config, target.path, "data", diagnostics);

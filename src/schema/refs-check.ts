@@ -67,14 +67,14 @@ function refTargetValue(spec: Spec, source: Source, pointer: string, ref: string
   if (target.kind !== "file") return undefined;
   const targetSource = spec.sources.get(target.path);
   if (!targetSource || targetSource.value === undefined) return undefined;
-  const where = { ...at(source, `${pointer}/$ref`), pointer };
+  const where = () => ({ ...at(source, `${pointer}/$ref`), pointer });
   if (target.fragment && !target.fragment.startsWith("/")) {
-    diagnostics.push(error("ref-unsupported", `$ref "${ref}": only JSON pointer fragments (#/...) are supported`, where));
+    diagnostics.push(error("ref-unsupported", `$ref "${ref}": only JSON pointer fragments (#/...) are supported`, where()));
     return undefined;
   }
   const value = resolvePointer(targetSource.value, target.fragment);
   if (value === undefined) {
-    diagnostics.push(error("ref-missing-pointer", `$ref "${ref}": ${targetSource.rel} has nothing at ${target.fragment}`, where));
+    diagnostics.push(error("ref-missing-pointer", `$ref "${ref}": ${targetSource.rel} has nothing at ${target.fragment}`, where()));
   }
   return value;
 }

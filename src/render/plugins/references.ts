@@ -50,20 +50,20 @@ export function referencesPlugin(md: MarkdownIt): void {
     const token = tokens[idx];
     const title = token.content;
     const text = md.utils.escapeHtml(title);
-    const where = env.where(token.meta?.line ?? 0, { text: token.markup, endLine: token.meta?.endLine });
+    const where = () => env.where(token.meta?.line ?? 0, { text: token.markup, endLine: token.meta?.endLine });
     if (token.meta?.refusedUrl) {
       env.diagnostics.push(
         error(
           "link-unsafe",
           `\`${title}\`_: a link to ${token.meta.refusedUrl} is not allowed (javascript:, vbscript:, file: or data: URL)`,
-          where,
+          where(),
         ),
       );
       return `<span class="unresolved">${text}</span>`;
     }
     const anchor = env.site.find(title);
     if (anchor) return `<a href="${md.utils.escapeHtml(SiteIndex.href(env.page, anchor))}">${text}</a>`;
-    env.diagnostics.push(error("reference-unresolved", `\`${title}\`_ names no heading or event in the site`, where));
+    env.diagnostics.push(error("reference-unresolved", `\`${title}\`_ names no heading or event in the site`, where()));
     return `<span class="unresolved">${text}</span>`;
   };
 }
