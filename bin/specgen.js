@@ -6,7 +6,9 @@ main(process.argv).then(
     process.exitCode = code;
   },
   (error) => {
-    process.stderr.write(`specgen: internal error: ${error?.stack ?? error}\n`);
+    // Never the user's mistake (those are diagnostics): a bug, reported briefly; SPECGEN_DEBUG=1 shows the stack.
+    const detail = process.env.SPECGEN_DEBUG ? (error?.stack ?? error) : (error?.message ?? error);
+    process.stderr.write(`specgen: internal error (please report it): ${detail}\n`);
     process.exitCode = 70;
   },
 );

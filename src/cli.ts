@@ -1,20 +1,41 @@
 /** The command line: parse flags, run a pipeline command, report, set the exit code. */
 import { createRequire } from "node:module";
-import { Command, CommanderError, Option } from "commander";
-import { ConfigError, loadConfig } from "./config.js";
-import { hasErrors } from "./diagnostics.js";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { type Config, ConfigError, loadConfig } from "./config.js";
 import { diffCommand } from "./diff/command.js";
-import { build, check } from "./pipeline.js";
+import { build, type CheckResult, check, failed } from "./pipeline.js";
 import { FORMATS, type Format, report } from "./report.js";
+import { RULES } from "./rules.js";
 import { serveCommand } from "./serve/command.js";
 
-/** 0: clean (warnings allowed); 1: the sources have errors; 2: usage or configuration error. */
+/** 0: clean (warnings allowed); 1: the sources have errors (or too many warnings); 2: usage or configuration error. */
 export const EXIT = { ok: 0, errors: 1, usage: 2 } as const;
 
-const formatOption = () =>
-  new Option("--format <format>", "how to print diagnostics")
-    .choices(FORMATS)
-    .default(process.env.GITHUB_ACTIONS === "true" ? "github" : "pretty");
+interface CommonOptions {
+  format: Format;
+  strict?: boolean;
+  maxWarnings?: number;
+}
+
+function addCommonOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option("--format <format>", "how to print diagnostics")
+        .choices(FORMATS)
+        .default(process.env.GITHUB_ACTIONS === "true" ? "github" : "pretty", "github when GITHUB_ACTIONS=true, else pretty"),
+    )
+    .option("--strict", "treat warnings as errors")
+    .option("--max-warnings <n>", "fail (exit 1) when there are more than n warnings", count);
+}
+
+function count(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("must be a whole number, 0 or more");
+  return Number(value);
+}
+
+const LINT_RULES = Object.entries(RULES)
+  .filter(([, r]) => r.lint)
+  .map(([code]) => code);
 
 export function program(): Command {
   const cmd = new Command("specgen")
@@ -30,44 +51,73 @@ Spec root layout (folders can be remapped in specgen.config.yaml):
   specification/            Markdown pages; a line {{m_room_key_withheld_event}} renders that event
   templates/                optional overrides of the built-in Handlebars templates
 
-Exit codes: 0 clean (warnings allowed), 1 errors in the sources, 2 usage or configuration error.
+Diagnostics: file:line:col  severity  code  message, with the source lines around it.
+  --format json prints {diagnostics, summary} on stdout; --format github prints workflow
+  annotations (the default when GITHUB_ACTIONS=true). Colour unless NO_COLOR is set or
+  stderr is not a terminal (FORCE_COLOR=1 forces it).
+
+Lint rules (warnings by default; set error, warning or off under "rules:" in specgen.config.yaml):
+  ${LINT_RULES.join(", ")}
+
+Exit codes: 0 clean (warnings allowed), 1 errors in the sources (or more warnings than
+  --max-warnings), 2 usage or configuration error.
 
 Examples:
   specgen check                   check the spec in this folder
+  specgen check --strict          ... and fail on warnings too
   specgen build --out site        build it into ./site
   specgen check spec --format json`,
     );
 
-  cmd
+  const buildCmd = cmd
     .command("build")
     .description("check the spec and, when it has no errors, write the site to the output folder (atomically)")
     .argument("[root]", "the spec root", ".")
-    .option("--out <dir>", "output folder (default: output/ in the spec root)")
-    .addOption(formatOption())
-    .action(async (root: string, opts: { out?: string; format: Format }) => {
-      const config = loadConfig(root, { out: opts.out });
-      const result = await build(config);
-      process.stderr.write(report(result.diagnostics, opts.format));
-      if (result.written) process.stderr.write(`wrote ${result.files.size} files to ${config.output}\n`);
-      process.exitCode = hasErrors(result.diagnostics) ? EXIT.errors : EXIT.ok;
-    });
+    .option("--out <dir>", "output folder (default: output/ in the spec root)");
+  addCommonOptions(buildCmd).action(async (root: string, opts: CommonOptions & { out?: string }) => {
+    const config = loadConfig(root, { out: opts.out, strict: opts.strict, maxWarnings: opts.maxWarnings });
+    const result = await build(config);
+    const stream = opts.format === "json" ? process.stdout : process.stderr;
+    stream.write(render(result, config, opts.format, stream));
+    if (result.written) process.stderr.write(`wrote ${result.files.size} files to ${config.output}\n`);
+    process.exitCode = failed(result.diagnostics, config) ? EXIT.errors : EXIT.ok;
+  });
 
-  cmd
+  const checkCmd = cmd
     .command("check")
     .description("check schemas, examples and pages; write nothing")
-    .argument("[root]", "the spec root", ".")
-    .addOption(formatOption())
-    .action(async (root: string, opts: { format: Format }) => {
-      const config = loadConfig(root);
-      const result = await check(config);
-      const out = report(result.diagnostics, opts.format);
-      (opts.format === "json" ? process.stdout : process.stderr).write(out);
-      process.exitCode = hasErrors(result.diagnostics) ? EXIT.errors : EXIT.ok;
-    });
+    .argument("[root]", "the spec root", ".");
+  addCommonOptions(checkCmd).action(async (root: string, opts: CommonOptions) => {
+    const config = loadConfig(root, { strict: opts.strict, maxWarnings: opts.maxWarnings });
+    const result = await check(config);
+    const stream = opts.format === "json" ? process.stdout : process.stderr;
+    stream.write(render(result, config, opts.format, stream));
+    process.exitCode = failed(result.diagnostics, config) ? EXIT.errors : EXIT.ok;
+  });
 
   cmd.addCommand(serveCommand());
   cmd.addCommand(diffCommand());
   return cmd;
+}
+
+function render(result: CheckResult, config: Config, format: Format, stream: NodeJS.WriteStream): string {
+  const texts = new Map([...result.spec.sources.values()].map((s) => [s.rel, s.text]));
+  const checked = new Set([...texts.keys(), ...result.diagnostics.flatMap((d) => (d.file ? [d.file] : []))]).size;
+  return report(result.diagnostics, format, {
+    root: config.root,
+    texts,
+    checked,
+    maxWarnings: config.maxWarnings,
+    color: useColor(stream),
+  });
+}
+
+/** NO_COLOR (non-empty) turns colour off; FORCE_COLOR turns it on; otherwise only on a terminal. */
+function useColor(stream: NodeJS.WriteStream): boolean {
+  if (process.env.NO_COLOR) return false;
+  const force = process.env.FORCE_COLOR;
+  if (force !== undefined && force !== "") return force !== "0" && force !== "false";
+  return stream.isTTY === true;
 }
 
 const VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;

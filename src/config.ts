@@ -2,10 +2,11 @@
  * Resolves the spec root, its folders and every default once. The rest of the
  * code reads a `Config` and never looks at the command line or the disk layout.
  */
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import yaml from "js-yaml";
+import { isRuleCode, RULES, type RuleCode, type RuleSetting } from "./rules.js";
 
 export const CONFIG_FILE = "specgen.config.yaml";
 
@@ -22,7 +23,7 @@ export interface Config {
   pages: string;
   templates: string;
   output: string;
-  /** Let `$ref` read files outside the root. */
+  /** Let `$ref`s, symlinks and `paths` read files outside the root. */
   allowExternalRefs: boolean;
   /** Let `$ref` fetch http(s) URLs. */
   allowNetworkRefs: boolean;
@@ -32,6 +33,14 @@ export interface Config {
   maxFileSize: number;
   /** Group block name → patterns over event names (see render/blocks/group.ts). */
   groups: Readonly<Record<string, readonly string[]>>;
+  /** `format` names known beside ajv-formats' (they validate anything). */
+  formats: string[];
+  /** Severities of lint rules, from `rules:`. */
+  rules: Partial<Record<RuleCode, RuleSetting>>;
+  /** `--strict`: warnings are errors. */
+  strict: boolean;
+  /** `--max-warnings`: more warnings than this fail the run. */
+  maxWarnings?: number;
 }
 
 /**
@@ -73,14 +82,35 @@ const DEFAULT_FOLDERS: Record<Folder, string> = {
 
 export interface ConfigOverrides {
   out?: string;
+  strict?: boolean;
+  maxWarnings?: number;
 }
+
+const KNOWN_KEYS = [
+  "title",
+  "version",
+  "paths",
+  "allowExternalRefs",
+  "allowNetworkRefs",
+  "allowHtml",
+  "maxFileSize",
+  "formats",
+  "rules",
+  "groups",
+] as const;
 
 export function loadConfig(rootArg = ".", overrides: ConfigOverrides = {}): Config {
   const given = path.resolve(rootArg);
   if (!existsSync(given)) throw new ConfigError(`spec root ${rootArg} does not exist`);
+  if (!statSync(given).isDirectory()) throw new ConfigError(`spec root ${rootArg} is not a folder`);
   const root = realpathSync(given);
   const file = path.join(root, CONFIG_FILE);
   const raw = existsSync(file) ? readConfigFile(file) : {};
+  for (const key of Object.keys(raw)) {
+    if (!(KNOWN_KEYS as readonly string[]).includes(key)) {
+      throw new ConfigError(`${CONFIG_FILE}: unknown setting "${key}" (known: ${KNOWN_KEYS.join(", ")})`);
+    }
+  }
 
   const folders = { ...DEFAULT_FOLDERS };
   const pathsValue = raw.paths ?? {};
@@ -107,21 +137,43 @@ export function loadConfig(rootArg = ".", overrides: ConfigOverrides = {}): Conf
     allowHtml: booleanOption(raw, "allowHtml", false),
     maxFileSize: numberOption(raw, "maxFileSize", 10 * 1024 * 1024),
     groups: { ...DEFAULT_GROUPS, ...groupsOption(raw.groups) },
+    formats: stringListOption(raw, "formats"),
+    rules: rulesOption(raw.rules),
+    strict: overrides.strict ?? false,
+    maxWarnings: overrides.maxWarnings,
   };
+  checkSourceFolders(config);
   checkOutputFolder(config);
   return config;
 }
 
 function readConfigFile(file: string): Record<string, unknown> {
+  const stat = statSync(file);
+  if (!stat.isFile()) throw new ConfigError(`${CONFIG_FILE} is not a file`);
+  if (stat.size > 1024 * 1024) throw new ConfigError(`${CONFIG_FILE} is over 1 MiB; it holds settings only`);
   let value: unknown;
   try {
-    value = yaml.load(readFileSync(file, "utf8"), { filename: file });
+    value = yaml.load(readFileSync(file, "utf8"), { filename: CONFIG_FILE });
   } catch (e) {
-    throw new ConfigError(`${CONFIG_FILE}: ${(e as Error).message}`);
+    const where = e instanceof yaml.YAMLException && e.mark ? `:${e.mark.line + 1}:${e.mark.column + 1}` : "";
+    const reason = e instanceof yaml.YAMLException ? e.reason : (e as Error).message;
+    throw new ConfigError(`${CONFIG_FILE}${where}: ${reason}`);
   }
   if (value == null) return {};
   if (!isPlainObject(value)) throw new ConfigError(`${CONFIG_FILE} must be a mapping of settings`);
   return value;
+}
+
+/** Source folders lie in the root, unless the config lets specgen read outside it. */
+function checkSourceFolders(config: Config): void {
+  if (config.allowExternalRefs) return;
+  for (const key of ["schemas", "examples", "pages", "templates"] as const) {
+    if (!isWithin(realish(config[key]), config.root)) {
+      throw new ConfigError(
+        `${CONFIG_FILE}: "paths.${key}" (${config[key]}) lies outside the spec root; set allowExternalRefs: true to allow it`,
+      );
+    }
+  }
 }
 
 /**
@@ -130,15 +182,22 @@ function readConfigFile(file: string): Record<string, unknown> {
  */
 export function checkOutputFolder(config: Config): void {
   const out = realish(config.output);
-  const inside = (child: string, parent: string) => child === parent || child.startsWith(parent + path.sep);
-  if (inside(config.root, out)) {
+  if (existsSync(out) && !statSync(out).isDirectory()) {
+    throw new ConfigError(`output folder ${config.output} is a file, not a folder`);
+  }
+  if (isWithin(config.root, out)) {
     throw new ConfigError(`output folder ${config.output} is the spec root or holds it; choose a folder of its own`);
   }
   for (const folder of [config.schemas, config.examples, config.pages, config.templates]) {
-    if (inside(out, realish(folder))) {
-      throw new ConfigError(`output folder ${config.output} lies inside the source folder ${folder}`);
-    }
+    const real = realish(folder);
+    if (isWithin(out, real)) throw new ConfigError(`output folder ${config.output} lies inside the source folder ${folder}`);
+    if (isWithin(real, out)) throw new ConfigError(`output folder ${config.output} holds the source folder ${folder}`);
   }
+}
+
+/** `child` is `parent` or lies in it (both absolute, symlinks resolved). */
+export function isWithin(child: string, parent: string): boolean {
+  return child === parent || child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
 }
 
 /** Like realpath, for a path whose tail may not exist yet. */
@@ -188,9 +247,36 @@ function booleanOption(raw: Record<string, unknown>, key: string, fallback: bool
   return v;
 }
 
+function stringListOption(raw: Record<string, unknown>, key: string): string[] {
+  const v = raw[key];
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || !v.every((x) => typeof x === "string"))
+    throw new ConfigError(`${CONFIG_FILE}: "${key}" must be a list of strings`);
+  return v;
+}
+
+/** `rules: {property-no-description: error, event-no-example: off}`: lint rules only. */
+function rulesOption(value: unknown): Partial<Record<RuleCode, RuleSetting>> {
+  if (value === undefined || value === null) return {};
+  if (!isPlainObject(value)) throw new ConfigError(`${CONFIG_FILE}: "rules" must be a mapping of rule codes to error, warning or off`);
+  const rules: Partial<Record<RuleCode, RuleSetting>> = {};
+  const lintCodes = Object.entries(RULES)
+    .filter(([, r]) => r.lint)
+    .map(([code]) => code);
+  for (const [code, setting] of Object.entries(value)) {
+    if (!isRuleCode(code)) throw new ConfigError(`${CONFIG_FILE}: unknown rule "rules.${code}" (known: ${lintCodes.join(", ")})`);
+    if (!RULES[code].lint) throw new ConfigError(`${CONFIG_FILE}: rule "rules.${code}" is always an error and cannot be configured`);
+    if (setting !== "error" && setting !== "warning" && setting !== "off") {
+      throw new ConfigError(`${CONFIG_FILE}: "rules.${code}" must be error, warning or off`);
+    }
+    rules[code] = setting;
+  }
+  return rules;
+}
+
 function numberOption(raw: Record<string, unknown>, key: string, fallback: number): number {
   const v = raw[key];
   if (v === undefined) return fallback;
-  if (typeof v !== "number" || !(v > 0)) throw new ConfigError(`${CONFIG_FILE}: "${key}" must be a positive number`);
+  if (typeof v !== "number" || !Number.isFinite(v) || !(v > 0)) throw new ConfigError(`${CONFIG_FILE}: "${key}" must be a positive number`);
   return v;
 }

@@ -2,12 +2,14 @@
  * A diagnostic is a value: every stage returns them, nothing throws for a user's
  * mistake, and a reporter formats them all at the end of the run.
  */
+import type { RuleCode } from "./rules.js";
+
 export type Severity = "error" | "warning";
 
 export interface Diagnostic {
   severity: Severity;
-  /** Stable rule code, e.g. `example-invalid`. */
-  code: string;
+  /** Stable rule code, e.g. `example-invalid`: see rules.ts. */
+  code: RuleCode;
   message: string;
   /** Path relative to the spec root, `/`-separated. */
   file?: string;
@@ -19,11 +21,11 @@ export interface Diagnostic {
   pointer?: string;
 }
 
-export function error(code: string, message: string, where: Partial<Diagnostic> = {}): Diagnostic {
+export function error(code: RuleCode, message: string, where: Partial<Diagnostic> = {}): Diagnostic {
   return { severity: "error", code, message, ...where };
 }
 
-export function warning(code: string, message: string, where: Partial<Diagnostic> = {}): Diagnostic {
+export function warning(code: RuleCode, message: string, where: Partial<Diagnostic> = {}): Diagnostic {
   return { severity: "warning", code, message, ...where };
 }
 

@@ -9,15 +9,17 @@
  * Pipeline once.
  */
 import path from "node:path";
-import type { Config } from "./config.js";
-import { type Diagnostic, hasErrors, sortDiagnostics, uniqueDiagnostics, warning } from "./diagnostics.js";
+import { type Config, ConfigError } from "./config.js";
+import { type Diagnostic, error, hasErrors, sortDiagnostics, uniqueDiagnostics, warning } from "./diagnostics.js";
 import { ExampleMerger } from "./examples/merge.js";
 import { schemaOfExample, Validators } from "./examples/validate.js";
 import { objectId } from "./identity.js";
+import { knownFormats, lintEvents, lintFormats } from "./lint.js";
 import { loadSpec, SourceCache, type Spec } from "./load/index.js";
 import { at, type Source } from "./load/source.js";
 import type { ComponentSchema } from "./render/blocks/common.js";
 import type { ExampleView } from "./render/blocks/event.js";
+import { applyRules } from "./rules.js";
 import { type EventModel, isEventSchema, modelEvent, schemaName } from "./schema/model.js";
 import { resolveSchemas, type SchemaObject } from "./schema/resolve.js";
 import { LinkChecker } from "./site/links.js";
@@ -50,8 +52,12 @@ interface ExampleEntry {
 
 export class Pipeline {
   private readonly sources = new SourceCache();
-  private readonly validators = new Validators();
-  private readonly metaChecks = new WeakMap<Source, Diagnostic[]>();
+  private readonly validators: Validators;
+  private readonly formats: ReadonlySet<string>;
+  /** Per schema file: its meta-schema check and its unknown formats. */
+  private readonly schemaChecks = new WeakMap<Source, Diagnostic[]>();
+  /** What the validator compiles for each schema file (see schema/refs-check.ts), kept while unchanged. */
+  private values = new Map<string, unknown>();
   private schemaEntries = new Map<string, SchemaEntry>();
   private exampleEntries = new Map<string, ExampleEntry>();
   private readonly site: SiteRenderer;
@@ -59,6 +65,8 @@ export class Pipeline {
 
   constructor(readonly config: Config) {
     this.site = new SiteRenderer(config);
+    this.formats = knownFormats(config);
+    this.validators = new Validators([...this.formats]);
   }
 
   /** Brings every result up to date, re-reading the given paths (everything, on the first run). */
@@ -70,7 +78,7 @@ export class Pipeline {
     diagnostics.push(...loadDiagnostics);
     const closures = new Closures(spec);
 
-    const schemas = await this.resolve(spec, closures);
+    const schemas = await this.resolve(spec, closures, diagnostics);
     const events: EventModel[] = [];
     const components: ComponentSchema[] = [];
     for (const source of spec.schemas) {
@@ -81,24 +89,23 @@ export class Pipeline {
     }
 
     const schemaFiles = [...spec.sources.values()].filter((s) => s.kind === "data" && !isInside(s.path, config.examples));
-    this.validators.sync(schemaFiles, spec.refs);
-    for (const file of schemaFiles) diagnostics.push(...this.metaCheck(file));
+    this.validators.sync(this.values, spec.refs);
+    for (const file of schemaFiles) diagnostics.push(...this.schemaCheck(file));
 
-    const examples = this.examples(spec, closures, events);
+    const examples = this.examples(spec, closures, events, diagnostics);
     for (const entry of this.exampleEntries.values()) diagnostics.push(...entry.diagnostics);
-    diagnostics.push(...orphanExamples(spec, this.exampleEntries));
-    for (const event of events) {
-      if (!examples.has(event.name))
-        diagnostics.push(warning("event-no-example", `event ${event.heading} has no example`, at(event.source, "")));
-    }
+    diagnostics.push(...orphanExamples(spec, this.exampleEntries), ...lintEvents(events, spec.examples, config));
 
-    const site = this.site.render({ config, pages: spec.pages, templates: spec.templates, events, examples, components });
-    diagnostics.push(...site.diagnostics, ...this.links.check(site.files, site.sources));
-    return { spec, events, files: site.files, diagnostics: sortDiagnostics(uniqueDiagnostics(diagnostics)) };
+    const site = guarded(diagnostics, {}, "rendering the site", () =>
+      this.site.render({ config, pages: spec.pages, templates: spec.templates, events, examples, components }),
+    );
+    if (site) diagnostics.push(...site.diagnostics, ...this.links.check(site.files, site.sources, site.marks));
+    const final = applyRules(uniqueDiagnostics(diagnostics), config);
+    return { spec, events, files: site?.files ?? new Map(), diagnostics: sortDiagnostics(final) };
   }
 
   /** Resolves and models the schema files whose closure changed. */
-  private async resolve(spec: Spec, closures: Closures): Promise<Map<string, SchemaEntry>> {
+  private async resolve(spec: Spec, closures: Closures, diagnostics: Diagnostic[]): Promise<Map<string, SchemaEntry>> {
     const entries = new Map<string, SchemaEntry>();
     const stale: Source[] = [];
     for (const source of spec.schemas) {
@@ -111,12 +118,19 @@ export class Pipeline {
       }
     }
     if (stale.length > 0) {
-      const resolved = await resolveSchemas(spec, stale);
+      const resolved = await resolveSchemas(spec, stale).catch((e) => {
+        diagnostics.push(internalError("resolving schemas", e, {}));
+        return { schemas: new Map<string, SchemaObject>(), values: new Map<string, unknown>(), diagnostics: [] };
+      });
       for (const source of stale) {
         const entry = entries.get(source.path) as SchemaEntry;
-        entry.schema = resolved.schemas.get(source.path);
-        if (entry.schema && isEventSchema(this.config.schemas, source, entry.schema)) entry.event = modelEvent(source, entry.schema);
+        const schema = resolved.schemas.get(source.path);
+        entry.schema = schema;
+        if (schema && isEventSchema(this.config.schemas, source, schema)) {
+          entry.event = guarded(entry.diagnostics, { file: source.rel }, "modelling the event", () => modelEvent(source, schema));
+        }
       }
+      this.keepValues(spec, resolved.values, new Set(stale.flatMap((s) => closures.files(s.path).map((f) => f.path))));
       // A diagnostic belongs to every re-resolved file whose closure holds the file it is about.
       for (const d of resolved.diagnostics) {
         const owners = stale.filter((s) => d.file === undefined || closures.files(s.path).some((f) => f.rel === d.file));
@@ -127,11 +141,30 @@ export class Pipeline {
     return entries;
   }
 
-  private metaCheck(file: Source): Diagnostic[] {
-    let result = this.metaChecks.get(file);
+  /**
+   * Takes the validator's values for the files just resolved (`resolved`), and
+   * keeps the old object where nothing changed, so its compiled form stays.
+   */
+  private keepValues(spec: Spec, fresh: ReadonlyMap<string, unknown>, resolved: ReadonlySet<string>): void {
+    const values = new Map<string, unknown>();
+    for (const [file, source] of spec.sources) {
+      if (source.kind !== "data" || isInside(file, spec.config.examples)) continue;
+      const old = this.values.get(file);
+      const value = resolved.has(file) ? fresh.get(file) : old;
+      if (value !== undefined) values.set(file, old !== undefined && sameJson(old, value) ? old : value);
+    }
+    this.values = values;
+  }
+
+  /** A schema file's meta-schema check and unknown formats, once per loaded file. */
+  private schemaCheck(file: Source): Diagnostic[] {
+    let result = this.schemaChecks.get(file);
     if (!result) {
-      result = file.value === undefined ? [] : this.validators.checkSchema(file);
-      this.metaChecks.set(file, result);
+      const own: Diagnostic[] = [];
+      own.push(...(guarded(own, { file: file.rel }, "checking the schema", () => this.validators.checkSchema(file)) ?? []));
+      own.push(...lintFormats([file], this.formats));
+      result = own;
+      this.schemaChecks.set(file, result);
     }
     return result;
   }
@@ -142,7 +175,7 @@ export class Pipeline {
    * the base's), and returns each event's examples: its own first, then its `$`
    * variants', by name.
    */
-  private examples(spec: Spec, closures: Closures, events: readonly EventModel[]): Map<string, ExampleView[]> {
+  private examples(spec: Spec, closures: Closures, events: readonly EventModel[], diagnostics: Diagnostic[]): Map<string, ExampleView[]> {
     const { config } = spec;
     const schemaByName = new Map<string, Source>();
     for (const s of spec.schemas) if (path.dirname(s.path) === config.schemas) schemaByName.set(schemaName(s.path), s);
@@ -155,7 +188,13 @@ export class Pipeline {
       const ownerSource = owner ? schemaByName.get(owner) : undefined;
       const key = `${closures.key(example.path)}|${ownerSource ? closures.key(ownerSource.path) : ""}`;
       const known = this.exampleEntries.get(example.path);
-      entries.set(example.path, known?.key === key ? known : this.example(spec, example, name, key, owner, ownerSource));
+      if (known?.key === key) entries.set(example.path, known);
+      else {
+        const entry = guarded(diagnostics, { file: example.rel }, "checking the example", () =>
+          this.example(spec, example, name, key, owner, ownerSource),
+        );
+        entries.set(example.path, entry ?? { key, owner, diagnostics: [] });
+      }
     }
     this.exampleEntries = entries;
 
@@ -175,8 +214,10 @@ export class Pipeline {
     const value = merger.merge(example);
     const diagnostics = [...merger.diagnostics];
     if (value === undefined) return { key, owner, diagnostics };
-    if (value === null || typeof value !== "object") {
-      diagnostics.push(warning("example-not-object", `example ${name} is not an object`, at(example, "")));
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      const what = value === null ? "null" : Array.isArray(value) ? "a list" : `a ${typeof value}`;
+      diagnostics.push(error("example-not-object", `example ${name} is ${what}, not an event object`, at(example, "")));
+      return { key, owner, diagnostics };
     }
     diagnostics.push(...this.validators.validate(ownerSource, example, value));
     return { key, owner, view: { name, json: JSON.stringify(value, null, 2) }, diagnostics };
@@ -239,11 +280,49 @@ export async function check(config: Config): Promise<CheckResult> {
   return new Pipeline(config).run();
 }
 
+/** True when the run failed: errors, or more warnings than `--max-warnings` allows. */
+export function failed(diagnostics: readonly Diagnostic[], config: Pick<Config, "maxWarnings">): boolean {
+  if (hasErrors(diagnostics)) return true;
+  return config.maxWarnings !== undefined && diagnostics.filter((d) => d.severity === "warning").length > config.maxWarnings;
+}
+
 export async function build(config: Config): Promise<CheckResult & { written: boolean }> {
   const result = await check(config);
-  if (hasErrors(result.diagnostics)) return { ...result, written: false };
-  writeOutput(config.output, result.files);
+  if (failed(result.diagnostics, config)) return { ...result, written: false };
+  try {
+    writeOutput(config.output, result.files);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`cannot write the site to ${config.output}: ${(e as Error).message}`);
+  }
   return { ...result, written: true };
+}
+
+/**
+ * A stage that throws on some input is a bug in specgen, not the user's
+ * mistake: the run reports it, naming the file, and goes on with the rest.
+ */
+function guarded<T>(diagnostics: Diagnostic[], where: Partial<Diagnostic>, what: string, fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (e) {
+    diagnostics.push(internalError(what, e, where));
+    return undefined;
+  }
+}
+
+function internalError(what: string, e: unknown, where: Partial<Diagnostic>): Diagnostic {
+  return error("internal-error", `${what} failed: ${e instanceof Error ? e.message : String(e)}`, where);
+}
+
+/** Structural equality of parsed JSON/YAML values (trees of bounded depth). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k, i) => k === kb[i] && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 function isInside(file: string, dir: string): boolean {

@@ -53,6 +53,9 @@ describe("groups", () => {
     expect(diagnostics.map((d) => [d.code, d.line])).toEqual([
       ["group-missing-event", 3],
       ["group-empty", 7],
+      // The repeated event's ids (its section's and its table's) are on the page twice.
+      ["anchor-duplicate", 11],
+      ["anchor-duplicate", 11],
       ["block-repeated", 11],
     ]);
   });

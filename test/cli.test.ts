@@ -132,10 +132,10 @@ describe("specgen on broken sources", () => {
         message: "`Nowhere`_ names no heading or event in the site",
         file: "specification/index.md",
         line: 5,
-        column: 1,
+        column: 5,
       },
     ]);
-    const github = specgen(["check", root], { GITHUB_ACTIONS: "true" });
+    const github = specgen(["check", "."], { GITHUB_ACTIONS: "true" }, root);
     expect(github.stderr).toContain("::error file=specification/index.md,line=3,col=1,title=block-unknown::unknown block {{nothing_here}}");
   });
 

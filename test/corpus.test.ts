@@ -28,9 +28,14 @@ describe.skipIf(!hasCorpus)("conformance on the 2020 Matrix corpus", () => {
     merged = (await resolveSchemas(result.spec)).schemas;
   });
 
-  it("checks with no error, no broken link, and no warning but the event without an example", () => {
+  it("checks with no error, no broken link, and no warning but the event without an example and undescribed properties", () => {
     expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-    expect(result.diagnostics.map((d) => [d.code, d.file])).toEqual([["event-no-example", "event-schemas/schema/m.room.message"]]);
+    const lint = result.diagnostics.filter((d) => d.code !== "property-no-description");
+    expect(lint.map((d) => [d.code, d.file])).toEqual([["event-no-example", "event-schemas/schema/m.room.message"]]);
+    // The corpus leaves some properties undescribed (msgtype of the message types, …): warnings, each at its line.
+    const undescribed = result.diagnostics.filter((d) => d.code === "property-no-description");
+    expect(undescribed.length).toBeGreaterThan(0);
+    for (const d of undescribed) expect(d).toMatchObject({ severity: "warning", line: expect.any(Number) });
   });
 
   it("renders every event of the schema folder, and nothing else as an event", () => {
@@ -76,7 +81,7 @@ describe.skipIf(!hasCorpus)("conformance on the 2020 Matrix corpus", () => {
     const out = path.join(tempDir(), "site");
     const r = specgen(["build", root, "--out", out]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain("0 errors, 1 warning");
+    expect(r.stderr).toMatch(/0 errors, \d+ warnings/);
     expect(r.stderr).not.toContain("link-broken");
     expect(readFileSync(path.join(out, "groups.html"), "utf8")).toContain('<section class="common-fields" id="common_room_event_fields">');
   });

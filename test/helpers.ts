@@ -97,11 +97,15 @@ export function corpusSpecRoot(): string {
   return copyCorpus(index, { "specification/groups.md": `# Groups\n\n${groups.map((g) => `## ${g}\n\n{{${g}}}`).join("\n\n")}\n` });
 }
 
-/** Runs the compiled CLI (test/global-setup.ts builds it) as a user would. */
-export function specgen(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [path.join(REPO, "bin/specgen.js"), ...args], {
+const BIN = path.join(REPO, "bin/specgen.js");
+
+/** Runs the CLI as a user would: a child process, no colour, not in GitHub Actions unless `env` says so. */
+export function specgen(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
     encoding: "utf8",
-    env: { ...process.env, GITHUB_ACTIONS: "", NO_COLOR: "1", ...env },
+    env: { ...process.env, GITHUB_ACTIONS: "", NO_COLOR: "1", FORCE_COLOR: "", ...env },
+    timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -112,4 +116,63 @@ export function read(file: string): string {
 
 export async function checkRoot(root: string) {
   return check(loadConfig(root));
+}
+
+/** Tags that the templates and markdown-it (raw HTML off) write; anything else came from a source. */
+const SAFE_TAGS = new Set(
+  "html head meta title link body header footer div nav ul ol li a main section article aside h1 h2 h3 h4 h5 h6 p span code pre table caption thead tbody tr th td strong em figure figcaption blockquote hr br img del s sup sub search label input".split(
+    " ",
+  ),
+);
+
+/** The site's own scripts, as page.hbs loads them: nothing else may be a script. */
+const SITE_SCRIPT = /^<script src="(?:\.\.\/)*site\.js" defer><\/script>$/;
+
+/**
+ * What in `html` could run script: a tag no template or Markdown writes, an
+ * event-handler attribute, or an href/src with a javascript:, vbscript: or
+ * data: URL (a data: image for `img` excepted).
+ */
+export function unsafeHtml(html: string): string[] {
+  const problems: string[] = [];
+  for (const m of html.matchAll(/<script[^>]*>[\s\S]*?<\/script>/gi))
+    if (!SITE_SCRIPT.test(m[0])) problems.push(`script ${m[0].slice(0, 60)}`);
+  for (const m of html.matchAll(/<(\/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>/g)) {
+    const tag = m[2].toLowerCase();
+    if (!SAFE_TAGS.has(tag) && tag !== "script") problems.push(`tag <${tag}>`);
+    const attrs = m[3];
+    if (!/^(\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(="[^"<]*")?)*\s*\/?$/.test(attrs)) problems.push(`odd attributes in <${tag}${attrs}>`);
+    for (const a of attrs.matchAll(/\s([^\s="]+)(?:="([^"]*)")?/g)) {
+      const name = a[1].toLowerCase();
+      if (name.startsWith("on")) problems.push(`handler ${name} on <${tag}>`);
+      if (name !== "href" && name !== "src") continue;
+      // Browsers ignore control characters and spaces in a URL's scheme, so the check does too.
+      const url = [...decodeEntities(a[2] ?? "")]
+        .filter((c) => c.charCodeAt(0) > 0x20)
+        .join("")
+        .toLowerCase();
+      if (
+        /^(javascript|vbscript):/.test(url) ||
+        (url.startsWith("data:") && !(tag === "img" && /^data:image\/(gif|png|jpeg|webp);/.test(url)))
+      ) {
+        problems.push(`${name}="${a[2]}" on <${tag}>`);
+      }
+    }
+  }
+  return problems;
+}
+
+function decodeEntities(s: string): string {
+  return s
+    .replace(/&#x([0-9a-f]+);?/gi, (_, h) => codePoint(Number.parseInt(h, 16)))
+    .replace(/&#(\d+);?/g, (_, d) => codePoint(Number(d)))
+    .replace(/&colon;/gi, ":")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}
+
+function codePoint(n: number): string {
+  return n <= 0x10ffff ? String.fromCodePoint(n) : "\ufffd";
 }

@@ -334,7 +334,8 @@ describe("shapes of a spec in the newer format (test/fixtures/newer)", () => {
     writeFileSync(file, readFileSync(file, "utf8").replace("location: [51.5, -0.12]", "location:\n    - 51.5\n    - -0.12\n    - 7"));
     const { diagnostics } = await checkRoot(root);
     expect(diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.file, d.line, d.pointer])).toEqual([
-      ["example-invalid", "event-schemas/examples/m.example.profile.yaml", 8, "/content/location"],
+      // At the value: the list starts on the line after its key.
+      ["example-invalid", "event-schemas/examples/m.example.profile.yaml", 9, "/content/location"],
     ]);
   });
 

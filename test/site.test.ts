@@ -192,7 +192,7 @@ describe("event sections", () => {
         `  type: {type: string, enum: [${type}]}`,
         "  room_id: {type: string}",
         extra,
-        "  content: {type: object, properties: {body: {type: string}}}",
+        "  content: {type: object, properties: {body: {type: string, description: The text.}}}",
       ].join("\n");
     const root = makeRoot({
       "event-schemas/schema/m.room.topic": schema(

@@ -99,7 +99,15 @@ function blockPages(spec: Spec): Map<string, string> {
   const pages = new Map<string, string>();
   for (const source of spec.pages) {
     const page = outputPath(spec.config, source);
-    const env: RenderEnv = { page, where: pageLocator(source.rel), site: new SiteIndex(), blocks, diagnostics: [], ids: new Set() };
+    const env: RenderEnv = {
+      page,
+      where: pageLocator(source),
+      site: new SiteIndex(),
+      blocks,
+      diagnostics: [],
+      ids: new Set(),
+      marks: { links: [], anchors: [] },
+    };
     for (const token of md.parse(source.text, env)) {
       const name = token.type === "specgen_block" ? (token.meta.name as string) : undefined;
       if (name && !pages.has(name)) pages.set(name, page);

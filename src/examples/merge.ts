@@ -32,10 +32,6 @@ export class ExampleMerger {
   private mergeAt(source: Source, pointer: string): unknown {
     const key = `${source.path}#${pointer}`;
     if (this.done.has(key)) return this.done.get(key);
-    if (this.active.has(key)) {
-      this.diagnostics.push(error("example-ref-loop", "example $ref loop: this example extends itself", at(source, pointer)));
-      return undefined;
-    }
     this.active.add(key);
     const value = this.node(source, resolvePointer(source.value, pointer), pointer);
     this.active.delete(key);
@@ -83,6 +79,13 @@ export class ExampleMerger {
     if (baseSource.value === undefined) return undefined;
     if (target.fragment && resolvePointer(baseSource.value, target.fragment) === undefined) {
       this.diagnostics.push(error("ref-missing-pointer", `$ref "${ref}": ${baseSource.rel} has nothing at ${target.fragment}`, where()));
+      return undefined;
+    }
+    if (this.active.has(`${baseSource.path}#${target.fragment}`)) {
+      const looped = `${baseSource.rel}${target.fragment ? `#${target.fragment}` : ""}`;
+      this.diagnostics.push(
+        error("example-ref-loop", `example $ref "${ref}" loops back to ${looped}: an example cannot extend itself`, where()),
+      );
       return undefined;
     }
     return this.mergeAt(baseSource, target.fragment);

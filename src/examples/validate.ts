@@ -12,9 +12,10 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import ajvDraft04 from "ajv-draft-04";
 import ajvFormats from "ajv-formats";
 import { type Diagnostic, error, warning } from "../diagnostics.js";
-import { at, origins, type Source } from "../load/source.js";
+import { at, locate, origins, type Source } from "../load/source.js";
 import { isObject } from "../schema/resolve.js";
 import { originOf } from "./merge.js";
+import { patternEngine } from "./patterns.js";
 
 // CommonJS packages: their ES default import is `module.exports`, whose `default` is the export.
 const Ajv04 = ajvDraft04.default;
@@ -35,38 +36,41 @@ function draftOf(schema: unknown): Draft | undefined {
 
 export class Validators {
   private readonly instances = new Map<Draft, Ajv>();
-  /** File URL → the source registered under it. */
-  private files = new Map<string, Source>();
+  /** File URL → the value registered under it. */
+  private values = new Map<string, unknown>();
+
+  /** `extraFormats`: format names beside ajv-formats' that validate anything. */
+  constructor(private readonly extraFormats: readonly string[] = []) {}
 
   /**
-   * Registers the current schema files. A file that changed, appeared or went
-   * away is dropped from every ajv instance together with every file that
-   * refers to it, since their compiled validators embed it; the rest stay
-   * compiled.
+   * Registers what to compile for each schema file: its value without the
+   * `$ref`s reported as broken or looping (see schema/refs-check.ts). A value
+   * that changed, appeared or went away is dropped from every ajv instance
+   * together with every file that refers to it, since their compiled
+   * validators embed it; the rest stay compiled.
    */
-  sync(files: readonly Source[], refs: ReadonlyMap<string, ReadonlySet<string>>): void {
-    const next = new Map(files.filter((f) => isObject(f.value)).map((f) => [fileKey(f.path), f]));
+  sync(values: ReadonlyMap<string, unknown>, refs: ReadonlyMap<string, ReadonlySet<string>>): void {
+    const next = new Map([...values].filter(([, v]) => isObject(v)).map(([file, v]) => [fileKey(file), v]));
     const changed = new Set<string>();
-    for (const [key, source] of this.files) if (next.get(key) !== source) changed.add(source.path);
-    for (const [key, source] of next) if (this.files.get(key) !== source) changed.add(source.path);
-    this.files = next;
+    for (const [key, value] of this.values) if (next.get(key) !== value) changed.add(key);
+    for (const [key, value] of next) if (this.values.get(key) !== value) changed.add(key);
+    this.values = next;
     if (changed.size === 0) return;
     const referrers = new Map<string, string[]>();
-    for (const [from, targets] of refs) for (const to of targets) referrers.set(to, [...(referrers.get(to) ?? []), from]);
+    for (const [from, targets] of refs)
+      for (const to of targets) referrers.set(fileKey(to), [...(referrers.get(fileKey(to)) ?? []), fileKey(from)]);
     const stale = new Set<string>();
     const queue = [...changed];
     while (queue.length > 0) {
-      const file = queue.pop() as string;
-      if (stale.has(file)) continue;
-      stale.add(file);
-      queue.push(...(referrers.get(file) ?? []));
+      const key = queue.pop() as string;
+      if (stale.has(key)) continue;
+      stale.add(key);
+      queue.push(...(referrers.get(key) ?? []));
     }
     for (const ajv of this.instances.values()) {
-      for (const file of stale) {
-        const key = fileKey(file);
+      for (const key of stale) {
         ajv.removeSchema(key);
-        const source = next.get(key);
-        if (source) register(ajv, source);
+        if (next.has(key)) register(ajv, key, next.get(key));
       }
     }
   }
@@ -74,14 +78,14 @@ export class Validators {
   private instance(draft: Draft): Ajv {
     let ajv = this.instances.get(draft);
     if (!ajv) {
-      // Code optimisation costs more than it saves when each validator runs a few times.
       const options = {
         strict: false,
         allErrors: true,
         verbose: true,
         validateSchema: false,
         logger: false,
-        code: { optimize: false },
+        // Code optimisation costs more than it saves when each validator runs a few times.
+        code: { regExp: patternEngine, optimize: false },
       } as const;
       ajv =
         draft === "04"
@@ -92,7 +96,8 @@ export class Validators {
               ? new Ajv2020(options)
               : new Ajv(options);
       addFormats(ajv);
-      for (const file of this.files.values()) register(ajv, file);
+      for (const name of this.extraFormats) if (!ajv.formats[name]) ajv.addFormat(name, true);
+      for (const [key, value] of this.values) register(ajv, key, value);
       this.instances.set(draft, ajv);
     }
     return ajv;
@@ -100,6 +105,7 @@ export class Validators {
 
   /** Checks a schema file against its draft's meta-schema. */
   checkSchema(file: Source): Diagnostic[] {
+    if (!isObject(file.value)) return []; // not a schema at all: reported by the resolve stage or the compiler
     const draft = draftOf(file.value);
     if (!draft) {
       return [
@@ -136,14 +142,18 @@ export class Validators {
   validate(schema: Source, example: Source, value: unknown): Diagnostic[] {
     const validate = this.validator(schema);
     if (typeof validate !== "function") return [validate];
-    if (validate(value)) return [];
+    try {
+      if (validate(value)) return [];
+    } catch (e) {
+      return [error("internal-error", `validating against ${schema.rel} failed: ${(e as Error).message}`, at(example, ""))];
+    }
     return (validate.errors ?? []).map((e) => exampleError(e, schema, example, value));
   }
 }
 
-function register(ajv: Ajv, file: Source): void {
+function register(ajv: Ajv, key: string, value: unknown): void {
   try {
-    ajv.addSchema(file.value as object, fileKey(file.path));
+    ajv.addSchema(value as object, key);
   } catch {
     // A duplicate `$id`; reported when a schema that needs it is compiled.
   }
@@ -164,7 +174,8 @@ function fileKey(file: string): string {
 function exampleError(e: ErrorObject, schema: Source, example: Source, value: unknown): Diagnostic {
   const pointer = e.instancePath;
   const origin = originOf(value, pointer);
-  const where = origin ? at(origin.source, origin.pointer) : at(example, "");
+  // At the offending value itself (the caret under `42`, or the `{` of an object missing a property).
+  const where = origin ? { file: origin.source.rel, ...locate(origin.source, origin.pointer, "value") } : at(example, "");
   const rule = schemaLocation(e, schema);
   const message = `${pointer || "/"} ${e.message}${paramsText(e)} (${rule})`;
   return error("example-invalid", message, { ...where, pointer });

@@ -4,12 +4,13 @@
  * example needs (also outside the schema folder, e.g. `../../api/...`) is loaded.
  * This is the only stage that reads the disk.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { type Dirent, existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
-import { BUILTIN_TEMPLATES, type Config } from "../config.js";
-import { type Diagnostic, error } from "../diagnostics.js";
+import { BUILTIN_TEMPLATES, type Config, isWithin } from "../config.js";
+import { type Diagnostic, error, warning } from "../diagnostics.js";
 import { findRefs, type RefSite, refTarget } from "./refs.js";
 import { at, parseData, type Source, type SourceKind } from "./source.js";
+import { templateProblem } from "./templates.js";
 
 export interface Spec {
   config: Config;
@@ -61,17 +62,24 @@ export function loadSpec(config: Config, cache = new SourceCache()): LoadResult 
     schemas: [],
     examples: [],
     pages: [],
-    templates: loadTemplates(config),
+    templates: new Map(),
     refs: new Map(),
   };
+  loadTemplates(spec, diagnostics);
   const add = (file: string, kind: SourceKind) => {
     const source = cache.read(config, file, kind, diagnostics);
     if (source) spec.sources.set(file, source);
     return source;
   };
-  for (const file of listFiles(config.schemas, isDataFile)) pushIf(spec.schemas, add(file, "data"));
-  for (const file of listFiles(config.examples, isDataFile)) pushIf(spec.examples, add(file, "data"));
-  for (const file of listFiles(config.pages, (f) => f.endsWith(".md"))) pushIf(spec.pages, add(file, "page"));
+  const unreadable = (dir: string, e: Error) =>
+    diagnostics.push(error("file-unreadable", `cannot read folder: ${e.message}`, { file: relPath(config, dir) }));
+  for (const file of listFiles(config.schemas, isDataFile, unreadable)) pushIf(spec.schemas, add(file, "data"));
+  for (const file of listFiles(config.examples, isDataFile, unreadable)) pushIf(spec.examples, add(file, "data"));
+  for (const file of listFiles(config.pages, (f) => f.endsWith(".md"), unreadable)) pushIf(spec.pages, add(file, "page"));
+  if (spec.schemas.length + spec.examples.length + spec.pages.length === 0 && diagnostics.length === 0) {
+    const folders = [config.schemas, config.examples, config.pages].map((d) => relPath(config, d) || ".").join(", ");
+    diagnostics.push(warning("spec-empty", `nothing to check: no schema, example or page files in ${folders}`));
+  }
   followRefs(spec, cache, diagnostics);
   return { spec, diagnostics };
 }
@@ -86,7 +94,7 @@ function isDataFile(file: string): boolean {
 }
 
 /** Files under `dir`, sorted, skipping dotfiles; symlinked folders are followed once. */
-export function listFiles(dir: string, keep: (file: string) => boolean): string[] {
+export function listFiles(dir: string, keep: (file: string) => boolean, onError?: (dir: string, e: Error) => void): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   const walk = (d: string) => {
@@ -98,7 +106,14 @@ export function listFiles(dir: string, keep: (file: string) => boolean): string[
     }
     if (seen.has(real)) return;
     seen.add(real);
-    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch (e) {
+      onError?.(d, e as Error);
+      return;
+    }
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (entry.name.startsWith(".")) continue;
       const full = path.join(d, entry.name);
       let isDir = entry.isDirectory();
@@ -119,9 +134,21 @@ export function relPath(config: Config, file: string): string {
 export function readSource(config: Config, file: string, kind: SourceKind, diagnostics: Diagnostic[]): Source | undefined {
   const rel = relPath(config, file);
   const where = { file: rel, line: 1, column: 1 };
+  if (!isInside(config, file)) {
+    // A symlink in a source folder must not let a spec print or publish the machine's files.
+    diagnostics.push(
+      error("file-outside-root", "is a symlink to a file outside the spec root; set allowExternalRefs: true to read it", where),
+    );
+    return undefined;
+  }
   let bytes: Buffer;
   try {
-    const size = statSync(file).size;
+    const stat = statSync(file);
+    if (!stat.isFile()) {
+      diagnostics.push(error("file-unreadable", "not a regular file (a device, pipe or socket?)", where));
+      return undefined;
+    }
+    const size = stat.size;
     if (size > config.maxFileSize) {
       diagnostics.push(error("file-too-large", `file is ${size} bytes, over the limit of ${config.maxFileSize} (maxFileSize)`, where));
       return undefined;
@@ -170,6 +197,7 @@ function followRefs(spec: Spec, cache: SourceCache, diagnostics: Diagnostic[]): 
     spec.refs.set(source.path, edges);
     for (const site of refSites(source)) {
       const target = refTarget(source.path, site.ref);
+      // Located only when reported: locating parses the file a second time.
       const here = () => ({ ...at(source, `${site.pointer}/$ref`), pointer: site.pointer });
       if (target.kind === "network") {
         if (!config.allowNetworkRefs) {
@@ -226,15 +254,37 @@ function isInside(config: Config, file: string): boolean {
   } catch {
     real = path.resolve(file);
   }
-  return real === config.root || real.startsWith(config.root + path.sep);
+  return isWithin(real, config.root);
 }
 
-function loadTemplates(config: Config): Map<string, string> {
-  const templates = new Map<string, string>();
-  for (const dir of [BUILTIN_TEMPLATES, config.templates]) {
-    for (const file of listFiles(dir, (f) => /\.(hbs|css|js)$/.test(f))) {
-      templates.set(path.relative(dir, file).split(path.sep).join("/"), readFileSync(file, "utf8"));
+/**
+ * The built-in templates, overridden by the root's own of the same name. An
+ * override that does not compile is reported and the built-in one is kept, so
+ * the rest of the site can still be checked.
+ */
+function loadTemplates(spec: Spec, diagnostics: Diagnostic[]): void {
+  const { config } = spec;
+  const name = (dir: string, file: string) => path.relative(dir, file).split(path.sep).join("/");
+  const isTemplate = (f: string) => /\.(hbs|css|js)$/.test(f);
+  for (const file of listFiles(BUILTIN_TEMPLATES, isTemplate))
+    spec.templates.set(name(BUILTIN_TEMPLATES, file), readFileSync(file, "utf8"));
+  const overrides: Source[] = [];
+  for (const file of listFiles(config.templates, isTemplate, (dir, e) =>
+    diagnostics.push(error("file-unreadable", `cannot read folder: ${e.message}`, { file: relPath(config, dir) })),
+  )) {
+    const source = readSource(config, file, "template", diagnostics);
+    if (source) overrides.push(source);
+  }
+  const partials = new Set([...spec.templates.keys(), ...overrides.map((s) => name(config.templates, s.path))]);
+  for (const source of overrides) {
+    spec.sources.set(source.path, source);
+    const problem = source.path.endsWith(".hbs") ? templateProblem(source.text, partials) : undefined;
+    if (problem) {
+      diagnostics.push(
+        error("template-invalid", `${problem.message}; using the built-in template instead`, { file: source.rel, ...problem.at }),
+      );
+    } else {
+      spec.templates.set(name(config.templates, source.path), source.text);
     }
   }
-  return templates;
 }

@@ -52,7 +52,12 @@ function computeTarget(fromFile: string, ref: string): RefTarget {
   }
   if (url.protocol === "http:" || url.protocol === "https:") return { kind: "network", url: url.href };
   if (url.protocol !== "file:") return { kind: "unsupported", url: url.href };
-  const fragment = decodeURIComponent(url.hash.replace(/^#/, ""));
-  url.hash = "";
-  return { kind: "file", path: path.normalize(fileURLToPath(url)), fragment };
+  try {
+    const fragment = decodeURIComponent(url.hash.replace(/^#/, ""));
+    url.hash = "";
+    return { kind: "file", path: path.normalize(fileURLToPath(url)), fragment };
+  } catch {
+    // A malformed %-escape, or a file URL naming a host (`//host/x`).
+    return { kind: "unsupported", url: url.href };
+  }
 }

@@ -11,8 +11,9 @@
 import yaml from "js-yaml";
 import { isMap, isSeq, type Node, parseDocument } from "yaml";
 import { type Diagnostic, error } from "../diagnostics.js";
+import { type JsonProblem, scanJson } from "./json.js";
 
-export type SourceKind = "data" | "page";
+export type SourceKind = "data" | "page" | "template";
 
 export interface Source {
   /** Absolute path. */
@@ -42,7 +43,7 @@ export const origins = new WeakMap<object, Origin>();
 const MAX_DEPTH = 256;
 const MAX_EXPANDED_NODES = 1_000_000;
 
-/** Decodes and parses a data file; problems come back as diagnostics. */
+/** Parses a data file; problems come back as diagnostics. */
 export function parseData(source: Source): Diagnostic[] {
   const text = source.text;
   if (text.trim() === "") return [error("parse-empty", "file is empty", { file: source.rel, line: 1, column: 1 })];
@@ -50,7 +51,7 @@ export function parseData(source: Source): Diagnostic[] {
   try {
     value = looksLikeJson(source) ? parseJson(source) : yaml.load(text, { filename: source.rel });
   } catch (e) {
-    return [parseFailure(source, e)];
+    return [e instanceof JsonFailure ? jsonFailure(source, e.problem) : parseFailure(source, e)];
   }
   const problem = checkShape(value);
   if (problem) return [error("parse-too-complex", problem, { file: source.rel, line: 1, column: 1 })];
@@ -63,23 +64,50 @@ function looksLikeJson(source: Source): boolean {
   return source.rel.endsWith(".json") || /^\s*[[{]/.test(source.text);
 }
 
-/** JSON.parse, falling back to js-yaml (which reads JSON too) for its located errors. */
-function parseJson(source: Source): unknown {
-  try {
-    return JSON.parse(source.text);
-  } catch {
-    return yaml.load(source.text, { filename: source.rel, json: true });
+class JsonFailure extends Error {
+  constructor(readonly problem: JsonProblem) {
+    super(problem.message);
   }
+}
+
+/**
+ * JSON.parse, then a scan for duplicate keys (which JSON.parse hides). A file
+ * without the `.json` extension that is not JSON may still be YAML in flow style.
+ */
+function parseJson(source: Source): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(source.text);
+  } catch (e) {
+    const problem = scanJson(source.text);
+    if (source.rel.endsWith(".json")) throw problem ? new JsonFailure(problem) : e;
+    try {
+      return yaml.load(source.text, { filename: source.rel });
+    } catch (yamlError) {
+      throw problem ? new JsonFailure(problem) : yamlError;
+    }
+  }
+  const duplicate = scanJson(source.text);
+  if (duplicate) throw new JsonFailure(duplicate);
+  return value;
+}
+
+function jsonFailure(source: Source, problem: JsonProblem): Diagnostic {
+  const message = problem.code === "parse-syntax" ? `JSON syntax error: ${problem.message}` : problem.message;
+  return error(problem.code, message, { file: source.rel, ...offsetToPosition(source, problem.offset) });
 }
 
 function parseFailure(source: Source, e: unknown): Diagnostic {
   if (e instanceof yaml.YAMLException) {
     const mark = e.mark;
-    return error("parse-syntax", `syntax error: ${e.reason}`, {
-      file: source.rel,
-      line: mark ? mark.line + 1 : 1,
-      column: mark ? mark.column + 1 : 1,
-    });
+    const where = { file: source.rel, line: mark ? mark.line + 1 : 1, column: mark ? mark.column + 1 : 1 };
+    if (/^duplicated mapping key/.test(e.reason)) {
+      const key = mark ? /^[^\n:]*?(?=\s*:)/.exec(source.text.slice(mark.position, mark.position + 200))?.[0] : undefined;
+      return error("parse-duplicate-key", `duplicate key${key ? ` "${key.replace(/^(["'])(.*)\1$/, "$2")}"` : ""}`, where);
+    }
+    const depth = /^nesting exceeded maxDepth \((\d+)\)/.exec(e.reason);
+    if (depth) return error("parse-too-complex", `YAML nesting is deeper than ${depth[1]} levels`, where);
+    return error("parse-syntax", `syntax error: ${e.reason}`, where);
   }
   if (e instanceof RangeError) {
     return error("parse-too-complex", "nesting is too deep to parse", { file: source.rel, line: 1, column: 1 });
@@ -145,19 +173,24 @@ export function joinPointer(tokens: readonly (string | number)[]): string {
   return tokens.map((t) => `/${escapePointer(String(t))}`).join("");
 }
 
-interface PositionIndex {
-  root: Node | null;
-  lineStarts: number[];
+const lineStartsOf = new WeakMap<Source, number[]>();
+const syntaxTrees = new WeakMap<Source, Node | null>();
+
+function lineStarts(source: Source): number[] {
+  let starts = lineStartsOf.get(source);
+  if (!starts) {
+    starts = [0];
+    for (let i = 0; i < source.text.length; i++) if (source.text.charCodeAt(i) === 10) starts.push(i + 1);
+    lineStartsOf.set(source, starts);
+  }
+  return starts;
 }
 
-const positionIndexes = new WeakMap<Source, PositionIndex>();
-
-function positionIndex(source: Source): PositionIndex {
-  let index = positionIndexes.get(source);
-  if (!index) {
-    const lineStarts = [0];
-    for (let i = 0; i < source.text.length; i++) if (source.text.charCodeAt(i) === 10) lineStarts.push(i + 1);
-    let root: Node | null = null;
+/** The `yaml` syntax tree of a data file, parsed on first use. */
+function syntaxTree(source: Source): Node | null {
+  let root = syntaxTrees.get(source);
+  if (root === undefined) {
+    root = null;
     if (source.kind === "data") {
       try {
         root = parseDocument(source.text, { uniqueKeys: false }).contents as Node | null;
@@ -165,22 +198,21 @@ function positionIndex(source: Source): PositionIndex {
         root = null;
       }
     }
-    index = { root, lineStarts };
-    positionIndexes.set(source, index);
+    syntaxTrees.set(source, root);
   }
-  return index;
+  return root;
 }
 
 export function offsetToPosition(source: Source, offset: number): Position {
-  const { lineStarts } = positionIndex(source);
+  const starts = lineStarts(source);
   let lo = 0;
-  let hi = lineStarts.length - 1;
+  let hi = starts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) lo = mid;
+    if (starts[mid] <= offset) lo = mid;
     else hi = mid - 1;
   }
-  return { line: lo + 1, column: offset - lineStarts[lo] + 1 };
+  return { line: lo + 1, column: offset - starts[lo] + 1 };
 }
 
 /**
@@ -190,31 +222,55 @@ export function offsetToPosition(source: Source, offset: number): Position {
  * start of the value itself (the first line of a block scalar's text).
  */
 export function locate(source: Source, pointer: string, at: "key" | "value" = "key"): Position {
-  const { root } = positionIndex(source);
-  let node: Node | null = root;
+  const found = findNode(source, pointer, at);
+  const offset = at === "value" && found.node ? textStart(source, found.node, found.offset) : found.offset;
+  return offsetToPosition(source, offset);
+}
+
+/**
+ * The source range [start, end) of the value at `pointer` (a block scalar's
+ * from its first line of text), or undefined when the file has no such node.
+ */
+export function valueRange(source: Source, pointer: string): [number, number] | undefined {
+  const found = findNode(source, pointer, "value");
+  if (!found.complete || !found.node?.range) return undefined;
+  return [textStart(source, found.node, found.node.range[0]), found.node.range[1]];
+}
+
+/** The 0-based line's first offset. */
+export function lineOffset(source: Source, line: number): number {
+  const starts = lineStarts(source);
+  return line < starts.length ? starts[Math.max(0, line)] : source.text.length;
+}
+
+function findNode(source: Source, pointer: string, at: "key" | "value"): { node: Node | null; offset: number; complete: boolean } {
+  let node: Node | null = syntaxTree(source);
   let offset = node?.range?.[0] ?? 0;
   for (const token of splitPointer(pointer)) {
     if (isMap(node)) {
       const pair = node.items.find((p) => keyText(p.key) === token);
-      if (!pair) break;
+      if (!pair) return { node, offset, complete: false };
       const key = pair.key as Node | null;
       const value = pair.value as Node | null;
       offset = (at === "value" ? value?.range?.[0] : undefined) ?? key?.range?.[0] ?? value?.range?.[0] ?? offset;
       node = value;
     } else if (isSeq(node)) {
       const item = node.items[Number(token)] as Node | undefined;
-      if (!item) break;
+      if (!item) return { node, offset, complete: false };
       offset = item.range?.[0] ?? offset;
       node = item;
     } else {
-      break;
+      return { node, offset, complete: false };
     }
   }
-  if (at === "value" && node && "type" in node && (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED")) {
-    const next = source.text.indexOf("\n", offset);
-    if (next >= 0) offset = next + 1;
-  }
-  return offsetToPosition(source, offset);
+  return { node, offset, complete: true };
+}
+
+/** A block scalar's text starts on the line after its `|` or `>` header. */
+function textStart(source: Source, node: Node, offset: number): number {
+  if (!("type" in node) || (node.type !== "BLOCK_LITERAL" && node.type !== "BLOCK_FOLDED")) return offset;
+  const next = source.text.indexOf("\n", offset);
+  return next >= 0 ? next + 1 : offset;
 }
 
 function keyText(key: unknown): string | undefined {

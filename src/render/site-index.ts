@@ -33,7 +33,19 @@ export class SiteIndex {
 export function relativeHref(from: string, to: string, id?: string): string {
   const fragment = id ? `#${encodeURIComponent(id)}` : "";
   if (from === to && id) return fragment;
-  return encodeURI(path.posix.relative(path.posix.dirname(from), to)) + fragment;
+  return pathHref(path.posix.relative(path.posix.dirname(from), to)) + fragment;
+}
+
+/**
+ * A relative path as an href: each name percent-encoded, so that a page file
+ * called `javascript:alert(1).md` (or holding `#`, `?`, spaces) links to itself
+ * instead of running or breaking.
+ */
+export function pathHref(rel: string): string {
+  return rel
+    .split("/")
+    .map((name) => (name === "." || name === ".." ? name : encodeURIComponent(name)))
+    .join("/");
 }
 
 function normalizeTitle(title: string): string {

@@ -65,7 +65,10 @@ class TableBuilder {
   private readonly anchorOf = new Map<object, string>();
   private readonly used = new Set<string>();
   private readonly queue: { schema: SchemaObject; title: string; anchor: string }[] = [];
+  /** One copy per schema and type, so that a recursive `type: [object, "null"]` meets its own table again. */
   private readonly narrowings = new Map<object, Map<unknown, SchemaObject>>();
+  /** Schemas whose type cell is being computed: a list or map inside itself. */
+  private readonly typing = new Set<SchemaObject>();
 
   constructor(private readonly prefix: string) {}
 
@@ -137,6 +140,17 @@ class TableBuilder {
 
   /** The type cell of a schema; `key` titles an untitled nested object. */
   private typeOf(schema: SchemaObject, key: string): TypePart[] {
+    // A list or map that contains itself (no table to link to) is named, not expanded for ever.
+    if (this.typing.has(schema)) return [{ text: stringOr(schema.title) || key }];
+    this.typing.add(schema);
+    try {
+      return this.typeParts(schema, key);
+    } finally {
+      this.typing.delete(schema);
+    }
+  }
+
+  private typeParts(schema: SchemaObject, key: string): TypePart[] {
     const alternatives = schema.oneOf ?? schema.anyOf;
     if (Array.isArray(alternatives) && alternatives.length > 0) {
       return joinParts(

@@ -50,13 +50,15 @@ export function eventBlockName(name: string): string {
 
 /**
  * Event schemas are the files at the top of the schema folder that describe a
- * `content` and name their event type (`properties.type` with an `enum` or
- * `const`). Anything else there (stripped_state.yaml, say) is a component.
+ * `content` and either name their event type (`properties.type` with an `enum`
+ * or `const`) or leave `type` out (the type is then the file name). Anything
+ * else there (stripped_state.yaml, whose `type` is any string) is a component.
  */
 export function isEventSchema(schemasDir: string, source: Source, schema: SchemaObject): boolean {
   if (path.dirname(source.path) !== schemasDir) return false;
   const properties = isObject(schema.properties) ? schema.properties : {};
-  return "content" in properties && eventTypeOf(properties.type) !== undefined;
+  // A `type` that names no event type (stripped_state.yaml's plain string) describes many events: a component.
+  return "content" in properties && (!("type" in properties) || eventTypeOf(properties.type) !== undefined);
 }
 
 function eventTypeOf(typeSchema: unknown): string | undefined {

@@ -9,20 +9,26 @@ import path from "node:path";
 import $RefParser, { type JSONParserError, JSONParserErrorGroup } from "@apidevtools/json-schema-ref-parser";
 import { type Diagnostic, error } from "../diagnostics.js";
 import type { Spec } from "../load/index.js";
-import { findRefs, refTarget } from "../load/refs.js";
 import { at, escapePointer, origins, type Source, splitPointer } from "../load/source.js";
+import { checkSchemaRefs, copyWithOrigins } from "./refs-check.js";
 
 export type SchemaObject = Record<string, unknown>;
 
 export interface ResolveResult {
   /** Schema file path → its dereferenced, allOf-merged schema. */
   schemas: Map<string, SchemaObject>;
+  /**
+   * Every schema file (also those outside the schema folder that `$ref`s reach) → a copy of its value
+   * without the `$ref`s that were reported as broken: what the validator may compile.
+   */
+  values: Map<string, unknown>;
   diagnostics: Diagnostic[];
 }
 
 /** Resolves the given schema files (by default every file of the schema folder). */
 export async function resolveSchemas(spec: Spec, files: readonly Source[] = spec.schemas): Promise<ResolveResult> {
-  const diagnostics: Diagnostic[] = checkRefTargets(spec, files);
+  const all = [...spec.sources.values()].filter((s) => s.kind === "data" && !isInside(s.path, spec.config.examples));
+  const { values, diagnostics } = checkSchemaRefs(spec, all);
   const usable = files.filter((s) => isObject(s.value));
   for (const s of files) {
     if (s.value !== undefined && !isObject(s.value)) {
@@ -32,17 +38,20 @@ export async function resolveSchemas(spec: Spec, files: readonly Source[] = spec
   const root: SchemaObject = {};
   for (const s of usable) root[s.path] = { $ref: encodeRef(path.relative(spec.config.root, s.path)) };
 
-  let dereferenced: SchemaObject;
+  let dereferenced: SchemaObject = {};
   try {
     dereferenced = (await new $RefParser().dereference(
       path.join(spec.config.root, "(specgen)"),
       root,
-      refParserOptions(spec),
+      refParserOptions(spec, values),
     )) as SchemaObject;
   } catch (e) {
-    if (!(e instanceof JSONParserErrorGroup)) throw e;
-    dereferenced = e.files.schema as SchemaObject;
-    diagnostics.push(...refParserDiagnostics(spec, e.errors));
+    if (e instanceof JSONParserErrorGroup) {
+      dereferenced = e.files.schema as SchemaObject;
+      diagnostics.push(...refParserDiagnostics(spec, e.errors));
+    } else {
+      diagnostics.push(error("internal-error", `resolving $refs failed: ${(e as Error).message}`));
+    }
   }
 
   const merger = new AllOfMerger();
@@ -52,15 +61,18 @@ export async function resolveSchemas(spec: Spec, files: readonly Source[] = spec
     if (!isObject(value)) continue;
     schemas.set(s.path, merger.merge(value) as SchemaObject);
   }
-  diagnostics.push(...merger.diagnostics);
-  return { schemas, diagnostics };
+  return { schemas, values, diagnostics };
+}
+
+function isInside(file: string, dir: string): boolean {
+  return file.startsWith(dir + path.sep);
 }
 
 function encodeRef(rel: string): string {
   return `./${rel.split(path.sep).map(encodeURIComponent).join("/")}`;
 }
 
-function refParserOptions(spec: Spec) {
+function refParserOptions(spec: Spec, values: ReadonlyMap<string, unknown>) {
   const lookup = (url: string) =>
     spec.sources.get(path.normalize(url.startsWith("file:") ? new URL(url).pathname : decodeURIComponent(url)));
   return {
@@ -89,75 +101,15 @@ function refParserOptions(spec: Spec) {
         allowEmpty: true,
         parse: (file: { url: string }) => {
           const source = lookup(file.url);
-          if (!source || source.value === undefined) throw new Error(`cannot parse ${file.url}`);
-          return cloneWithOrigins(source.value);
+          const value = source && values.get(source.path);
+          if (value === undefined) throw new Error(`cannot parse ${file.url}`);
+          // It replaces `$ref`s in place, so it gets a fresh copy (whose nodes keep their origins).
+          return copyWithOrigins(value);
         },
       },
     },
     dereference: { circular: true },
   };
-}
-
-/**
- * json-schema-ref-parser replaces `$ref`s in place, so it gets a copy of each
- * loaded value; the copy's nodes keep their origins for diagnostics.
- */
-function cloneWithOrigins(value: unknown): unknown {
-  const copies = new Map<object, unknown>();
-  const clone = (node: unknown): unknown => {
-    if (typeof node !== "object" || node === null) return node;
-    const known = copies.get(node);
-    if (known !== undefined) return known;
-    const copy: Record<string, unknown> | unknown[] = Array.isArray(node) ? [] : {};
-    copies.set(node, copy);
-    const origin = origins.get(node);
-    if (origin) origins.set(copy, origin);
-    for (const [k, v] of Object.entries(node)) (copy as Record<string, unknown>)[k] = clone(v);
-    return copy;
-  };
-  return clone(value);
-}
-
-/**
- * Checks that each `$ref` of the given files, and of the files they reach,
- * lands on a loaded file and an existing pointer, reporting at the `$ref`'s
- * own line. (Missing files and refused targets were reported by the load stage.)
- */
-function checkRefTargets(spec: Spec, files: readonly Source[]): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  const seen = new Set<string>();
-  const queue = files.map((f) => f.path);
-  while (queue.length > 0) {
-    const file = queue.pop() as string;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    const source = spec.sources.get(file);
-    if (!source || source.value === undefined) continue;
-    for (const site of findRefs(source.value)) {
-      const target = refTarget(file, site.ref);
-      if (target.kind !== "file") continue;
-      const targetSource = spec.sources.get(target.path);
-      if (!targetSource || targetSource.value === undefined) continue;
-      queue.push(target.path);
-      if (!target.fragment) continue;
-      if (!target.fragment.startsWith("/")) {
-        diagnostics.push(
-          error("ref-unsupported", `$ref "${site.ref}": only JSON pointer fragments (#/...) are supported`, {
-            ...at(source, `${site.pointer}/$ref`),
-            pointer: site.pointer,
-          }),
-        );
-      } else if (resolvePointer(targetSource.value, target.fragment) === undefined) {
-        diagnostics.push(
-          error("ref-missing-pointer", `$ref "${site.ref}": ${targetSource.rel} has nothing at ${target.fragment}`, {
-            ...at(source, `${site.pointer}/$ref`),
-            pointer: site.pointer,
-          }),
-        );
-      }
-    }
-  }
-  return diagnostics;
 }
 
 export function resolvePointer(value: unknown, pointer: string): unknown {
@@ -169,7 +121,7 @@ export function resolvePointer(value: unknown, pointer: string): unknown {
   return node;
 }
 
-/** Kinds of failure that the load stage and checkRefTargets report, with better places. */
+/** Kinds of failure that the load stage and checkSchemaRefs report, with better places. */
 const REPORTED_ELSEWHERE = new Set(["EMISSINGPOINTER", "ERESOLVER", "EUNMATCHEDRESOLVER", "EPARSER", "EUNMATCHEDPARSER"]);
 
 /** Reports what json-schema-ref-parser could not resolve and the checks above did not already name. */
@@ -193,10 +145,10 @@ export function isObject(v: unknown): v is SchemaObject {
  * Merges `allOf` into its schema: the parents first, in order, then the schema's
  * own keywords win. Objects merge deeply, `required` is united, nothing else is
  * dropped. Results are memoised per node, so shared and recursive schemas are
- * merged once; a schema that inherits from itself is reported, not looped on.
+ * merged once. (A schema that inherits from itself was reported, and its
+ * closing `$ref` removed, by checkSchemaRefs; the guard stays for safety.)
  */
 export class AllOfMerger {
-  readonly diagnostics: Diagnostic[] = [];
   private readonly merged = new Map<object, unknown>();
   private readonly inProgress = new Set<object>();
 
@@ -218,10 +170,7 @@ export class AllOfMerger {
     const allOf = (node as SchemaObject).allOf;
     if (Array.isArray(allOf)) {
       for (const parent of allOf) {
-        if (typeof parent === "object" && parent !== null && this.inProgress.has(parent)) {
-          this.reportLoop(node);
-          continue;
-        }
+        if (typeof parent === "object" && parent !== null && this.inProgress.has(parent)) continue;
         const mergedParent = this.merge(parent);
         if (isObject(mergedParent)) mergeInto(out, mergedParent);
       }
@@ -231,17 +180,6 @@ export class AllOfMerger {
     mergeInto(out, own);
     this.inProgress.delete(node);
     return out;
-  }
-
-  private reportLoop(node: object): void {
-    const origin = origins.get(node);
-    this.diagnostics.push(
-      error(
-        "schema-inheritance-loop",
-        "allOf inheritance loop: this schema inherits from itself",
-        origin ? { ...at(origin.source, origin.pointer), pointer: origin.pointer } : {},
-      ),
-    );
   }
 }
 

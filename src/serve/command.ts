@@ -1,7 +1,7 @@
 /** The `serve` subcommand: flags, the URL on stdout, a clean stop on SIGINT/SIGTERM. */
 import { spawn } from "node:child_process";
 import { Command, InvalidArgumentError } from "commander";
-import { summary } from "../report.js";
+import { summarize } from "../report.js";
 import { serve } from "./index.js";
 
 function portNumber(value: string): number {
@@ -33,7 +33,8 @@ export function serveCommand(): Command {
         host: opts.host,
         onRebuild: ({ changedPages, diagnostics, ms }) => {
           const pages = changedPages.length ? `, ${changedPages.length} page(s) changed` : "";
-          process.stderr.write(`rebuilt in ${ms.toFixed(0)} ms${pages}; ${summary(diagnostics)}`);
+          const { errors, warnings } = summarize(diagnostics);
+          process.stderr.write(`rebuilt in ${ms.toFixed(0)} ms${pages}; ${errors} error(s), ${warnings} warning(s)\n`);
         },
       });
       process.stdout.write(`specgen: serving ${preview.config.root} at ${preview.url}\n`);

@@ -1,68 +1,124 @@
 /**
- * Checks every relative link and `#fragment` of the rendered site against the
- * files and ids that exist in it. Site-absolute (`/…`) and external links are
- * beyond what one build can know.
+ * Checks the rendered site: every relative link and `#fragment` must land on a
+ * file and an id that exist in it, and no page may use an id twice.
+ * Site-absolute (`/…`) and external links are beyond what one build can know.
+ * Links and ids written in the sources are reported at their place there;
+ * those that only templates wrote, at the page.
  */
 import path from "node:path";
 import { type Diagnostic, warning } from "../diagnostics.js";
 import type { Source } from "../load/source.js";
+import type { PageMarks, Place } from "../render/env.js";
 
 const ID = /\sid="([^"]*)"/g;
 const HREF = /\shref="([^"]*)"/g;
 
 interface PageLinks {
   html: string;
-  ids: Set<string>;
-  /** Relative links: the href, and the page and fragment it names. */
-  links: { href: string; target: string; fragment: string }[];
+  ids: string[];
+  idSet: Set<string>;
+  hrefs: string[];
 }
 
 /** Remembers each page's ids and links while its HTML is unchanged. */
 export class LinkChecker {
   private pages = new Map<string, PageLinks>();
 
-  check(files: ReadonlyMap<string, string>, sources: ReadonlyMap<string, Source>): Diagnostic[] {
+  check(
+    files: ReadonlyMap<string, string>,
+    sources: ReadonlyMap<string, Source>,
+    marks: ReadonlyMap<string, PageMarks> = new Map(),
+  ): Diagnostic[] {
     const pages = new Map<string, PageLinks>();
     for (const [file, html] of files) {
       if (!file.endsWith(".html")) continue;
       const known = this.pages.get(file);
-      pages.set(file, known?.html === html ? known : extract(file, html));
+      pages.set(file, known?.html === html ? known : extract(html));
     }
     this.pages = pages;
     const diagnostics: Diagnostic[] = [];
-    for (const [file, page] of pages) {
-      for (const { href, target, fragment } of page.links) {
-        const where = { file: sources.get(file)?.rel ?? file };
-        if (!files.has(target)) {
-          diagnostics.push(warning("link-broken", `link "${href}" in ${file}: no page ${target} in the site`, where));
-        } else if (fragment && target.endsWith(".html") && !pages.get(target)?.ids.has(fragment)) {
-          diagnostics.push(warning("link-broken", `link "${href}" in ${file}: ${target} has no #${fragment}`, where));
-        }
+    for (const [file, links] of pages) {
+      const page: Place = { file: sources.get(file)?.rel ?? file };
+      const written = marks.get(file) ?? { links: [], anchors: [] };
+
+      // Links as written, then those only in the HTML (from templates).
+      const unplaced = [...links.hrefs];
+      for (const link of written.links) {
+        const i = unplaced.indexOf(link.href);
+        if (i >= 0) unplaced.splice(i, 1);
+        const problem = linkProblem(file, link.href, files, pages);
+        if (problem) diagnostics.push(warning("link-broken", problem, link.where()));
+      }
+      for (const href of unplaced) {
+        const problem = linkProblem(file, href, files, pages);
+        if (problem) diagnostics.push(warning("link-broken", problem, page));
+      }
+
+      if (links.ids.length === links.idSet.size) continue;
+      const counts = new Map<string, number>();
+      for (const id of links.ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+      for (const [id, count] of counts) {
+        if (count < 2) continue;
+        // The later place on the page is the duplicate (a description's heading has its place in a schema file).
+        const places = written.anchors.filter((a) => a.id === id).map((a) => a.where());
+        const onPage = places.filter((p) => p.file === page.file).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+        const where = onPage.at(-1) ?? places.at(-1) ?? page;
+        diagnostics.push(
+          warning("anchor-duplicate", `id "${id}" is used ${count} times in ${file}; links to #${id} reach only the first`, where),
+        );
       }
     }
     return diagnostics;
   }
 }
 
-function extract(file: string, html: string): PageLinks {
-  const links: PageLinks["links"] = [];
-  for (const m of html.matchAll(HREF)) {
-    const href = unescapeHtml(m[1]);
-    if (/^[a-z][a-z0-9+.-]*:|^\/\/|^\//i.test(href)) continue;
-    const [target, fragment] = splitHref(file, href);
-    links.push({ href, target, fragment });
-  }
-  return { html, ids: new Set([...html.matchAll(ID)].map((m) => unescapeHtml(m[1]))), links };
+function extract(html: string): PageLinks {
+  const ids = [...html.matchAll(ID)].map((m) => unescapeHtml(m[1]));
+  return { html, ids, idSet: new Set(ids), hrefs: [...html.matchAll(HREF)].map((m) => unescapeHtml(m[1])) };
 }
 
+function linkProblem(
+  from: string,
+  href: string,
+  files: ReadonlyMap<string, string>,
+  pages: ReadonlyMap<string, PageLinks>,
+): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:|^\/\/|^\//i.test(href)) return undefined;
+  const [target, fragment] = splitHref(from, href);
+  if (!files.has(target)) return `link "${href}" in ${from}: no page ${target} in the site`;
+  if (fragment && target.endsWith(".html") && !pages.get(target)?.idSet.has(fragment))
+    return `link "${href}" in ${from}: ${target} has no #${fragment}`;
+  return undefined;
+}
+
+const targets = new Map<string, [string, string]>();
+
+/** The page and fragment an href on page `from` names; few distinct pairs exist, so they are remembered. */
 function splitHref(from: string, href: string): [string, string] {
-  const hash = href.indexOf("#");
-  const pathPart = decodeURIComponent((hash >= 0 ? href.slice(0, hash) : href).replace(/\?.*$/, ""));
-  const fragment = hash >= 0 ? decodeURIComponent(href.slice(hash + 1)) : "";
-  if (pathPart === "") return [from, fragment];
-  let target = path.posix.normalize(path.posix.join(path.posix.dirname(from), pathPart));
-  if (target.endsWith("/") || target === ".") target = path.posix.join(target, "index.html");
-  return [target, fragment];
+  const key = `${from}\n${href}`;
+  let result = targets.get(key);
+  if (!result) {
+    const hash = href.indexOf("#");
+    const pathPart = decode((hash >= 0 ? href.slice(0, hash) : href).replace(/\?.*$/, ""));
+    const fragment = hash >= 0 ? decode(href.slice(hash + 1)) : "";
+    let target = from;
+    if (pathPart !== "") {
+      target = path.posix.normalize(path.posix.join(path.posix.dirname(from), pathPart));
+      if (target.endsWith("/") || target === ".") target = path.posix.join(target, "index.html");
+    }
+    result = [target, fragment];
+    targets.set(key, result);
+  }
+  return result;
+}
+
+/** Percent-decoding that leaves a malformed escape as written. */
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 function unescapeHtml(s: string): string {

@@ -20,9 +20,9 @@ import { type ComponentSchema, commonFieldBlocks } from "../render/blocks/common
 import { type ExampleView, eventBlocks, eventSections } from "../render/blocks/event.js";
 import { groupBlocks } from "../render/blocks/group.js";
 import { BlockRegistry, type OutlineHeading, type OutlineTerm } from "../render/blocks/registry.js";
-import { pageLocator, type RenderEnv } from "../render/env.js";
+import { type PageMarks, pageLocator, type RenderEnv } from "../render/env.js";
 import { createMarkdown } from "../render/markdown.js";
-import { SiteIndex } from "../render/site-index.js";
+import { pathHref, SiteIndex } from "../render/site-index.js";
 import { ASSET_NAMES, compileTemplates, type Templates } from "../render/templates.js";
 import type { EventModel } from "../schema/model.js";
 import { pageNav } from "./nav.js";
@@ -43,6 +43,8 @@ export interface RenderedSite {
   files: Map<string, string>;
   /** Output path of each page → its source, for diagnostics. */
   sources: Map<string, Source>;
+  /** Output path of each page → its links and ids as written, with their places. */
+  marks: Map<string, PageMarks>;
   diagnostics: Diagnostic[];
 }
 
@@ -61,12 +63,16 @@ interface ParsedPage extends SearchPage {
   html?: string;
   /** What parsing found (a block repeated on the page). */
   diagnostics: Diagnostic[];
+  /** The page's own links and ids, with their places. */
+  marks: PageMarks;
 }
 
 interface RenderedPage {
   key: string;
   html: string;
   diagnostics: Diagnostic[];
+  /** Links and ids of the descriptions rendered into the page. */
+  marks: PageMarks;
 }
 
 /** `specification/modules/e2e.md` → `modules/e2e.html`. */
@@ -115,6 +121,7 @@ export class SiteRenderer {
 
     const files = new Map<string, string>();
     const sources = new Map<string, Source>();
+    const marks = new Map<string, PageMarks>();
     const diagnostics: Diagnostic[] = [];
     const rendered = new Map<string, RenderedPage>();
     for (const page of pages) {
@@ -123,10 +130,11 @@ export class SiteRenderer {
       if (result?.key !== key) {
         const env: RenderEnv = {
           page: page.out,
-          where: page.source ? pageLocator(page.source.rel) : () => ({}),
+          where: page.source ? pageLocator(page.source) : () => ({}),
           site,
           blocks,
           diagnostics: [],
+          marks: { links: [], anchors: [] },
           ids: new Set([...page.anchors.map((a) => a.id), ...page.blocks.flatMap((b) => blocks.outline(b)?.ids ?? [])]),
         };
         const content = page.tokens ? md.renderer.render(page.tokens, md.options, env) : (page.html ?? "");
@@ -139,17 +147,21 @@ export class SiteRenderer {
           ...pageNav(pages, page.out),
           content,
         });
-        result = { key, html, diagnostics: env.diagnostics };
+        result = { key, html, diagnostics: env.diagnostics, marks: env.marks };
       }
       rendered.set(page.out, result);
       files.set(page.out, result.html);
+      marks.set(page.out, {
+        links: [...page.marks.links, ...result.marks.links],
+        anchors: [...page.marks.anchors, ...result.marks.anchors],
+      });
       if (page.source) sources.set(page.out, page.source);
       diagnostics.push(...page.diagnostics, ...result.diagnostics);
     }
     this.rendered = rendered;
     files.set(SEARCH_INDEX_FILE, this.searchScript(pages));
     for (const name of ASSET_NAMES) files.set(name, input.templates.get(name) ?? "");
-    return { files, sources, diagnostics };
+    return { files, sources, marks, diagnostics };
   }
 
   /** The markdown-it instance and compiled templates, rebuilt only when the templates change. */
@@ -163,7 +175,8 @@ export class SiteRenderer {
 
   private parse(md: MarkdownIt, blocks: BlockRegistry, source: Source, blockKeys: (names: string[]) => string): ParsedPage {
     const out = outputPath(this.config, source);
-    const env: RenderEnv = { page: out, where: pageLocator(source.rel), site: new SiteIndex(), blocks, diagnostics: [], ids: new Set() };
+    const marks: PageMarks = { links: [], anchors: [] };
+    const env: RenderEnv = { page: out, where: pageLocator(source), site: new SiteIndex(), blocks, diagnostics: [], ids: new Set(), marks };
     const tokens = md.parse(source.text, env);
     const page: ParsedPage = {
       source,
@@ -176,6 +189,7 @@ export class SiteRenderer {
       blockKeys: "",
       tokens,
       diagnostics: env.diagnostics,
+      marks,
     };
     for (const token of tokens) {
       if (token.type === "heading_open") {
@@ -189,6 +203,8 @@ export class SiteRenderer {
         page.blocks.push(name);
         const outline = blocks.outline(name);
         if (!outline) continue;
+        const line = token.map?.[0] ?? 0;
+        for (const id of outline.ids) marks.anchors.push({ id, where: () => env.where(line) });
         page.headings.push(...outline.headings);
         page.terms.push(...outline.terms);
       }
@@ -214,10 +230,21 @@ function sha1(text: string): string {
 function fallbackIndex(config: Config, pages: readonly ParsedPage[], escapeHtml: (s: string) => string): ParsedPage {
   const list = [...pages]
     .sort((a, b) => navOrder(a.out, b.out))
-    .map((p) => `<li><a href="${escapeHtml(encodeURI(p.out))}">${escapeHtml(p.title)}</a></li>`)
+    .map((p) => `<li><a href="${escapeHtml(pathHref(p.out))}">${escapeHtml(p.title)}</a></li>`)
     .join("\n");
   const html = `<h1>${escapeHtml(config.title)}</h1>\n<ul>\n${list}\n</ul>\n`;
-  return { out: "index.html", title: config.title, headings: [], terms: [], anchors: [], blocks: [], blockKeys: "", html, diagnostics: [] };
+  return {
+    out: "index.html",
+    title: config.title,
+    headings: [],
+    terms: [],
+    anchors: [],
+    blocks: [],
+    blockKeys: "",
+    html,
+    diagnostics: [],
+    marks: { links: [], anchors: [] },
+  };
 }
 
 /** The index page first, then by path. */

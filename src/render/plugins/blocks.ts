@@ -5,6 +5,7 @@
 import type MarkdownIt from "markdown-it";
 import type StateBlock from "markdown-it/lib/rules_block/state_block.mjs";
 import { error, warning } from "../../diagnostics.js";
+import type { BlockRegistry } from "../blocks/registry.js";
 import type { RenderEnv } from "../env.js";
 
 const BLOCK_LINE = /^(?:\{\{\s*([A-Za-z0-9_.$-]+)\s*\}\}|<<\s*([A-Za-z0-9_.$-]+)\s*>>)\s*$/;
@@ -13,6 +14,9 @@ export function blockName(line: string): string | undefined {
   const m = BLOCK_LINE.exec(line.trim());
   return m ? (m[1] ?? m[2]) : undefined;
 }
+
+/** The blocks being rendered, per site. */
+const rendering = new WeakMap<BlockRegistry, Set<string>>();
 
 export function blocksPlugin(md: MarkdownIt): void {
   md.block.ruler.before(
@@ -25,7 +29,7 @@ export function blocksPlugin(md: MarkdownIt): void {
       if (!name) return false;
       if (silent) return true;
       const token = state.push("specgen_block", "", 0);
-      token.meta = { name };
+      token.meta = { name, raw: line.trim() };
       token.map = [startLine, startLine + 1];
       token.block = true;
       state.line = startLine + 1;
@@ -55,12 +59,26 @@ export function blocksPlugin(md: MarkdownIt): void {
   md.renderer.rules.specgen_block = (tokens, idx, _options, env: RenderEnv) => {
     const token = tokens[idx];
     const name = token.meta.name as string;
-    const line = token.map?.[0] ?? 0;
-    const html = env.blocks.render(name, { ...env, where: () => env.where(line) });
+    // A description may hold a block line too; one that names its own block would render for ever.
+    const active = rendering.get(env.blocks) ?? new Set<string>();
+    rendering.set(env.blocks, active);
+    const where = () => env.where(token.map?.[0] ?? 0, { text: token.meta.raw });
+    if (active.has(name)) {
+      env.diagnostics.push(error("block-recursive", `block {{${name}}} includes itself (through a description)`, where()));
+      return "";
+    }
+    active.add(name);
+    let html: string | undefined;
+    try {
+      // Inside the block, line 0 is the block's own line: diagnostics about the block point there.
+      html = env.blocks.render(name, { ...env, where });
+    } finally {
+      active.delete(name);
+    }
     if (html !== undefined) return html;
     const suggestion = env.blocks.suggest(name);
     env.diagnostics.push(
-      error("block-unknown", `unknown block {{${name}}}${suggestion ? `; did you mean {{${suggestion}}}?` : ""}`, env.where(line)),
+      error("block-unknown", `unknown block {{${name}}}${suggestion ? `; did you mean {{${suggestion}}}?` : ""}`, where()),
     );
     return "";
   };

@@ -25,8 +25,11 @@ export function headingsPlugin(md: MarkdownIt): void {
         .filter((t) => t.type === "text" || t.type === "code_inline")
         .map((t) => t.content)
         .join("");
-      tokens[i].attrSet("id", uniqueId(env.ids, slugify(title)));
+      const id = uniqueId(env.ids, slugify(title));
+      tokens[i].attrSet("id", id);
       tokens[i].meta = { title };
+      const line = tokens[i].map?.[0] ?? 0;
+      env.marks?.anchors.push({ id, where: () => env.where(line) });
     }
   });
 

@@ -1,5 +1,10 @@
-/** Links between pages are written to the `.md` sources and must point at the `.html` output. */
+/**
+ * Links between pages are written to the `.md` sources and must point at the
+ * `.html` output. Every link is also recorded with its place, for the site's
+ * link check.
+ */
 import type MarkdownIt from "markdown-it";
+import { forEachInline, type RenderEnv } from "../env.js";
 
 export function mdToHtml(href: string): string {
   if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(href)) return href;
@@ -8,11 +13,14 @@ export function mdToHtml(href: string): string {
 
 export function linksPlugin(md: MarkdownIt): void {
   md.core.ruler.push("specgen_links", (state) => {
-    for (const block of state.tokens) {
-      for (const token of block.children ?? []) {
-        const href = token.type === "link_open" ? token.attrGet("href") : null;
-        if (href) token.attrSet("href", mdToHtml(href));
-      }
-    }
+    const env = state.env as RenderEnv;
+    forEachInline(state.tokens, (token, line, endLine) => {
+      const href = token.type === "link_open" ? token.attrGet("href") : null;
+      if (!href) return;
+      const rewritten = mdToHtml(href);
+      token.attrSet("href", rewritten);
+      const text = [href, md.normalizeLinkText(href)];
+      env.marks?.links.push({ href: rewritten, where: () => env.where(line, { text, endLine }) });
+    });
   });
 }

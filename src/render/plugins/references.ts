@@ -8,7 +8,7 @@ import type MarkdownIt from "markdown-it";
 import type StateInline from "markdown-it/lib/rules_inline/state_inline.mjs";
 import type Token from "markdown-it/lib/token.mjs";
 import { error } from "../../diagnostics.js";
-import type { RenderEnv } from "../env.js";
+import { forEachInline, type RenderEnv } from "../env.js";
 import { SiteIndex } from "../site-index.js";
 
 const REFERENCE = /^`([^`\n]+)`__?(?![A-Za-z0-9_])/;
@@ -30,33 +30,40 @@ export function referencesPlugin(md: MarkdownIt): void {
       } else {
         const token = state.push("specgen_reference", "", 0);
         token.content = m[1].replace(/\s+/g, " ");
+        token.markup = m[0];
+        // markdown-it's own check refuses javascript:, vbscript:, file: and most data: URLs.
+        if (link) token.meta = { refusedUrl: link[2] };
       }
     }
     state.pos += m[0].length;
     return true;
   });
 
-  // Inline tokens carry no line; give each reference the line it sits on.
+  // Inline tokens carry no line; give each reference the line it starts on (at least) and the end of its block.
   md.core.ruler.push("specgen_reference_lines", (state) => {
-    for (const block of state.tokens) {
-      if (block.type !== "inline" || !block.children) continue;
-      let line = block.map?.[0] ?? 0;
-      for (const child of block.children) {
-        if (child.type === "softbreak" || child.type === "hardbreak") line++;
-        if (child.type === "specgen_reference") child.meta = { line };
-      }
-    }
+    forEachInline(state.tokens, (child, line, endLine) => {
+      if (child.type === "specgen_reference") child.meta = { ...child.meta, line, endLine };
+    });
   });
 
   md.renderer.rules.specgen_reference = (tokens: Token[], idx: number, _options, env: RenderEnv) => {
     const token = tokens[idx];
     const title = token.content;
-    const anchor = env.site.find(title);
     const text = md.utils.escapeHtml(title);
+    const where = () => env.where(token.meta?.line ?? 0, { text: token.markup, endLine: token.meta?.endLine });
+    if (token.meta?.refusedUrl) {
+      env.diagnostics.push(
+        error(
+          "link-unsafe",
+          `\`${title}\`_: a link to ${token.meta.refusedUrl} is not allowed (javascript:, vbscript:, file: or data: URL)`,
+          where(),
+        ),
+      );
+      return `<span class="unresolved">${text}</span>`;
+    }
+    const anchor = env.site.find(title);
     if (anchor) return `<a href="${md.utils.escapeHtml(SiteIndex.href(env.page, anchor))}">${text}</a>`;
-    env.diagnostics.push(
-      error("reference-unresolved", `\`${title}\`_ names no heading or event in the site`, env.where(token.meta?.line ?? 0)),
-    );
+    env.diagnostics.push(error("reference-unresolved", `\`${title}\`_ names no heading or event in the site`, where()));
     return `<span class="unresolved">${text}</span>`;
   };
 }

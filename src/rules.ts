@@ -1,0 +1,92 @@
+/**
+ * Every diagnostic code specgen emits, with its default severity and what it
+ * means. Codes are stable: CI configurations and `--format json` consumers key
+ * on them. Lint rules (`lint: true`) can be set to error, warning or off in
+ * specgen.config.yaml; the others are always errors, because the site cannot be
+ * right while they stand. Severities are applied once, at the end of the
+ * pipeline (`applyRules`).
+ */
+import type { Diagnostic, Severity } from "./diagnostics.js";
+
+export type RuleSetting = Severity | "off";
+
+export interface Rule {
+  severity: Severity;
+  /** Configurable in specgen.config.yaml `rules:`. */
+  lint: boolean;
+  description: string;
+}
+
+const fatal = (description: string): Rule => ({ severity: "error", lint: false, description });
+const lint = (description: string): Rule => ({ severity: "warning", lint: true, description });
+
+export const RULES = {
+  "file-unreadable": fatal("a file cannot be read, or is not a regular file"),
+  "file-outside-root": fatal("a symlink in a source folder to a file outside the spec root, while `allowExternalRefs` is off"),
+  "file-too-large": fatal("a file is larger than `maxFileSize`"),
+  "file-binary": fatal("a file holds binary data"),
+  "file-encoding": fatal("a file is not UTF-8 text"),
+  "parse-empty": fatal("a schema or example file is empty"),
+  "parse-syntax": fatal("a YAML or JSON syntax error"),
+  "parse-duplicate-key": fatal("a mapping has the same key twice"),
+  "parse-too-complex": fatal("nesting deeper than 256 levels, or YAML aliases that expand to over a million nodes"),
+  "template-invalid": fatal("a template override does not compile (the built-in one is used instead)"),
+  "ref-invalid": fatal("a `$ref` that is not a string"),
+  "ref-network": fatal("a `$ref` to an http(s) URL while `allowNetworkRefs` is off"),
+  "ref-outside-root": fatal("a `$ref` leaving the spec root while `allowExternalRefs` is off"),
+  "ref-unsupported": fatal("a `$ref` that is neither a file path nor a URL, or whose fragment is not a JSON pointer"),
+  "ref-missing-file": fatal("a `$ref` to a file that does not exist"),
+  "ref-missing-pointer": fatal("a `$ref` to a JSON pointer that names nothing in its file"),
+  "ref-unresolved": fatal("a `$ref` that json-schema-ref-parser could not resolve"),
+  "schema-ref-loop": fatal("`$ref`/`allOf` that lead back to the same schema without descending into a property or item"),
+  "schema-not-object": fatal("a schema file that is a scalar or a list"),
+  "schema-invalid": fatal("a schema that breaks its JSON Schema meta-schema"),
+  "schema-compile": fatal("a schema the validator cannot compile"),
+  "example-invalid": fatal("an example that breaks its schema"),
+  "example-not-object": fatal("an example that is not an object (e.g. `null`)"),
+  "example-ref-loop": fatal("example `$ref`s that extend each other in a loop"),
+  "block-unknown": fatal("a `{{block}}` that names no block"),
+  "block-recursive": fatal("a `{{block}}` in a description that includes the block itself"),
+  "reference-unresolved": fatal("a `` `Title`_ `` reference that names no heading or event"),
+  "link-unsafe": fatal("a `` `text <url>`_ `` link to a javascript:, vbscript:, file: or data: URL"),
+  "config-invalid": fatal("specgen.config.yaml cannot be used (reported in the preview; the CLI exits 2)"),
+  "internal-error": fatal("specgen failed on this input: please report it"),
+  "property-no-description": lint("a property of an event's field tables has no description"),
+  "event-no-example": lint("an event schema has no example"),
+  "example-no-schema": lint("an example has no schema of its name"),
+  "state-key-no-description": lint("a state event does not describe its `state_key`"),
+  "format-unknown": lint("a `format` that neither ajv-formats nor the config's `formats` list knows"),
+  "schema-unknown-draft": lint("a `$schema` specgen does not know (checked as draft-07)"),
+  "link-broken": lint("a relative link or `#fragment` that resolves nowhere in the built site"),
+  "anchor-duplicate": lint("two elements of a page with the same id"),
+  "spec-empty": lint("no schema, example or page files in the configured folders"),
+  "group-missing-event": lint("a group in `groups:` names an event the spec does not have"),
+  "group-empty": lint("a group block holds no event"),
+  "block-repeated": lint("a block shows what its page already shows (its ids repeat)"),
+  "rst-directive-unknown": lint("an RST directive (`.. name::`) specgen does not render; it is shown as text"),
+} as const satisfies Record<string, Rule>;
+
+export type RuleCode = keyof typeof RULES;
+
+export function isRuleCode(code: string): code is RuleCode {
+  return Object.hasOwn(RULES, code);
+}
+
+export interface RuleOptions {
+  /** Configured severities of lint rules. */
+  rules: Readonly<Partial<Record<RuleCode, RuleSetting>>>;
+  /** Warnings become errors. */
+  strict: boolean;
+}
+
+/** The one place severities are decided: defaults, then the config, then `--strict`. Rules set to off are dropped. */
+export function applyRules(diagnostics: readonly Diagnostic[], options: RuleOptions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    const rule: Rule | undefined = isRuleCode(d.code) ? RULES[d.code] : undefined;
+    const setting = rule?.lint ? (options.rules[d.code as RuleCode] ?? rule.severity) : (rule?.severity ?? d.severity);
+    if (setting === "off") continue;
+    out.push({ ...d, severity: options.strict ? "error" : setting });
+  }
+  return out;
+}
