@@ -40,6 +40,7 @@ describe.skipIf(!hasChromium)("specgen serve in Chromium", () => {
     const overlay = page.locator("#specgen-overlay");
     await overlay.waitFor({ state: "visible", timeout: 10_000 });
     expect(await overlay.textContent()).toContain("event-schemas/schema/m.room_key.withheld");
+    expect((await overlay.locator("pre").allTextContents()).join("\n")).toContain("properties: [");
     expect(await page.locator('section[data-event-type="m.room_key.withheld"]').count()).toBe(1);
 
     writeFileSync(schema, original);

@@ -92,6 +92,8 @@ describe("specgen serve", () => {
     writeFileSync(schema, `${original}\n  broken: [unclosed\n`);
     const errors = await sse.waitFor((e) => e.event === "errors" && (e.data as unknown[]).length > 0);
     expect(JSON.stringify(errors.data)).toContain("event-schemas/schema/m.room_key.withheld");
+    // With the lines around the error, as the CLI's pretty reporter shows them.
+    expect((errors.data as { frame?: string }[]).some((e) => e.frame?.includes("broken: [unclosed"))).toBe(true);
     expect(await (await fetch(page)).text()).toContain("A fresh machine-readable code");
 
     sse.events.length = 0;

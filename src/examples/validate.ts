@@ -140,6 +140,7 @@ export class Validators {
 
   /** Validates a merged example; errors point at the example file and line of each offending value. */
   validate(schema: Source, example: Source, value: unknown): Diagnostic[] {
+    if (!isObject(schema.value)) return []; // the schema did not parse: reported there
     const validate = this.validator(schema);
     if (typeof validate !== "function") return [validate];
     try {

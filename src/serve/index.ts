@@ -4,9 +4,10 @@
  * over the last good site, which stays served; a fix clears them.
  */
 import path from "node:path";
-import { CONFIG_FILE, type Config, loadConfig } from "../config.js";
+import { CONFIG_FILE, type Config, ConfigError, loadConfig } from "../config.js";
 import { type Diagnostic, hasErrors } from "../diagnostics.js";
 import { Pipeline } from "../pipeline.js";
+import { codeFrame } from "../report.js";
 import { type OverlayError, PreviewServer } from "./server.js";
 import { type Watcher, watchRoot } from "./watch.js";
 
@@ -41,6 +42,7 @@ export async function serve(options: ServeOptions): Promise<Preview> {
     const started = performance.now();
     let diagnostics: Diagnostic[];
     let changedPages: string[] = [];
+    let texts = new Map<string, string>();
     try {
       if (!pipeline || changed.has(path.join(config.root, CONFIG_FILE))) {
         pipeline = undefined;
@@ -49,15 +51,17 @@ export async function serve(options: ServeOptions): Promise<Preview> {
       }
       const result = await pipeline.run(changed);
       diagnostics = result.diagnostics;
+      texts = new Map([...result.spec.sources.values()].map((source) => [source.rel, source.text]));
       if (!hasErrors(diagnostics)) {
         changedPages = [...result.files.keys()].filter((f) => f.endsWith(".html") && site.get(f) !== result.files.get(f));
         site = result.files;
         server.publish(site, changedPages);
       }
     } catch (e) {
-      diagnostics = [{ severity: "error", code: "config-invalid", message: (e as Error).message, file: CONFIG_FILE }];
+      const code = e instanceof ConfigError ? "config-invalid" : "internal-error";
+      diagnostics = [{ severity: "error", code, message: (e as Error).message, file: CONFIG_FILE }];
     }
-    server.showErrors(diagnostics.filter((d) => d.severity === "error").map(overlayError));
+    server.showErrors(diagnostics.filter((d) => d.severity === "error").map((d) => overlayError(d, texts.get(d.file ?? ""))));
     options.onRebuild?.({ changedPages, diagnostics, ms: performance.now() - started });
   };
 
@@ -81,6 +85,8 @@ export async function serve(options: ServeOptions): Promise<Preview> {
   };
 }
 
-function overlayError(d: Diagnostic): OverlayError {
-  return { file: d.file, line: d.line, column: d.column, code: d.code, message: d.message };
+/** What the overlay shows of a diagnostic: its place, its words, and the lines around it. */
+function overlayError(d: Diagnostic, text: string | undefined): OverlayError {
+  const frame = text !== undefined && d.line !== undefined ? codeFrame(text, d.line, d.column ?? 1) : "";
+  return { file: d.file, line: d.line, column: d.column, code: d.code, message: d.message, frame: frame || undefined };
 }
