@@ -9,12 +9,13 @@
  * Pipeline once.
  */
 import path from "node:path";
+import { ApiStage } from "./api/stage.js";
 import type { Config } from "./config.js";
 import { type Diagnostic, hasErrors, sortDiagnostics, uniqueDiagnostics, warning } from "./diagnostics.js";
 import { ExampleMerger } from "./examples/merge.js";
 import { schemaOfExample, Validators } from "./examples/validate.js";
 import { objectId } from "./identity.js";
-import { loadSpec, SourceCache, type Spec } from "./load/index.js";
+import { isApiDocument, loadSpec, SourceCache, type Spec } from "./load/index.js";
 import { at, type Source } from "./load/source.js";
 import type { ComponentSchema } from "./render/blocks/common.js";
 import type { ExampleView } from "./render/blocks/event.js";
@@ -56,9 +57,11 @@ export class Pipeline {
   private exampleEntries = new Map<string, ExampleEntry>();
   private readonly site: SiteRenderer;
   private readonly links = new LinkChecker();
+  private readonly apis: ApiStage;
 
   constructor(readonly config: Config) {
     this.site = new SiteRenderer(config);
+    this.apis = new ApiStage(config);
   }
 
   /** Brings every result up to date, re-reading the given paths (everything, on the first run). */
@@ -80,9 +83,11 @@ export class Pipeline {
       else if (entry?.schema) components.push({ name: schemaName(source.path), source, schema: entry.schema });
     }
 
-    const schemaFiles = [...spec.sources.values()].filter((s) => s.kind === "data" && !isInside(s.path, config.examples));
+    const schemaFiles = [...spec.sources.values()].filter(
+      (s) => s.kind === "data" && !isInside(s.path, config.examples) && !spec.exampleFiles.has(s.path),
+    );
     this.validators.sync(schemaFiles, spec.refs);
-    for (const file of schemaFiles) diagnostics.push(...this.metaCheck(file));
+    for (const file of schemaFiles) if (!isApiDocument(file.value)) diagnostics.push(...this.metaCheck(file));
 
     const examples = this.examples(spec, closures, events);
     for (const entry of this.exampleEntries.values()) diagnostics.push(...entry.diagnostics);
@@ -92,7 +97,19 @@ export class Pipeline {
         diagnostics.push(warning("event-no-example", `event ${event.heading} has no example`, at(event.source, "")));
     }
 
-    const site = this.site.render({ config, pages: spec.pages, templates: spec.templates, events, examples, components });
+    const apis = await this.apis.run(spec, closures, this.validators);
+    diagnostics.push(...apis.diagnostics);
+
+    const site = this.site.render({
+      config,
+      pages: spec.pages,
+      templates: spec.templates,
+      events,
+      examples,
+      components,
+      apis: apis.apis,
+      definitions: apis.definitions,
+    });
     diagnostics.push(...site.diagnostics, ...this.links.check(site.files, site.sources));
     return { spec, events, files: site.files, diagnostics: sortDiagnostics(uniqueDiagnostics(diagnostics)) };
   }

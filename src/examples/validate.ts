@@ -19,7 +19,7 @@ const require = createRequire(import.meta.url);
 const Ajv04: typeof Ajv = require("ajv-draft-04");
 const addFormats: (ajv: Ajv) => void = require("ajv-formats");
 
-type Draft = "04" | "07" | "2019" | "2020";
+export type Draft = "04" | "07" | "2019" | "2020";
 
 function draftOf(schema: unknown): Draft | undefined {
   const id = isObject(schema) ? schema.$schema : undefined;
@@ -36,6 +36,8 @@ export class Validators {
   private readonly instances = new Map<Draft, Ajv>();
   /** File URL → the source registered under it. */
   private files = new Map<string, Source>();
+  /** File URL → the keys of the nodes of it compiled on their own (an API document's schemas). */
+  private readonly nodeKeys = new Map<string, Set<string>>();
 
   /**
    * Registers the current schema files. A file that changed, appeared or went
@@ -64,6 +66,7 @@ export class Validators {
       for (const file of stale) {
         const key = fileKey(file);
         ajv.removeSchema(key);
+        for (const nodeKey of this.nodeKeys.get(key) ?? []) ajv.removeSchema(nodeKey);
         const source = next.get(key);
         if (source) register(ajv, source);
       }
@@ -119,25 +122,45 @@ export class Validators {
     );
   }
 
-  /** The compiled validator of a schema file, or a diagnostic when it cannot be compiled. */
-  validator(file: Source): ValidateFunction | Diagnostic {
-    const ajv = this.instance(draftOf(file.value) ?? "07");
+  /**
+   * The compiled validator of a schema file, or of the schema at `node.pointer`
+   * in it under `node.draft` (an API document's); a diagnostic when it cannot be compiled.
+   */
+  validator(file: Source, node?: SchemaAt): ValidateFunction | Diagnostic {
+    const ajv = this.instance(node?.draft ?? draftOf(file.value) ?? "07");
+    let key = fileKey(file.path);
+    if (node?.pointer) {
+      key = `${key}#${node.pointer.split("/").map(encodeURIComponent).join("/")}`;
+      const keys = this.nodeKeys.get(fileKey(file.path)) ?? new Set();
+      keys.add(key);
+      this.nodeKeys.set(fileKey(file.path), keys);
+    }
+    const where = { ...at(file, node?.pointer ?? ""), pointer: node?.pointer };
     try {
-      const validate = ajv.getSchema(fileKey(file.path));
+      const validate = ajv.getSchema(key);
       if (validate) return validate;
-      return error("schema-compile", "schema could not be compiled", at(file, ""));
+      return error("schema-compile", "schema could not be compiled", where);
     } catch (e) {
-      return error("schema-compile", `schema could not be compiled: ${(e as Error).message}`, at(file, ""));
+      return error("schema-compile", `schema could not be compiled: ${(e as Error).message}`, where);
     }
   }
 
-  /** Validates a merged example; errors point at the example file and line of each offending value. */
-  validate(schema: Source, example: Source, value: unknown): Diagnostic[] {
-    const validate = this.validator(schema);
+  /**
+   * Validates a merged example; errors point at the example file and line of
+   * each offending value (`examplePointer`: where in `example` the value is written).
+   */
+  validate(schema: Source, example: Source, value: unknown, node?: SchemaAt, examplePointer = ""): Diagnostic[] {
+    const validate = this.validator(schema, node);
     if (typeof validate !== "function") return [validate];
     if (validate(value)) return [];
-    return (validate.errors ?? []).map((e) => exampleError(e, schema, example, value));
+    return (validate.errors ?? []).map((e) => exampleError(e, schema, example, value, examplePointer));
   }
+}
+
+/** A schema inside a file, and the draft it is written in (an API document has no `$schema`). */
+export interface SchemaAt {
+  pointer: string;
+  draft: Draft;
 }
 
 function register(ajv: Ajv, file: Source): void {
@@ -160,10 +183,10 @@ function fileKey(file: string): string {
   return key;
 }
 
-function exampleError(e: ErrorObject, schema: Source, example: Source, value: unknown): Diagnostic {
+function exampleError(e: ErrorObject, schema: Source, example: Source, value: unknown, examplePointer: string): Diagnostic {
   const pointer = e.instancePath;
   const origin = originOf(value, pointer);
-  const where = origin ? at(origin.source, origin.pointer) : at(example, "");
+  const where = origin ? at(origin.source, origin.pointer) : at(example, examplePointer);
   const rule = schemaLocation(e, schema);
   const message = `${pointer || "/"} ${e.message}${paramsText(e)} (${rule})`;
   return error("example-invalid", message, { ...where, pointer });

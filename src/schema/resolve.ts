@@ -8,8 +8,8 @@
 import path from "node:path";
 import $RefParser, { type JSONParserError, JSONParserErrorGroup } from "@apidevtools/json-schema-ref-parser";
 import { type Diagnostic, error } from "../diagnostics.js";
-import type { Spec } from "../load/index.js";
-import { findRefs, refTarget } from "../load/refs.js";
+import { refTargetAt, type Spec } from "../load/index.js";
+import { findRefs } from "../load/refs.js";
 import { at, escapePointer, origins, type Source, splitPointer } from "../load/source.js";
 
 export type SchemaObject = Record<string, unknown>;
@@ -22,15 +22,49 @@ export interface ResolveResult {
 
 /** Resolves the given schema files (by default every file of the schema folder). */
 export async function resolveSchemas(spec: Spec, files: readonly Source[] = spec.schemas): Promise<ResolveResult> {
-  const diagnostics: Diagnostic[] = checkRefTargets(spec, files);
-  const usable = files.filter((s) => isObject(s.value));
+  const diagnostics: Diagnostic[] = [];
   for (const s of files) {
     if (s.value !== undefined && !isObject(s.value)) {
       diagnostics.push(error("schema-not-object", "a schema must be a mapping of keywords, not a scalar or a list", at(s, "")));
     }
   }
+  const usable = files.filter((s) => isObject(s.value));
+  const resolved = await resolveSchemaNodes(
+    spec,
+    usable.map((source) => ({ source, pointer: "" })),
+  );
+  const schemas = new Map<string, SchemaObject>();
+  for (const s of usable) {
+    const schema = resolved.schemas.get(nodeKey({ source: s, pointer: "" }));
+    if (schema) schemas.set(s.path, schema);
+  }
+  return { schemas, diagnostics: [...diagnostics, ...resolved.diagnostics] };
+}
+
+/** A schema inside a file: the whole file (pointer ""), or a node of it (an API document's response schema). */
+export interface SchemaNode {
+  source: Source;
+  pointer: string;
+}
+
+export function nodeKey(node: SchemaNode): string {
+  return `${node.source.path}#${node.pointer}`;
+}
+
+/**
+ * Dereferences and allOf-merges schema nodes, all in one call so that the
+ * files they share are parsed once. Results are keyed by nodeKey. The `$ref`s
+ * of the nodes' files and of `checkFiles` are checked to land somewhere.
+ */
+export async function resolveSchemaNodes(
+  spec: Spec,
+  nodes: readonly SchemaNode[],
+  checkFiles: readonly Source[] = [],
+): Promise<ResolveResult> {
+  const files = [...new Map([...checkFiles, ...nodes.map((n) => n.source)].map((s) => [s.path, s])).values()];
+  const diagnostics: Diagnostic[] = checkRefTargets(spec, files);
   const root: SchemaObject = {};
-  for (const s of usable) root[s.path] = { $ref: encodeRef(path.relative(spec.config.root, s.path)) };
+  for (const node of nodes) root[nodeKey(node)] = { $ref: encodeRef(path.relative(spec.config.root, node.source.path), node.pointer) };
 
   let dereferenced: SchemaObject;
   try {
@@ -47,17 +81,17 @@ export async function resolveSchemas(spec: Spec, files: readonly Source[] = spec
 
   const merger = new AllOfMerger();
   const schemas = new Map<string, SchemaObject>();
-  for (const s of usable) {
-    const value = dereferenced[s.path];
-    if (!isObject(value)) continue;
-    schemas.set(s.path, merger.merge(value) as SchemaObject);
+  for (const node of nodes) {
+    const value = dereferenced[nodeKey(node)];
+    if (isObject(value)) schemas.set(nodeKey(node), merger.merge(value) as SchemaObject);
   }
   diagnostics.push(...merger.diagnostics);
   return { schemas, diagnostics };
 }
 
-function encodeRef(rel: string): string {
-  return `./${rel.split(path.sep).map(encodeURIComponent).join("/")}`;
+function encodeRef(rel: string, pointer: string): string {
+  const fragment = pointer ? `#${pointer.split("/").map(encodeURIComponent).join("/")}` : "";
+  return `./${rel.split(path.sep).map(encodeURIComponent).join("/")}${fragment}`;
 }
 
 function refParserOptions(spec: Spec) {
@@ -90,7 +124,7 @@ function refParserOptions(spec: Spec) {
         parse: (file: { url: string }) => {
           const source = lookup(file.url);
           if (!source || source.value === undefined) throw new Error(`cannot parse ${file.url}`);
-          return cloneWithOrigins(source.value);
+          return cloneWithOrigins(spec, source);
         },
       },
     },
@@ -100,9 +134,10 @@ function refParserOptions(spec: Spec) {
 
 /**
  * json-schema-ref-parser replaces `$ref`s in place, so it gets a copy of each
- * loaded value; the copy's nodes keep their origins for diagnostics.
+ * loaded value; the copy's nodes keep their origins for diagnostics. A `$ref`
+ * the load stage redirected (Spec.redirects) is rewritten to where it points.
  */
-function cloneWithOrigins(value: unknown): unknown {
+function cloneWithOrigins(spec: Spec, source: Source): unknown {
   const copies = new Map<object, unknown>();
   const clone = (node: unknown): unknown => {
     if (typeof node !== "object" || node === null) return node;
@@ -113,9 +148,14 @@ function cloneWithOrigins(value: unknown): unknown {
     const origin = origins.get(node);
     if (origin) origins.set(copy, origin);
     for (const [k, v] of Object.entries(node)) (copy as Record<string, unknown>)[k] = clone(v);
+    const redirect = spec.redirects.size > 0 && origin ? spec.redirects.get(`${source.path}#${origin.pointer}`) : undefined;
+    if (redirect?.kind === "file") {
+      const rel = path.relative(path.dirname(source.path), redirect.path).split(path.sep).join("/");
+      (copy as Record<string, unknown>).$ref = `${rel}${redirect.fragment ? `#${redirect.fragment}` : ""}`;
+    }
     return copy;
   };
-  return clone(value);
+  return clone(source.value);
 }
 
 /**
@@ -134,7 +174,7 @@ function checkRefTargets(spec: Spec, files: readonly Source[]): Diagnostic[] {
     const source = spec.sources.get(file);
     if (!source || source.value === undefined) continue;
     for (const site of findRefs(source.value)) {
-      const target = refTarget(file, site.ref);
+      const target = refTargetAt(spec, source, site.pointer, site.ref);
       if (target.kind !== "file") continue;
       const targetSource = spec.sources.get(target.path);
       if (!targetSource || targetSource.value === undefined) continue;
