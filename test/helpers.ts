@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll } from "vitest";
+import { CORPUS_CONFIG, corpusApiPages } from "../bench/corpus.js";
 import { loadConfig } from "../src/config.js";
 import { check } from "../src/pipeline.js";
 
@@ -47,12 +48,13 @@ export function copySample(): string {
 
 /**
  * A copy of the 2020 corpus with a page holding the given text, and any other
- * files given. Without `apis`, only the API definitions the event schemas refer
- * to (`api/client-server/definitions`) are copied, not the API documents.
+ * files given. Without `apis`, only the API definitions the event schemas reach
+ * (m.push_rules → client-server's, which refer to identity's) are copied, not
+ * the API documents.
  */
 export function copyCorpus(page: string, files: Record<string, string> = {}, apis = false): string {
   const root = tempDir("specgen-corpus-");
-  const dirs = ["event-schemas", "schemas", apis ? "api" : "api/client-server/definitions"];
+  const dirs = ["event-schemas", "schemas", ...(apis ? ["api"] : ["api/client-server/definitions", "api/identity/definitions"])];
   for (const dir of dirs) cpSync(path.join(CORPUS, dir), path.join(root, dir), { recursive: true, verbatimSymlinks: true });
   writeFiles(root, { "specification/index.md": page, ...files });
   return root;
@@ -101,61 +103,15 @@ export function corpusSpecRoot(apis = false): string {
   return copyCorpus(index, { "specification/groups.md": `# Groups\n\n${groups.map((g) => `## ${g}\n\n{{${g}}}`).join("\n\n")}\n` }, apis);
 }
 
-/** The 2020 pages' substitution of the API files' `%CLIENT_MAJOR_VERSION%`. */
-export const CORPUS_CONFIG = "substitutions:\n  CLIENT_MAJOR_VERSION: r0\n";
-
-/** The `*_http_api` and `definition_*` blocks the 2020 pages used (template-variables.tsv), in its order, once each. */
-export function corpusApiBlocks(): string[] {
-  const names = readFileSync(path.join(CORPUS, "template-variables.tsv"), "utf8")
-    .split("\n")
-    .map((line) => /^\{\{(\w+)\}\}/.exec(line)?.[1])
-    .filter((n): n is string => n !== undefined && (n.endsWith("_http_api") || n.startsWith("definition_")));
-  return [...new Set(names)];
-}
-
 /**
- * The conformance root with the APIs: corpusSpecRoot, plus `api/index.md`
- * holding every API and definition block of the 2020 pages, and the sections
- * the API descriptions refer to (`Title`_, `#fragment`, `../appendices.html#…`),
- * as the real pages had them.
+ * The conformance root with the APIs: corpusSpecRoot, plus the API pages of
+ * bench/corpus.ts (every API and definition block of the 2020 pages, and the
+ * sections their descriptions refer to) and the 2020 substitutions.
  */
 export function corpusApiRoot(): string {
   const root = corpusSpecRoot(true);
-  const texts = listCorpusApiFiles().map((f) => readFileSync(f, "utf8"));
-  const titles = new Set<string>();
-  const fragments = new Set<string>();
-  const appendices = new Set<string>();
-  for (const text of texts) {
-    for (const m of text.matchAll(/`([^`<>\n]+)`_(?![A-Za-z0-9_])/g)) titles.add(m[1].replace(/\s+/g, " "));
-    for (const m of text.matchAll(/<#([\w-]+)>`_/g)) fragments.add(m[1]);
-    for (const m of text.matchAll(/<\.\.\/appendices\.html#([\w-]+)>`_/g)) appendices.add(m[1]);
-  }
-  // Events and endpoints are in the site already.
-  const sections = [...titles].filter((t) => !/^m\.|^(GET|PUT|POST|DELETE) \//.test(t) && !CORPUS_SECTIONS.includes(t)).sort();
-  const headings = [...sections, ...fragments].map((t) => `## ${t}\n\nThe real spec's section of this name.\n`).join("\n");
-  const blocks = corpusApiBlocks()
-    .map((b) => `{{${b}}}`)
-    .join("\n\n");
-  writeFiles(root, {
-    "specgen.config.yaml": CORPUS_CONFIG,
-    "specification/api/index.md": `# APIs\n\n${blocks}\n\n# Sections\n\n${headings}`,
-    "specification/appendices.md": `# Appendices\n\n${[...appendices].map((a) => `## ${a}\n\nAn appendix.\n`).join("\n")}`,
-  });
+  writeFiles(root, { "specgen.config.yaml": CORPUS_CONFIG, ...corpusApiPages(CORPUS, CORPUS_SECTIONS) });
   return root;
-}
-
-/** The corpus' API documents and definitions. */
-export function listCorpusApiFiles(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith(".yaml")) out.push(full);
-    }
-  };
-  walk(path.join(CORPUS, "api"));
-  return out.sort();
 }
 
 /** Runs the compiled CLI (test/global-setup.ts builds it) as a user would. */

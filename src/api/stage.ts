@@ -160,9 +160,12 @@ export class ApiStage {
     const schema = entry.schemas.get(nodeKey({ source, pointer: "" }));
     if (!schema) return;
     const examples = [];
-    if (isObject(source.value) && "example" in source.value) {
+    // `example` (OpenAPI, Swagger) or the first of `examples` (JSON Schema 2020-12).
+    const own = isObject(source.value) ? source.value : {};
+    const at = "example" in own ? "/example" : Array.isArray(own.examples) && own.examples.length > 0 ? "/examples/0" : undefined;
+    if (at) {
       const merger = new ExampleMerger(spec);
-      const value = merger.mergeAt(source, "/example");
+      const value = merger.mergeAt(source, at);
       entry.diagnostics.push(...merger.diagnostics);
       if (value !== undefined) examples.push({ name: "", json: toJson(value) });
     }
