@@ -1,8 +1,8 @@
 /**
  * A spec root made from the 2020 Matrix corpus (../shared/corpus), when it is
- * there: its schemas, examples and APIs, and one page holding every event's
- * block plus a heading for every section the descriptions refer to, as the real
- * spec's pages had.
+ * there: its schemas, examples and APIs, one page holding every event's block
+ * plus a heading for every section the descriptions refer to, as the real
+ * spec's pages had, and the API pages (every API and definition block).
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -28,13 +28,78 @@ export function corpusPage(corpus: string): string {
   return `# Events\n\n${sections.join("\n")}\n## Event definitions\n\n${names.map((n) => `{{${n.replace(/[.$]/g, "_")}_event}}`).join("\n\n")}\n`;
 }
 
+/** The 2020 pages' substitution of the API files' `%CLIENT_MAJOR_VERSION%`. */
+export const CORPUS_CONFIG = "substitutions:\n  CLIENT_MAJOR_VERSION: r0\n";
+
+/** The `*_http_api` and `definition_*` blocks the 2020 pages used (template-variables.tsv), in its order, once each. */
+export function corpusApiBlocks(corpus: string): string[] {
+  const names = readFileSync(path.join(corpus, "template-variables.tsv"), "utf8")
+    .split("\n")
+    .map((line) => /^\{\{(\w+)\}\}/.exec(line)?.[1])
+    .filter((n): n is string => n !== undefined && (n.endsWith("_http_api") || n.startsWith("definition_")));
+  return [...new Set(names)];
+}
+
+/**
+ * The API pages: `api/index.md` holding every API and definition block of the
+ * 2020 pages and a section for each title the API descriptions refer to
+ * (`Title`_ other than events, endpoints and `taken`, and `#fragment`s), and
+ * `appendices.md` for their `../appendices.html#…` links, as the real pages had.
+ */
+export function corpusApiPages(corpus: string, taken: readonly string[] = []): Record<string, string> {
+  const titles = new Set<string>();
+  const fragments = new Set<string>();
+  const appendices = new Set<string>();
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith(".yaml")) {
+        const text = readFileSync(full, "utf8");
+        for (const m of text.matchAll(/`([^`<>\n]+)`_(?![A-Za-z0-9_])/g)) titles.add(m[1].replace(/\s+/g, " "));
+        for (const m of text.matchAll(/<#([\w-]+)>`_/g)) fragments.add(m[1]);
+        for (const m of text.matchAll(/<\.\.\/appendices\.html#([\w-]+)>`_/g)) appendices.add(m[1]);
+      }
+    }
+  };
+  walk(path.join(corpus, "api"));
+  const sections = [...titles].filter((t) => !/^m\.|^(GET|PUT|POST|DELETE) \//.test(t) && !taken.includes(t)).sort();
+  const headings = [...sections, ...fragments].map((t) => `## ${t}\n\nThe real spec's section of this name.\n`).join("\n");
+  const blocks = corpusApiBlocks(corpus)
+    .map((b) => `{{${b}}}`)
+    .join("\n\n");
+  return {
+    "specification/api/index.md": `# APIs\n\n${blocks}\n\n# Sections\n\n${headings}`,
+    "specification/appendices.md": `# Appendices\n\n${[...appendices].map((a) => `## ${a}\n\nAn appendix.\n`).join("\n")}`,
+  };
+}
+
+/** The corpus' two body examples that lack the `depth` their schema requires: specgen reports them (see README). */
+export const CORPUS_INVALID_EXAMPLES = ["api/server-server/leaving-v1.yaml", "api/server-server/leaving-v2.yaml"];
+
+/** Adds the missing `depth` to those two examples of a copy of the corpus, so that it builds. */
+export function fixInvalidExamples(root: string): void {
+  for (const rel of CORPUS_INVALID_EXAMPLES) {
+    const file = path.join(root, rel);
+    const text = readFileSync(file, "utf8");
+    const fixed = text.replace(/(example: \{\n\s*"\$ref": "examples\/minimal_pdu.json",)/, '$1\n            "depth": 12,');
+    if (fixed === text) throw new Error(`${rel}: the example to fix is not there`);
+    writeFileSync(file, fixed);
+  }
+}
+
+/** The corpus with its events' page and the API pages; its two invalid API examples fixed so that `build` writes. */
 export function corpusRoot(scratch: string): { events: number; root: string; edit: string } | undefined {
   if (!existsSync(CORPUS)) return undefined;
   const root = path.join(scratch, "matrix-doc-2020");
   for (const dir of ["event-schemas", "api", "schemas"])
     cpSync(path.join(CORPUS, dir), path.join(root, dir), { recursive: true, verbatimSymlinks: true });
-  mkdirSync(path.join(root, "specification"), { recursive: true });
+  mkdirSync(path.join(root, "specification/api"), { recursive: true });
   writeFileSync(path.join(root, "specification/index.md"), corpusPage(CORPUS));
+  const titles = [...corpusPage(CORPUS).matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+  for (const [rel, text] of Object.entries(corpusApiPages(CORPUS, titles))) writeFileSync(path.join(root, rel), text);
+  writeFileSync(path.join(root, "specgen.config.yaml"), CORPUS_CONFIG);
+  fixInvalidExamples(root);
   const events = readdirSync(path.join(CORPUS, "event-schemas/schema")).filter((n) => n.startsWith("m.")).length;
   return { events, root, edit: path.join(root, "event-schemas/schema/m.room.member") };
 }

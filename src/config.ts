@@ -41,7 +41,22 @@ export interface Config {
   strict: boolean;
   /** `--max-warnings`: more warnings than this fail the run. */
   maxWarnings?: number;
+  /** The folder of HTTP API definitions (`paths.apis`). */
+  apis: string;
+  /** API sub-folder → the suffix of its blocks' names (`client-server` → `cs`: `{{account_data_cs_http_api}}`). */
+  apiSuffixes: Readonly<Record<string, string>>;
+  /** `%NAME%` in data files → its value (`CLIENT_MAJOR_VERSION: r0`). */
+  substitutions: Readonly<Record<string, string>>;
 }
+
+/** The API folders of the Matrix spec and the suffixes its block names used. */
+export const DEFAULT_API_SUFFIXES: Readonly<Record<string, string>> = {
+  "client-server": "cs",
+  "server-server": "ss",
+  "application-service": "as",
+  identity: "is",
+  "push-gateway": "push",
+};
 
 /**
  * The groups of the Matrix spec's pages, as its 2020 pipeline made them:
@@ -69,7 +84,7 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-const FOLDERS = ["schemas", "examples", "pages", "templates", "output"] as const;
+const FOLDERS = ["schemas", "examples", "pages", "templates", "output", "apis"] as const;
 type Folder = (typeof FOLDERS)[number];
 
 const DEFAULT_FOLDERS: Record<Folder, string> = {
@@ -78,6 +93,7 @@ const DEFAULT_FOLDERS: Record<Folder, string> = {
   pages: "specification",
   templates: "templates",
   output: "output",
+  apis: "api",
 };
 
 export interface ConfigOverrides {
@@ -97,6 +113,8 @@ const KNOWN_KEYS = [
   "formats",
   "rules",
   "groups",
+  "apis",
+  "substitutions",
 ] as const;
 
 export function loadConfig(rootArg = ".", overrides: ConfigOverrides = {}): Config {
@@ -141,6 +159,9 @@ export function loadConfig(rootArg = ".", overrides: ConfigOverrides = {}): Conf
     rules: rulesOption(raw.rules),
     strict: overrides.strict ?? false,
     maxWarnings: overrides.maxWarnings,
+    apis: path.resolve(root, folders.apis),
+    apiSuffixes: { ...DEFAULT_API_SUFFIXES, ...apisOption(raw.apis) },
+    substitutions: substitutionsOption(raw.substitutions),
   };
   checkSourceFolders(config);
   checkOutputFolder(config);
@@ -188,7 +209,7 @@ export function checkOutputFolder(config: Config): void {
   if (isWithin(config.root, out)) {
     throw new ConfigError(`output folder ${config.output} is the spec root or holds it; choose a folder of its own`);
   }
-  for (const folder of [config.schemas, config.examples, config.pages, config.templates]) {
+  for (const folder of [config.schemas, config.examples, config.pages, config.templates, config.apis]) {
     const real = realish(folder);
     if (isWithin(out, real)) throw new ConfigError(`output folder ${config.output} lies inside the source folder ${folder}`);
     if (isWithin(real, out)) throw new ConfigError(`output folder ${config.output} holds the source folder ${folder}`);
@@ -238,6 +259,36 @@ function groupsOption(value: unknown): Record<string, string[]> {
     groups[name] = patterns;
   }
   return groups;
+}
+
+/** `apis: {suffixes: {folder: suffix}}`: a folder given replaces the default of that folder. */
+function apisOption(value: unknown): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (!isPlainObject(value)) throw new ConfigError(`${CONFIG_FILE}: "apis" must be a mapping (suffixes: …)`);
+  for (const key of Object.keys(value)) {
+    if (key !== "suffixes") throw new ConfigError(`${CONFIG_FILE}: unknown setting "apis.${key}" (known: suffixes)`);
+  }
+  const suffixes = value.suffixes ?? {};
+  if (!isPlainObject(suffixes)) throw new ConfigError(`${CONFIG_FILE}: "apis.suffixes" must map API folders to block suffixes`);
+  for (const [folder, suffix] of Object.entries(suffixes)) {
+    if (typeof suffix !== "string" || !/^[A-Za-z0-9_]+$/.test(suffix)) {
+      throw new ConfigError(`${CONFIG_FILE}: "apis.suffixes.${folder}" must be a word (letters, digits, _)`);
+    }
+  }
+  return suffixes as Record<string, string>;
+}
+
+/** `substitutions: {NAME: value}`: replaces `%NAME%` in the strings of data files. */
+function substitutionsOption(value: unknown): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (!isPlainObject(value)) throw new ConfigError(`${CONFIG_FILE}: "substitutions" must be a mapping of names to values`);
+  const out: Record<string, string> = {};
+  for (const [name, v] of Object.entries(value)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ConfigError(`${CONFIG_FILE}: "substitutions.${name}" is not a variable name`);
+    if (typeof v !== "string" && typeof v !== "number") throw new ConfigError(`${CONFIG_FILE}: "substitutions.${name}" must be a string`);
+    out[name] = String(v);
+  }
+  return out;
 }
 
 function booleanOption(raw: Record<string, unknown>, key: string, fallback: boolean): boolean {

@@ -9,13 +9,14 @@
  * Pipeline once.
  */
 import path from "node:path";
+import { ApiStage } from "./api/stage.js";
 import { type Config, ConfigError } from "./config.js";
 import { type Diagnostic, error, hasErrors, sortDiagnostics, uniqueDiagnostics, warning } from "./diagnostics.js";
 import { ExampleMerger } from "./examples/merge.js";
 import { schemaOfExample, Validators } from "./examples/validate.js";
 import { objectId } from "./identity.js";
 import { knownFormats, lintEvents, lintFormats } from "./lint.js";
-import { loadSpec, SourceCache, type Spec } from "./load/index.js";
+import { isApiDocument, loadSpec, SourceCache, type Spec } from "./load/index.js";
 import { at, type Source } from "./load/source.js";
 import type { ComponentSchema } from "./render/blocks/common.js";
 import type { ExampleView } from "./render/blocks/event.js";
@@ -62,11 +63,13 @@ export class Pipeline {
   private exampleEntries = new Map<string, ExampleEntry>();
   private readonly site: SiteRenderer;
   private readonly links = new LinkChecker();
+  private readonly apis: ApiStage;
 
   constructor(readonly config: Config) {
     this.site = new SiteRenderer(config);
     this.formats = knownFormats(config);
     this.validators = new Validators([...this.formats]);
+    this.apis = new ApiStage(config);
   }
 
   /** Brings every result up to date, re-reading the given paths (everything, on the first run). */
@@ -88,16 +91,34 @@ export class Pipeline {
       else if (entry?.schema) components.push({ name: schemaName(source.path), source, schema: entry.schema });
     }
 
-    const schemaFiles = [...spec.sources.values()].filter((s) => s.kind === "data" && !isInside(s.path, config.examples));
-    this.validators.sync(this.values, spec.refs);
-    for (const file of schemaFiles) diagnostics.push(...this.schemaCheck(file));
+    const schemaFiles = [...spec.sources.values()].filter(
+      (s) => s.kind === "data" && !isInside(s.path, config.examples) && !spec.exampleFiles.has(s.path),
+    );
+    for (const file of schemaFiles) if (!isApiDocument(file.value)) diagnostics.push(...this.schemaCheck(file));
 
     const examples = this.examples(spec, closures, events, diagnostics);
     for (const entry of this.exampleEntries.values()) diagnostics.push(...entry.diagnostics);
     diagnostics.push(...orphanExamples(spec, this.exampleEntries), ...lintEvents(events, spec.examples, config));
 
+    const apis = await this.apis
+      .run(spec, closures, this.validators, (values) => this.keepValues(spec, values))
+      .catch((e) => {
+        diagnostics.push(internalError("reading the HTTP APIs", e, {}));
+        return undefined;
+      });
+    diagnostics.push(...(apis?.diagnostics ?? []));
+
     const site = guarded(diagnostics, {}, "rendering the site", () =>
-      this.site.render({ config, pages: spec.pages, templates: spec.templates, events, examples, components }),
+      this.site.render({
+        config,
+        pages: spec.pages,
+        templates: spec.templates,
+        events,
+        examples,
+        components,
+        apis: apis?.apis ?? [],
+        definitions: apis?.definitions ?? [],
+      }),
     );
     if (site) diagnostics.push(...site.diagnostics, ...this.links.check(site.files, site.sources, site.marks));
     const final = applyRules(uniqueDiagnostics(diagnostics), config);
@@ -130,7 +151,7 @@ export class Pipeline {
           entry.event = guarded(entry.diagnostics, { file: source.rel }, "modelling the event", () => modelEvent(source, schema));
         }
       }
-      this.keepValues(spec, resolved.values, new Set(stale.flatMap((s) => closures.files(s.path).map((f) => f.path))));
+      this.keepValues(spec, resolved.values);
       // A diagnostic belongs to every re-resolved file whose closure holds the file it is about.
       for (const d of resolved.diagnostics) {
         const owners = stale.filter((s) => d.file === undefined || closures.files(s.path).some((f) => f.rel === d.file));
@@ -142,18 +163,20 @@ export class Pipeline {
   }
 
   /**
-   * Takes the validator's values for the files just resolved (`resolved`), and
-   * keeps the old object where nothing changed, so its compiled form stays.
+   * Takes the validator's values of the files just resolved (`fresh`, see
+   * schema/refs-check.ts), keeping the old object where nothing changed so
+   * its compiled form stays, and brings the validators up to date.
    */
-  private keepValues(spec: Spec, fresh: ReadonlyMap<string, unknown>, resolved: ReadonlySet<string>): void {
+  private keepValues(spec: Spec, fresh: ReadonlyMap<string, unknown>): void {
     const values = new Map<string, unknown>();
     for (const [file, source] of spec.sources) {
-      if (source.kind !== "data" || isInside(file, spec.config.examples)) continue;
+      if (source.kind !== "data" || isInside(file, spec.config.examples) || spec.exampleFiles.has(file)) continue;
       const old = this.values.get(file);
-      const value = resolved.has(file) ? fresh.get(file) : old;
+      const value = fresh.has(file) ? fresh.get(file) : old;
       if (value !== undefined) values.set(file, old !== undefined && sameJson(old, value) ? old : value);
     }
     this.values = values;
+    this.validators.sync(values, spec.refs);
   }
 
   /** A schema file's meta-schema check and unknown formats, once per loaded file. */

@@ -49,6 +49,7 @@ export const RULES = {
   "block-recursive": fatal("a `{{block}}` in a description that includes the block itself"),
   "reference-unresolved": fatal("a `` `Title`_ `` reference that names no heading or event"),
   "link-unsafe": fatal("a `` `text <url>`_ `` link to a javascript:, vbscript:, file: or data: URL"),
+  "api-malformed": fatal("an API document that is not a well-formed Swagger 2.0 or OpenAPI 3.x structure at this place"),
   "config-invalid": fatal("specgen.config.yaml cannot be used (reported in the preview; the CLI exits 2)"),
   "internal-error": fatal("specgen failed on this input: please report it"),
   "property-no-description": lint("a property of an event's field tables has no description"),
@@ -64,6 +65,14 @@ export const RULES = {
   "group-empty": lint("a group block holds no event"),
   "block-repeated": lint("a block shows what its page already shows (its ids repeat)"),
   "rst-directive-unknown": lint("an RST directive (`.. name::`) specgen does not render; it is shown as text"),
+  "ref-relative-to-outer": lint("a `$ref` written relative to the target of the `$ref` around it (the 2020 habit); read that way"),
+  "schema-2020-habit": lint("`type: enum` or `properties: []` (the 2020 habit): read the old way"),
+  "substitution-unknown": lint("a `%NAME%` with no value in `substitutions:`; left as written"),
+  "api-path-space": lint("an API path with white space around it (trimmed)"),
+  "api-path-parameter": lint("a `{name}` in an API path that no path parameter describes"),
+  "api-example-external": lint("an OpenAPI example given only as an `externalValue` (not shown)"),
+  "api-response-description": lint("an API response without a description"),
+  "api-example-media-type": lint("an `examples` key that is not a media type (the 2020 habit)"),
 } as const satisfies Record<string, Rule>;
 
 export type RuleCode = keyof typeof RULES;

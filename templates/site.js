@@ -3,8 +3,8 @@
 // hidden until this runs. The index is a script (search-index.js) rather than
 // JSON because pages opened from file:// cannot fetch files.
 (() => {
-  const KIND_LABELS = { event: "Event", field: "Field", section: "Section", page: "Page" };
-  const KIND_ORDER = ["event", "field", "section", "page"];
+  const KIND_LABELS = { event: "Event", endpoint: "Endpoint", definition: "Definition", field: "Field", section: "Section", page: "Page" };
+  const KIND_ORDER = ["event", "endpoint", "definition", "field", "section", "page"];
   const MAX_RESULTS = 20;
 
   /** Index entries matching every word of `query`, best first: exact, prefix, substring, then by context. */

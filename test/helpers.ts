@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll } from "vitest";
+import { CORPUS_CONFIG, corpusApiPages } from "../bench/corpus.js";
 import { loadConfig } from "../src/config.js";
 import { check } from "../src/pipeline.js";
 
@@ -45,11 +46,16 @@ export function copySample(): string {
   return root;
 }
 
-/** A copy of the 2020 corpus with a page holding the given text, and any other files given. */
-export function copyCorpus(page: string, files: Record<string, string> = {}): string {
+/**
+ * A copy of the 2020 corpus with a page holding the given text, and any other
+ * files given. Without `apis`, only the API definitions the event schemas reach
+ * (m.push_rules → client-server's, which refer to identity's) are copied, not
+ * the API documents.
+ */
+export function copyCorpus(page: string, files: Record<string, string> = {}, apis = false): string {
   const root = tempDir("specgen-corpus-");
-  for (const dir of ["event-schemas", "api", "schemas"])
-    cpSync(path.join(CORPUS, dir), path.join(root, dir), { recursive: true, verbatimSymlinks: true });
+  const dirs = ["event-schemas", "schemas", ...(apis ? ["api"] : ["api/client-server/definitions", "api/identity/definitions"])];
+  for (const dir of dirs) cpSync(path.join(CORPUS, dir), path.join(root, dir), { recursive: true, verbatimSymlinks: true });
   writeFiles(root, { "specification/index.md": page, ...files });
   return root;
 }
@@ -81,7 +87,7 @@ export const CORPUS_SECTIONS = [
  * The conformance spec root: the corpus, `index.md` holding every event's block
  * and the sections descriptions refer to, `groups.md` the group and common blocks.
  */
-export function corpusSpecRoot(): string {
+export function corpusSpecRoot(apis = false): string {
   const blocks = corpusEventNames().map((n) => `{{${n.replace(/[.$]/g, "_")}_event}}`);
   const sections = CORPUS_SECTIONS.map((title) => `## ${title}\n\nSee the events above.`);
   const index = `# Events\n\n${blocks.join("\n\n")}\n\n# Sections\n\n${sections.join("\n\n")}\n`;
@@ -94,7 +100,18 @@ export function corpusSpecRoot(): string {
     "presence_events",
     "room_events",
   ];
-  return copyCorpus(index, { "specification/groups.md": `# Groups\n\n${groups.map((g) => `## ${g}\n\n{{${g}}}`).join("\n\n")}\n` });
+  return copyCorpus(index, { "specification/groups.md": `# Groups\n\n${groups.map((g) => `## ${g}\n\n{{${g}}}`).join("\n\n")}\n` }, apis);
+}
+
+/**
+ * The conformance root with the APIs: corpusSpecRoot, plus the API pages of
+ * bench/corpus.ts (every API and definition block of the 2020 pages, and the
+ * sections their descriptions refer to) and the 2020 substitutions.
+ */
+export function corpusApiRoot(): string {
+  const root = corpusSpecRoot(true);
+  writeFiles(root, { "specgen.config.yaml": CORPUS_CONFIG, ...corpusApiPages(CORPUS, CORPUS_SECTIONS) });
+  return root;
 }
 
 const BIN = path.join(REPO, "bin/specgen.js");

@@ -85,3 +85,19 @@ export function unescapeHtml(s: string): string {
     .replace(/&gt;/g, ">")
     .replace(/&amp;/g, "&");
 }
+
+/** Every endpoint section of a page, by its `data-endpoint` (`PUT /_matrix/...`). */
+export function endpoints(page: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of page.matchAll(/<section class="endpoint" data-endpoint="([^"]*)">/g)) {
+    const close = page.indexOf("</section>", m.index);
+    out.set(unescapeHtml(m[1]), page.slice(m.index, close + "</section>".length));
+  }
+  return out;
+}
+
+/** The text of an endpoint's example request. */
+export function requestExample(html: string): string | undefined {
+  const m = /<figcaption>Request example<\/figcaption>\s*<pre><code class="language-http">([\s\S]*?)<\/code><\/pre>/.exec(html);
+  return m ? text(m[1]) : undefined;
+}

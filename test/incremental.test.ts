@@ -65,6 +65,48 @@ const STEPS: Step[] = [
     },
   ],
   [
+    "add an API document, a definition it refers to, and a page showing both",
+    (r) => {
+      writeFiles(r, {
+        "api/client-server/things.yaml": [
+          "swagger: '2.0'",
+          "info: {title: Things, version: '1'}",
+          "basePath: /_matrix/client/%V%",
+          "paths:",
+          "  /things/{id}:",
+          "    get:",
+          "      summary: Get a thing.",
+          "      parameters:",
+          "        - {in: path, name: id, type: string, required: true, description: The thing., x-example: t1}",
+          "      responses:",
+          "        200:",
+          "          description: The thing.",
+          "          schema: {$ref: definitions/thing.yaml}",
+          "          examples: {application/json: {name: one}}",
+          "",
+        ].join("\n"),
+        "api/client-server/definitions/thing.yaml":
+          "type: object\ntitle: Thing\nproperties:\n  name: {type: string, description: Its name.}\n",
+        "specification/api.md": "# API\n\n{{things_cs_http_api}}\n\n{{definition_cs_thing}}\n",
+      });
+      return ["api/client-server/things.yaml", "api/client-server/definitions/thing.yaml", "specification/api.md"].map((f) =>
+        path.join(r, f),
+      );
+    },
+  ],
+  ["edit an endpoint", (r) => replaceIn(r, "api/client-server/things.yaml", "Get a thing.", "Fetch a thing.")],
+  ["edit the definition it refers to", (r) => replaceIn(r, "api/client-server/definitions/thing.yaml", "Its name.", "What it is called.")],
+  ["break its example", (r) => replaceIn(r, "api/client-server/things.yaml", "{name: one}", "{name: 1}")],
+  ["fix its example", (r) => replaceIn(r, "api/client-server/things.yaml", "{name: 1}", "{name: one}")],
+  [
+    "delete the API document",
+    (r) => {
+      const file = path.join(r, "api/client-server/things.yaml");
+      rmSync(file);
+      return [file];
+    },
+  ],
+  [
     "override a template",
     (r) => {
       writeFiles(r, { "templates/example.hbs": '<pre class="mine"><code class="language-json">{{json}}</code></pre>\n' });

@@ -4,8 +4,7 @@
  * something that is not an object (a JSON array, say) replaces the node.
  */
 import { type Diagnostic, error } from "../diagnostics.js";
-import type { Spec } from "../load/index.js";
-import { refTarget } from "../load/refs.js";
+import { refTargetAt, type Spec } from "../load/index.js";
 import { at, escapePointer, type Origin, origins, type Source, unescapePointer } from "../load/source.js";
 import { isObject, resolvePointer } from "../schema/resolve.js";
 
@@ -29,7 +28,8 @@ export class ExampleMerger {
     return this.mergeAt(source, "");
   }
 
-  private mergeAt(source: Source, pointer: string): unknown {
+  /** The merged value of the node at `pointer` of a file (an example inside an API document, say). */
+  mergeAt(source: Source, pointer: string): unknown {
     const key = `${source.path}#${pointer}`;
     if (this.done.has(key)) return this.done.get(key);
     this.active.add(key);
@@ -71,7 +71,7 @@ export class ExampleMerger {
   }
 
   private base(source: Source, ref: string, pointer: string): unknown {
-    const target = refTarget(source.path, ref);
+    const target = refTargetAt(this.spec, source, pointer, ref);
     const where = () => ({ ...at(source, `${pointer}/$ref`), pointer });
     if (target.kind !== "file") return undefined; // refused by the load stage
     const baseSource = this.spec.sources.get(target.path);

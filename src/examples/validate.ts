@@ -21,7 +21,7 @@ import { patternEngine } from "./patterns.js";
 const Ajv04 = ajvDraft04.default;
 const addFormats = ajvFormats.default;
 
-type Draft = "04" | "07" | "2019" | "2020";
+export type Draft = "04" | "07" | "2019" | "2020";
 
 function draftOf(schema: unknown): Draft | undefined {
   const id = isObject(schema) ? schema.$schema : undefined;
@@ -38,6 +38,8 @@ export class Validators {
   private readonly instances = new Map<Draft, Ajv>();
   /** File URL → the value registered under it. */
   private values = new Map<string, unknown>();
+  /** File URL → the keys of the nodes of it compiled on their own (an API document's schemas). */
+  private readonly nodeKeys = new Map<string, Set<string>>();
 
   /** `extraFormats`: format names beside ajv-formats' that validate anything. */
   constructor(private readonly extraFormats: readonly string[] = []) {}
@@ -70,6 +72,7 @@ export class Validators {
     for (const ajv of this.instances.values()) {
       for (const key of stale) {
         ajv.removeSchema(key);
+        for (const nodeKey of this.nodeKeys.get(key) ?? []) ajv.removeSchema(nodeKey);
         if (next.has(key)) register(ajv, key, next.get(key));
       }
     }
@@ -126,30 +129,50 @@ export class Validators {
     );
   }
 
-  /** The compiled validator of a schema file, or a diagnostic when it cannot be compiled. */
-  validator(file: Source): ValidateFunction | Diagnostic {
-    const ajv = this.instance(draftOf(file.value) ?? "07");
+  /**
+   * The compiled validator of a schema file, or of the schema at `node.pointer`
+   * in it under `node.draft` (an API document's); a diagnostic when it cannot be compiled.
+   */
+  validator(file: Source, node?: SchemaAt): ValidateFunction | Diagnostic {
+    const ajv = this.instance(node?.draft ?? draftOf(file.value) ?? "07");
+    let key = fileKey(file.path);
+    if (node?.pointer) {
+      key = `${key}#${node.pointer.split("/").map(encodeURIComponent).join("/")}`;
+      const keys = this.nodeKeys.get(fileKey(file.path)) ?? new Set();
+      keys.add(key);
+      this.nodeKeys.set(fileKey(file.path), keys);
+    }
+    const where = { ...at(file, node?.pointer ?? ""), pointer: node?.pointer };
     try {
-      const validate = ajv.getSchema(fileKey(file.path));
+      const validate = ajv.getSchema(key);
       if (validate) return validate;
-      return error("schema-compile", "schema could not be compiled", at(file, ""));
+      return error("schema-compile", "schema could not be compiled", where);
     } catch (e) {
-      return error("schema-compile", `schema could not be compiled: ${(e as Error).message}`, at(file, ""));
+      return error("schema-compile", `schema could not be compiled: ${(e as Error).message}`, where);
     }
   }
 
-  /** Validates a merged example; errors point at the example file and line of each offending value. */
-  validate(schema: Source, example: Source, value: unknown): Diagnostic[] {
+  /**
+   * Validates a merged example; errors point at the example file and line of
+   * each offending value (`examplePointer`: where in `example` the value is written).
+   */
+  validate(schema: Source, example: Source, value: unknown, node?: SchemaAt, examplePointer = ""): Diagnostic[] {
     if (!isObject(schema.value)) return []; // the schema did not parse: reported there
-    const validate = this.validator(schema);
+    const validate = this.validator(schema, node);
     if (typeof validate !== "function") return [validate];
     try {
       if (validate(value)) return [];
     } catch (e) {
-      return [error("internal-error", `validating against ${schema.rel} failed: ${(e as Error).message}`, at(example, ""))];
+      return [error("internal-error", `validating against ${schema.rel} failed: ${(e as Error).message}`, at(example, examplePointer))];
     }
-    return (validate.errors ?? []).map((e) => exampleError(e, schema, example, value));
+    return (validate.errors ?? []).map((e) => exampleError(e, schema, example, value, examplePointer));
   }
+}
+
+/** A schema inside a file, and the draft it is written in (an API document has no `$schema`). */
+export interface SchemaAt {
+  pointer: string;
+  draft: Draft;
 }
 
 function register(ajv: Ajv, key: string, value: unknown): void {
@@ -172,11 +195,11 @@ function fileKey(file: string): string {
   return key;
 }
 
-function exampleError(e: ErrorObject, schema: Source, example: Source, value: unknown): Diagnostic {
+function exampleError(e: ErrorObject, schema: Source, example: Source, value: unknown, examplePointer: string): Diagnostic {
   const pointer = e.instancePath;
   const origin = originOf(value, pointer);
   // At the offending value itself (the caret under `42`, or the `{` of an object missing a property).
-  const where = origin ? { file: origin.source.rel, ...locate(origin.source, origin.pointer, "value") } : at(example, "");
+  const where = origin ? { file: origin.source.rel, ...locate(origin.source, origin.pointer, "value") } : at(example, examplePointer);
   const rule = schemaLocation(e, schema);
   const message = `${pointer || "/"} ${e.message}${paramsText(e)} (${rule})`;
   return error("example-invalid", message, { ...where, pointer });

@@ -8,8 +8,11 @@ import { type Dirent, existsSync, readdirSync, readFileSync, realpathSync, statS
 import path from "node:path";
 import { BUILTIN_TEMPLATES, type Config, isWithin } from "../config.js";
 import { type Diagnostic, error, warning } from "../diagnostics.js";
-import { findRefs, type RefSite, refTarget } from "./refs.js";
+import { isExamplePointer } from "./example-pointer.js";
+import { readHabits } from "./habits.js";
+import { findRefs, type RefSite, type RefTarget, refTarget } from "./refs.js";
 import { at, parseData, type Source, type SourceKind } from "./source.js";
+import { substitute } from "./substitute.js";
 import { templateProblem } from "./templates.js";
 
 export interface Spec {
@@ -19,10 +22,20 @@ export interface Spec {
   schemas: Source[];
   examples: Source[];
   pages: Source[];
+  /** Every data file of the API folder: API documents, their definitions, their example files. */
+  apis: Source[];
   /** Template name (file name without extension) → text; the root's own override the built-in ones. */
   templates: Map<string, string>;
   /** `$ref` edges: absolute path → absolute paths it refers to. */
   refs: Map<string, Set<string>>;
+  /**
+   * `$ref`s that resolve only the way the 2020 pipeline resolved them, relative
+   * to the target of the `$ref` whose siblings hold them: `path#pointer` of the
+   * object holding the `$ref` → where it points (see refTargetAt).
+   */
+  redirects: Map<string, RefTarget>;
+  /** Data files that hold examples rather than schemas: the examples folder's, and those only example `$ref`s reach. */
+  exampleFiles: Set<string>;
 }
 
 export interface LoadResult {
@@ -36,13 +49,14 @@ export interface LoadResult {
  * result is the same.
  */
 export class SourceCache {
-  private readonly entries = new Map<string, { source?: Source; diagnostics: Diagnostic[] }>();
+  private readonly entries = new Map<string, { source?: Source; diagnostics: Diagnostic[]; from: string }>();
 
-  read(config: Config, file: string, kind: SourceKind, diagnostics: Diagnostic[]): Source | undefined {
+  /** Reads `file`, or the file `from` that a link file shows at that path. */
+  read(config: Config, file: string, kind: SourceKind, diagnostics: Diagnostic[], from = file): Source | undefined {
     let entry = this.entries.get(file);
-    if (!entry || entry.source?.kind !== kind) {
+    if (!entry || entry.source?.kind !== kind || entry.from !== from) {
       const own: Diagnostic[] = [];
-      entry = { source: readSource(config, file, kind, own), diagnostics: own };
+      entry = { source: readSource(config, file, kind, own, from), diagnostics: own, from };
       this.entries.set(file, entry);
     }
     diagnostics.push(...entry.diagnostics);
@@ -50,7 +64,8 @@ export class SourceCache {
   }
 
   forget(files: Iterable<string>): void {
-    for (const file of files) this.entries.delete(file);
+    const gone = new Set(files);
+    for (const [file, entry] of this.entries) if (gone.has(file) || gone.has(entry.from)) this.entries.delete(file);
   }
 }
 
@@ -62,8 +77,11 @@ export function loadSpec(config: Config, cache = new SourceCache()): LoadResult 
     schemas: [],
     examples: [],
     pages: [],
+    apis: [],
     templates: new Map(),
     refs: new Map(),
+    redirects: new Map(),
+    exampleFiles: new Set(),
   };
   loadTemplates(spec, diagnostics);
   const add = (file: string, kind: SourceKind) => {
@@ -76,11 +94,15 @@ export function loadSpec(config: Config, cache = new SourceCache()): LoadResult 
   for (const file of listFiles(config.schemas, isDataFile, unreadable)) pushIf(spec.schemas, add(file, "data"));
   for (const file of listFiles(config.examples, isDataFile, unreadable)) pushIf(spec.examples, add(file, "data"));
   for (const file of listFiles(config.pages, (f) => f.endsWith(".md"), unreadable)) pushIf(spec.pages, add(file, "page"));
-  if (spec.schemas.length + spec.examples.length + spec.pages.length === 0 && diagnostics.length === 0) {
+  // Links in the API folder (definitions/event-schemas) are followed by `$ref`s, not listed: what they show is listed where it lives.
+  for (const file of listFiles(config.apis, (f) => isDataFile(f) && linkedFolder(f) === undefined, unreadable, false))
+    pushIf(spec.apis, add(file, "data"));
+  if (spec.schemas.length + spec.examples.length + spec.pages.length + spec.apis.length === 0 && diagnostics.length === 0) {
     const folders = [config.schemas, config.examples, config.pages].map((d) => relPath(config, d) || ".").join(", ");
     diagnostics.push(warning("spec-empty", `nothing to check: no schema, example or page files in ${folders}`));
   }
-  followRefs(spec, cache, diagnostics);
+  const schemaEdges = followRefs(spec, cache, diagnostics);
+  spec.exampleFiles = exampleFiles(spec, schemaEdges);
   return { spec, diagnostics };
 }
 
@@ -93,8 +115,13 @@ function isDataFile(file: string): boolean {
   return !/\.(md|markdown|txt|rst|html?)$/i.test(file);
 }
 
-/** Files under `dir`, sorted, skipping dotfiles; symlinked folders are followed once. */
-export function listFiles(dir: string, keep: (file: string) => boolean, onError?: (dir: string, e: Error) => void): string[] {
+/** Files under `dir`, sorted, skipping dotfiles; symlinked folders are followed once (unless `followLinks` is false). */
+export function listFiles(
+  dir: string,
+  keep: (file: string) => boolean,
+  onError?: (dir: string, e: Error) => void,
+  followLinks = true,
+): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   const walk = (d: string) => {
@@ -117,7 +144,10 @@ export function listFiles(dir: string, keep: (file: string) => boolean, onError?
       if (entry.name.startsWith(".")) continue;
       const full = path.join(d, entry.name);
       let isDir = entry.isDirectory();
-      if (entry.isSymbolicLink()) isDir = statSync(full, { throwIfNoEntry: false })?.isDirectory() ?? false;
+      if (entry.isSymbolicLink()) {
+        if (!followLinks) continue;
+        isDir = statSync(full, { throwIfNoEntry: false })?.isDirectory() ?? false;
+      }
       if (isDir) walk(full);
       else if (keep(full)) out.push(full);
     }
@@ -130,11 +160,15 @@ export function relPath(config: Config, file: string): string {
   return path.relative(config.root, file).split(path.sep).join("/");
 }
 
-/** Reads and parses one file; refuses oversized, binary and non-UTF-8 files. */
-export function readSource(config: Config, file: string, kind: SourceKind, diagnostics: Diagnostic[]): Source | undefined {
+/**
+ * Reads and parses one file; refuses oversized, binary and non-UTF-8 files.
+ * `from` is the file to read when `file` is a path through a link file.
+ * Data files get their substitutions.
+ */
+export function readSource(config: Config, file: string, kind: SourceKind, diagnostics: Diagnostic[], from = file): Source | undefined {
   const rel = relPath(config, file);
   const where = { file: rel, line: 1, column: 1 };
-  if (!isInside(config, file)) {
+  if (!isInside(config, from)) {
     // A symlink in a source folder must not let a spec print or publish the machine's files.
     diagnostics.push(
       error("file-outside-root", "is a symlink to a file outside the spec root; set allowExternalRefs: true to read it", where),
@@ -143,7 +177,7 @@ export function readSource(config: Config, file: string, kind: SourceKind, diagn
   }
   let bytes: Buffer;
   try {
-    const stat = statSync(file);
+    const stat = statSync(from);
     if (!stat.isFile()) {
       diagnostics.push(error("file-unreadable", "not a regular file (a device, pipe or socket?)", where));
       return undefined;
@@ -153,7 +187,7 @@ export function readSource(config: Config, file: string, kind: SourceKind, diagn
       diagnostics.push(error("file-too-large", `file is ${size} bytes, over the limit of ${config.maxFileSize} (maxFileSize)`, where));
       return undefined;
     }
-    bytes = readFileSync(file);
+    bytes = readFileSync(from);
   } catch (e) {
     diagnostics.push(error("file-unreadable", `cannot read file: ${(e as Error).message}`, where));
     return undefined;
@@ -171,15 +205,18 @@ export function readSource(config: Config, file: string, kind: SourceKind, diagn
   }
   const source: Source = { path: file, rel, kind, text, value: undefined };
   if (kind === "data") diagnostics.push(...parseData(source));
+  if (source.value !== undefined) diagnostics.push(...substitute(source, config.substitutions));
+  if (source.value !== undefined && !isInsideFolder(file, config.examples)) diagnostics.push(...readHabits(source));
   return source;
 }
 
 /**
  * Loads the files that `$ref`s point to, transitively, and records the edges.
  * Refs that leave the root or use the network are refused here unless the
- * config allows them, so no later stage can reach them.
+ * config allows them, so no later stage can reach them. Returns the edges that
+ * a schema position makes (not those inside examples).
  */
-function followRefs(spec: Spec, cache: SourceCache, diagnostics: Diagnostic[]): void {
+function followRefs(spec: Spec, cache: SourceCache, diagnostics: Diagnostic[]): Map<string, Set<string>> {
   const { config } = spec;
   const inside = new Map<string, boolean>();
   const isAllowed = (file: string) => {
@@ -190,15 +227,38 @@ function followRefs(spec: Spec, cache: SourceCache, diagnostics: Diagnostic[]): 
     }
     return ok;
   };
+  const schemaEdges = new Map<string, Set<string>>();
   const queue = [...spec.sources.values()].filter((s) => s.kind === "data");
   while (queue.length > 0) {
     const source = queue.shift() as Source;
     const edges = new Set<string>();
+    const fromSchema = new Set<string>();
     spec.refs.set(source.path, edges);
+    schemaEdges.set(source.path, fromSchema);
+    // The file each `$ref` object's siblings are read against, by pointer (the 2020 pipeline's habit).
+    const bases: { pointer: string; file: string }[] = [];
     for (const site of refSites(source)) {
-      const target = refTarget(source.path, site.ref);
-      // Located only when reported: locating parses the file a second time.
+      while (bases.length > 0 && !site.pointer.startsWith(`${bases[bases.length - 1].pointer}/`)) bases.pop();
       const here = () => ({ ...at(source, `${site.pointer}/$ref`), pointer: site.pointer });
+      let target = refTarget(source.path, site.ref);
+      const outer = bases[bases.length - 1];
+      if (target.kind === "file" && outer && !(isAllowed(target.path) && resolvable(target.path))) {
+        const corrected = refTarget(outer.file, site.ref);
+        if (corrected.kind === "file" && isAllowed(corrected.path) && resolvable(corrected.path)) {
+          const fixed = path.relative(path.dirname(source.path), corrected.path).split(path.sep).join("/");
+          const fragment = corrected.fragment ? `#${corrected.fragment}` : "";
+          diagnostics.push(
+            warning(
+              "ref-relative-to-outer",
+              `$ref "${site.ref}" is written relative to ${relPath(config, outer.file)}, the target of the $ref around it; ` +
+                `relative to this file it is "${fixed}${fragment}"`,
+              here(),
+            ),
+          );
+          spec.redirects.set(`${source.path}#${site.pointer}`, corrected);
+          target = corrected;
+        }
+      }
       if (target.kind === "network") {
         if (!config.allowNetworkRefs) {
           diagnostics.push(
@@ -211,6 +271,7 @@ function followRefs(spec: Spec, cache: SourceCache, diagnostics: Diagnostic[]): 
         diagnostics.push(error("ref-unsupported", `$ref "${site.ref}" is not a file path or URL specgen can read`, here()));
         continue;
       }
+      bases.push({ pointer: site.pointer, file: target.path });
       if (target.path === source.path) continue;
       if (!isAllowed(target.path)) {
         diagnostics.push(
@@ -219,18 +280,103 @@ function followRefs(spec: Spec, cache: SourceCache, diagnostics: Diagnostic[]): 
         continue;
       }
       edges.add(target.path);
+      if (!isExamplePointer(site.pointer)) fromSchema.add(target.path);
       if (spec.sources.has(target.path)) continue;
-      if (!existsSync(target.path) || !statSync(target.path).isFile()) {
+      const from = exists(target.path) ? target.path : throughLinkFiles(target.path);
+      if (from === undefined || !isAllowed(from)) {
         diagnostics.push(error("ref-missing-file", `$ref "${site.ref}": no file ${relPath(config, target.path)}`, here()));
         continue;
       }
-      const loaded = cache.read(config, target.path, "data", diagnostics);
+      const loaded = cache.read(config, target.path, "data", diagnostics, from);
       if (loaded) {
         spec.sources.set(target.path, loaded);
         queue.push(loaded);
       }
     }
   }
+  return schemaEdges;
+}
+
+/** Where a `$ref` at `pointer` of `source` points: as written, or as the 2020 pipeline read it (see Spec.redirects). */
+export function refTargetAt(spec: Spec, source: Source, pointer: string, ref: string): RefTarget {
+  return spec.redirects.get(`${source.path}#${pointer}`) ?? refTarget(source.path, ref);
+}
+
+function exists(file: string): boolean {
+  return statOf(file)?.isFile() ?? false;
+}
+
+/** stat, or undefined where there is nothing (also when a folder on the way is a file). */
+function statOf(file: string) {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function resolvable(file: string): boolean {
+  return exists(file) || throughLinkFiles(file) !== undefined;
+}
+
+/** An OpenAPI or Swagger document (not a schema): a mapping with `openapi` or `swagger`. */
+export function isApiDocument(value: unknown): boolean {
+  return typeof value === "object" && value !== null && ("openapi" in value || "swagger" in value);
+}
+
+/**
+ * Example files: those of the examples folder, and any other that only
+ * example `$ref`s reach. What schema folders, API definitions and API
+ * documents refer to from schema positions is schema.
+ */
+function exampleFiles(spec: Spec, schemaEdges: ReadonlyMap<string, ReadonlySet<string>>): Set<string> {
+  const { config } = spec;
+  const definitions = (file: string) => path.relative(config.apis, file).split(path.sep)[1] === "definitions";
+  const schemaish = new Set<string>();
+  const stack = [...spec.schemas, ...spec.apis.filter((s) => definitions(s.path) || isApiDocument(s.value))].map((s) => s.path);
+  while (stack.length > 0) {
+    const file = stack.pop() as string;
+    if (schemaish.has(file)) continue;
+    schemaish.add(file);
+    stack.push(...(schemaEdges.get(file) ?? []));
+  }
+  const out = new Set<string>();
+  for (const source of spec.sources.values()) if (source.kind === "data" && !schemaish.has(source.path)) out.add(source.path);
+  return out;
+}
+
+/**
+ * A link file is how git checks out a symbolic link where it cannot make one:
+ * a small file holding the relative path of its target. Returns the folder it
+ * links to, if `file` is one.
+ */
+export function linkedFolder(file: string): string | undefined {
+  const stat = statOf(file);
+  if (!stat?.isFile() || stat.size > 1024) return undefined;
+  const text = readFileSync(file, "utf8").trim();
+  if (text === "" || text.includes("\n") || !/^[\w./$-]+$/.test(text) || path.isAbsolute(text)) return undefined;
+  const target = path.resolve(path.dirname(file), text);
+  return statOf(target)?.isDirectory() ? target : undefined;
+}
+
+/** The file that `file` names when a folder on its way is a link file; undefined when there is none. */
+function throughLinkFiles(file: string, depth = 0): string | undefined {
+  if (depth > 8) return undefined;
+  let head = path.dirname(file);
+  const rest = [path.basename(file)];
+  while (head !== path.dirname(head)) {
+    const stat = statOf(head);
+    if (stat?.isDirectory()) return undefined;
+    if (stat?.isFile()) {
+      const folder = linkedFolder(head);
+      if (!folder) return undefined;
+      const next = path.join(folder, ...rest);
+      return exists(next) ? next : throughLinkFiles(next, depth + 1);
+    }
+    rest.unshift(path.basename(head));
+    head = path.dirname(head);
+  }
+  return undefined;
 }
 
 const refSitesOf = new WeakMap<Source, RefSite[]>();
@@ -243,6 +389,10 @@ export function refSites(source: Source): RefSite[] {
     refSitesOf.set(source, sites);
   }
   return sites;
+}
+
+function isInsideFolder(file: string, dir: string): boolean {
+  return file.startsWith(dir + path.sep);
 }
 
 /** True when `file` (symlinks resolved) lies in the root, or anywhere if the config allows it. */

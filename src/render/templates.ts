@@ -1,5 +1,5 @@
 /**
- * Handlebars templates: `page`, `event`, `common-fields`, and the partials
+ * Handlebars templates: `page`, `event`, `common-fields`, `endpoint`, `definition`, and the partials
  * `field-table`, `example`, `version-notes` and `sections`; and the assets
  * copied as they are, `style.css` and `site.js`. A spec root's `templates/`
  * overrides any of them by file name.
@@ -13,9 +13,11 @@ export interface Templates {
   page: Template;
   event: Template;
   commonFields: Template;
+  endpoint: Template;
+  definition: Template;
 }
 
-export const TEMPLATE_NAMES = ["page", "event", "common-fields"] as const;
+export const TEMPLATE_NAMES = ["page", "event", "common-fields", "endpoint", "definition"] as const;
 export const PARTIAL_NAMES = ["field-table", "example", "version-notes", "sections"] as const;
 /** Files copied to the output's root unchanged. */
 export const ASSET_NAMES = ["style.css", "site.js"] as const;
@@ -32,5 +34,11 @@ export function compileTemplates(sources: ReadonlyMap<string, string>): Template
     const template = hb.compile(text(name), { preventIndent: true });
     return (view) => template(view);
   };
-  return { page: compile("page"), event: compile("event"), commonFields: compile("common-fields") };
+  return {
+    page: compile("page"),
+    event: compile("event"),
+    commonFields: compile("common-fields"),
+    endpoint: compile("endpoint"),
+    definition: compile("definition"),
+  };
 }

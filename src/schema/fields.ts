@@ -60,6 +60,20 @@ export function buildFieldTables(schema: SchemaObject, title: string, prefix: st
   return new TableBuilder(prefix).build(schema, title, description);
 }
 
+/**
+ * The type of a value (a request or response body, which may be an array, a
+ * map or a scalar) and the tables of the objects in it: `[Event]` and the
+ * table of Event, say. An object with properties is its own first table.
+ */
+export function buildValueTables(schema: SchemaObject, title: string, prefix: string, description = ""): ValueTables {
+  return new TableBuilder(prefix).buildValue(schema, title, description);
+}
+
+export interface ValueTables {
+  type: TypePart[];
+  tables: FieldTable[];
+}
+
 class TableBuilder {
   private readonly tables: FieldTable[] = [];
   private readonly anchorOf = new Map<object, string>();
@@ -74,6 +88,15 @@ class TableBuilder {
 
   build(root: SchemaObject, title: string, description: string): FieldTable[] {
     this.tableFor(root, title);
+    return this.drain(root, description);
+  }
+
+  buildValue(root: SchemaObject, title: string, description: string): ValueTables {
+    const type = this.typeOf(root, title);
+    return { type, tables: this.drain(root, description) };
+  }
+
+  private drain(root: SchemaObject, description: string): FieldTable[] {
     while (this.queue.length > 0) {
       const next = this.queue.shift() as (typeof this.queue)[number];
       this.tables.push({

@@ -10,15 +10,17 @@
  * legal. (A network `$ref` the config allows is kept, for json-schema-ref-parser
  * to fetch.)
  */
+import path from "node:path";
 import { type Diagnostic, error } from "../diagnostics.js";
 import type { Spec } from "../load/index.js";
+import { refTargetAt } from "../load/index.js";
 import { findRefs, refTarget } from "../load/refs.js";
 import { at, origins, type Source } from "../load/source.js";
 import { isObject, resolvePointer, type SchemaObject } from "./resolve.js";
 import { schemaNodes, subschemas } from "./walk.js";
 
 export interface CheckedSchemas {
-  /** Schema file path → a copy of its value without the `$ref`s reported here; its nodes keep their origins. */
+  /** Schema file path → a copy of its value without the `$ref`s reported here (its nodes keep their origins); undefined when it did not parse. */
   values: Map<string, unknown>;
   diagnostics: Diagnostic[];
 }
@@ -29,11 +31,18 @@ export function checkSchemaRefs(spec: Spec, files: readonly Source[]): CheckedSc
   const dropped = new Set<object>();
   /** Objects whose `$ref` resolves → its target. */
   const targets = new Map<object, unknown>();
+  /** Objects whose `$ref` is read the 2020 pipeline's way (Spec.redirects) → the `$ref` as it should be written. */
+  const rewritten = new Map<object, string>();
 
   for (const source of files) {
     if (source.value === undefined) continue;
     for (const site of findRefs(source.value)) {
       const holder = resolvePointer(source.value, site.pointer) as object;
+      const redirect = spec.redirects.get(`${source.path}#${site.pointer}`);
+      if (redirect?.kind === "file") {
+        const rel = path.relative(path.dirname(source.path), redirect.path).split(path.sep).join("/");
+        rewritten.set(holder, `${rel}${redirect.fragment ? `#${redirect.fragment}` : ""}`);
+      }
       const target = refTargetValue(spec, source, site.pointer, site.ref, diagnostics);
       if (target !== undefined) targets.set(holder, target);
       else if (!(spec.config.allowNetworkRefs && refTarget(source.path, site.ref).kind === "network")) dropped.add(holder);
@@ -53,7 +62,9 @@ export function checkSchemaRefs(spec: Spec, files: readonly Source[]): CheckedSc
 
   const values = new Map<string, unknown>();
   const copies = new Map<object, unknown>();
-  for (const source of files) if (source.value !== undefined) values.set(source.path, copyWithOrigins(source.value, dropped, copies));
+  // A file that did not parse has no value: undefined, so that no older value of it is used.
+  for (const source of files)
+    values.set(source.path, source.value === undefined ? undefined : copyWithOrigins(source.value, dropped, copies, rewritten));
   return { values, diagnostics };
 }
 
@@ -63,7 +74,7 @@ export function checkSchemaRefs(spec: Spec, files: readonly Source[]): CheckedSc
  * pointer or a fragment that is not a pointer is reported here.
  */
 function refTargetValue(spec: Spec, source: Source, pointer: string, ref: string, diagnostics: Diagnostic[]): unknown {
-  const target = refTarget(source.path, ref);
+  const target = refTargetAt(spec, source, pointer, ref);
   if (target.kind !== "file") return undefined;
   const targetSource = spec.sources.get(target.path);
   if (!targetSource || targetSource.value === undefined) return undefined;
@@ -154,7 +165,12 @@ function loopError(holder: SchemaObject, path: SchemaObject[]): Diagnostic {
  * A deep copy of `value` without the `$ref` of the `dropped` objects. Copies
  * keep their origins, and shared nodes stay shared (in `copies`).
  */
-export function copyWithOrigins(value: unknown, dropped: ReadonlySet<object> = new Set(), copies = new Map<object, unknown>()): unknown {
+export function copyWithOrigins(
+  value: unknown,
+  dropped: ReadonlySet<object> = new Set(),
+  copies = new Map<object, unknown>(),
+  rewritten: ReadonlyMap<object, string> = new Map(),
+): unknown {
   if (typeof value !== "object" || value === null) return value;
   const known = copies.get(value);
   if (known !== undefined) return known;
@@ -164,7 +180,8 @@ export function copyWithOrigins(value: unknown, dropped: ReadonlySet<object> = n
   if (origin) origins.set(copy, origin);
   for (const [k, v] of Object.entries(value)) {
     if (k === "$ref" && dropped.has(value)) continue;
-    (copy as Record<string, unknown>)[k] = copyWithOrigins(v, dropped, copies);
+    const ref = k === "$ref" ? rewritten.get(value) : undefined;
+    (copy as Record<string, unknown>)[k] = ref ?? copyWithOrigins(v, dropped, copies, rewritten);
   }
   return copy;
 }

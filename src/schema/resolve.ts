@@ -15,11 +15,11 @@ import { checkSchemaRefs, copyWithOrigins } from "./refs-check.js";
 export type SchemaObject = Record<string, unknown>;
 
 export interface ResolveResult {
-  /** Schema file path → its dereferenced, allOf-merged schema. */
+  /** Schema file path (for resolveSchemaNodes: nodeKey) → its dereferenced, allOf-merged schema. */
   schemas: Map<string, SchemaObject>;
   /**
-   * Every schema file (also those outside the schema folder that `$ref`s reach) → a copy of its value
-   * without the `$ref`s that were reported as broken: what the validator may compile.
+   * Every data file the resolved schemas reach → a copy of its value without
+   * the `$ref`s that were reported as broken or looping: what the validator may compile.
    */
   values: Map<string, unknown>;
   diagnostics: Diagnostic[];
@@ -27,16 +27,49 @@ export interface ResolveResult {
 
 /** Resolves the given schema files (by default every file of the schema folder). */
 export async function resolveSchemas(spec: Spec, files: readonly Source[] = spec.schemas): Promise<ResolveResult> {
-  const all = [...spec.sources.values()].filter((s) => s.kind === "data" && !isInside(s.path, spec.config.examples));
-  const { values, diagnostics } = checkSchemaRefs(spec, all);
-  const usable = files.filter((s) => isObject(s.value));
+  const diagnostics: Diagnostic[] = [];
   for (const s of files) {
     if (s.value !== undefined && !isObject(s.value)) {
       diagnostics.push(error("schema-not-object", "a schema must be a mapping of keywords, not a scalar or a list", at(s, "")));
     }
   }
+  const usable = files.filter((s) => isObject(s.value));
+  const resolved = await resolveSchemaNodes(
+    spec,
+    usable.map((source) => ({ source, pointer: "" })),
+  );
+  const schemas = new Map<string, SchemaObject>();
+  for (const s of usable) {
+    const schema = resolved.schemas.get(nodeKey({ source: s, pointer: "" }));
+    if (schema) schemas.set(s.path, schema);
+  }
+  return { schemas, values: resolved.values, diagnostics: [...diagnostics, ...resolved.diagnostics] };
+}
+
+/** A schema inside a file: the whole file (pointer ""), or a node of it (an API document's response schema). */
+export interface SchemaNode {
+  source: Source;
+  pointer: string;
+}
+
+export function nodeKey(node: SchemaNode): string {
+  return `${node.source.path}#${node.pointer}`;
+}
+
+/**
+ * Dereferences and allOf-merges schema nodes, all in one call so that the
+ * files they share are parsed once. Results are keyed by nodeKey. The `$ref`s
+ * of every file the nodes (and `checkFiles`) reach are checked first, and
+ * only the checked copies are dereferenced.
+ */
+export async function resolveSchemaNodes(
+  spec: Spec,
+  nodes: readonly SchemaNode[],
+  checkFiles: readonly Source[] = [],
+): Promise<ResolveResult> {
+  const { values, diagnostics } = checkSchemaRefs(spec, closureOf(spec, [...checkFiles, ...nodes.map((n) => n.source)]));
   const root: SchemaObject = {};
-  for (const s of usable) root[s.path] = { $ref: encodeRef(path.relative(spec.config.root, s.path)) };
+  for (const node of nodes) root[nodeKey(node)] = { $ref: encodeRef(path.relative(spec.config.root, node.source.path), node.pointer) };
 
   let dereferenced: SchemaObject = {};
   try {
@@ -56,20 +89,37 @@ export async function resolveSchemas(spec: Spec, files: readonly Source[] = spec
 
   const merger = new AllOfMerger();
   const schemas = new Map<string, SchemaObject>();
-  for (const s of usable) {
-    const value = dereferenced[s.path];
-    if (!isObject(value)) continue;
-    schemas.set(s.path, merger.merge(value) as SchemaObject);
+  for (const node of nodes) {
+    const value = dereferenced[nodeKey(node)];
+    if (isObject(value)) schemas.set(nodeKey(node), merger.merge(value) as SchemaObject);
   }
   return { schemas, values, diagnostics };
+}
+
+/** The given files and every schema file their `$ref`s reach (example files are not schemas). */
+function closureOf(spec: Spec, files: readonly Source[]): Source[] {
+  const seen = new Map<string, Source>();
+  const queue = [...files];
+  while (queue.length > 0) {
+    const source = queue.pop() as Source;
+    if (seen.has(source.path)) continue;
+    seen.set(source.path, source);
+    for (const target of spec.refs.get(source.path) ?? []) {
+      const next = spec.sources.get(target);
+      if (next && next.kind === "data" && !spec.exampleFiles.has(target) && !isInside(target, spec.config.examples)) queue.push(next);
+    }
+  }
+  // In path order, so that a loop is reported at the same `$ref` however the files were reached.
+  return [...seen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 function isInside(file: string, dir: string): boolean {
   return file.startsWith(dir + path.sep);
 }
 
-function encodeRef(rel: string): string {
-  return `./${rel.split(path.sep).map(encodeURIComponent).join("/")}`;
+function encodeRef(rel: string, pointer: string): string {
+  const fragment = pointer ? `#${pointer.split("/").map(encodeURIComponent).join("/")}` : "";
+  return `./${rel.split(path.sep).map(encodeURIComponent).join("/")}${fragment}`;
 }
 
 function refParserOptions(spec: Spec, values: ReadonlyMap<string, unknown>) {

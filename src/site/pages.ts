@@ -12,13 +12,16 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import type MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
+import type { ApiModel, DefinitionModel } from "../api/model.js";
 import type { Config } from "../config.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { objectId } from "../identity.js";
 import type { Source } from "../load/source.js";
 import { type ComponentSchema, commonFieldBlocks } from "../render/blocks/common.js";
+import { definitionBlocks } from "../render/blocks/definition.js";
 import { type ExampleView, eventBlocks, eventSections } from "../render/blocks/event.js";
 import { groupBlocks } from "../render/blocks/group.js";
+import { httpApiBlocks } from "../render/blocks/http-api.js";
 import { BlockRegistry, type OutlineHeading, type OutlineTerm } from "../render/blocks/registry.js";
 import { type PageMarks, pageLocator, type RenderEnv } from "../render/env.js";
 import { createMarkdown } from "../render/markdown.js";
@@ -36,6 +39,9 @@ export interface SiteInput {
   examples: ReadonlyMap<string, ExampleView[]>;
   /** Schemas that are not events, for the common-fields blocks. */
   components: readonly ComponentSchema[];
+  /** API documents, for the http-api blocks, and API definitions, for the definition blocks. */
+  apis: readonly ApiModel[];
+  definitions: readonly DefinitionModel[];
 }
 
 export interface RenderedSite {
@@ -96,6 +102,8 @@ export class SiteRenderer {
       eventBlocks(input.events, sections),
       groupBlocks(config.groups, input.events, sections),
       commonFieldBlocks(input.components, templates, md),
+      httpApiBlocks(input.apis, templates, md),
+      definitionBlocks(input.definitions, templates, md),
     ]);
     const blockKeys = (names: readonly string[]) => names.map((n) => `${n}=${blocks.outline(n)?.key ?? "?"}`).join("\n");
 

@@ -1,0 +1,251 @@
+/**
+ * The API stage: reads the API folder's documents and definitions, resolves
+ * their schemas, merges and validates their examples, and models them for the
+ * http-api and definition blocks.
+ *
+ * Like the schema stage, it keeps each file's results while the file's closure
+ * (the file and everything its `$ref`s reach) is unchanged, so a rebuild redoes
+ * only the documents an edit touched. Endpoint anchors are made unique across
+ * the site (two documents may describe the same method and path), so a model
+ * is rebuilt when its anchors change.
+ */
+import path from "node:path";
+import type { Config } from "../config.js";
+import type { Diagnostic } from "../diagnostics.js";
+import { ExampleMerger } from "../examples/merge.js";
+import type { Draft, Validators } from "../examples/validate.js";
+import type { Spec } from "../load/index.js";
+import type { Source } from "../load/source.js";
+import { uniqueId } from "../render/plugins/headings.js";
+import { isObject, nodeKey, resolveSchemaNodes, type SchemaNode, type SchemaObject } from "../schema/resolve.js";
+import {
+  type ApiDocument,
+  apiFormat,
+  type BodySpec,
+  documentDraft,
+  type ExampleAt,
+  isJsonMediaType,
+  type NodeAt,
+  readApiDocument,
+} from "./document.js";
+import { type ApiModel, type DefinitionModel, endpointSlug, exampleKey, modelApi, modelDefinition, toJson } from "./model.js";
+
+/** What the pipeline knows of `$ref` closures (see pipeline.ts). */
+export interface ClosureIndex {
+  /** Equal keys mean the very same loaded files. */
+  key(file: string): string;
+  files(file: string): Source[];
+}
+
+export interface ApiResult {
+  apis: ApiModel[];
+  definitions: DefinitionModel[];
+  diagnostics: Diagnostic[];
+}
+
+interface Entry {
+  key: string;
+  document?: ApiDocument;
+  /** For a definition: its draft, resolved schema and model. */
+  draft?: Draft;
+  definition?: DefinitionModel;
+  schemas: Map<string, SchemaObject>;
+  examples: Map<string, unknown>;
+  diagnostics: Diagnostic[];
+  model?: { anchors: string; api: ApiModel };
+}
+
+export class ApiStage {
+  private entries = new Map<string, Entry>();
+
+  constructor(private readonly config: Config) {}
+
+  /** `keepValues` takes what the validator compiles for the files resolved here (see ResolveResult.values). */
+  async run(
+    spec: Spec,
+    closures: ClosureIndex,
+    validators: Validators,
+    keepValues: (values: ReadonlyMap<string, unknown>) => void,
+  ): Promise<ApiResult> {
+    const { config } = this;
+    const entries = new Map<string, Entry>();
+    const stale: Source[] = [];
+    const documents = spec.apis.filter((s) => apiFormat(s.value) !== undefined);
+    const definitions = spec.apis.filter((s) => isDefinition(config, s.path) && apiFormat(s.value) === undefined);
+    for (const source of [...documents, ...definitions]) {
+      const key = closures.key(source.path);
+      const known = this.entries.get(source.path);
+      if (known?.key === key) entries.set(source.path, known);
+      else {
+        entries.set(source.path, { key, schemas: new Map(), examples: new Map(), diagnostics: [] });
+        stale.push(source);
+      }
+    }
+    if (stale.length > 0) await this.refresh(spec, stale, entries, closures, validators, keepValues, folderDrafts(config, documents));
+    this.entries = entries;
+
+    const apis = this.models(documents, entries);
+    const defs = definitions.map((s) => entries.get(s.path)?.definition).filter((d): d is DefinitionModel => d !== undefined);
+    const diagnostics = [...entries.values()].flatMap((e) => e.diagnostics);
+    return { apis, definitions: defs, diagnostics };
+  }
+
+  /** Reads, resolves, merges and validates the files whose closure changed. */
+  private async refresh(
+    spec: Spec,
+    stale: readonly Source[],
+    entries: Map<string, Entry>,
+    closures: ClosureIndex,
+    validators: Validators,
+    keepValues: (values: ReadonlyMap<string, unknown>) => void,
+    drafts: ReadonlyMap<string, Draft>,
+  ): Promise<void> {
+    const nodes: SchemaNode[] = [];
+    const wanted = new Map<Entry, SchemaNode[]>();
+    for (const source of stale) {
+      const entry = entries.get(source.path) as Entry;
+      const document = readApiDocument(spec, source);
+      let own: SchemaNode[] = [];
+      if (document) {
+        entry.document = document;
+        entry.diagnostics.push(...document.diagnostics);
+        own = schemaNodes(document);
+      } else if (isObject(source.value)) {
+        entry.draft = draftOfSchema(source.value) ?? drafts.get(folderOf(this.config, source.path)) ?? "04";
+        own = [{ source, pointer: "" }];
+      }
+      wanted.set(entry, own);
+      nodes.push(...own);
+    }
+    const resolved = await resolveSchemaNodes(spec, nodes, stale);
+    keepValues(resolved.values);
+    // A document's schemas may live in other files: each entry keeps those it asked for.
+    for (const [entry, own] of wanted) {
+      for (const node of own) {
+        const schema = resolved.schemas.get(nodeKey(node));
+        if (schema) entry.schemas.set(nodeKey(node), schema);
+      }
+    }
+    // A diagnostic belongs to every re-read file whose closure holds the file it is about.
+    for (const d of resolved.diagnostics) {
+      const owners = stale.filter((s) => d.file === undefined || closures.files(s.path).some((f) => f.rel === d.file));
+      for (const owner of owners.length > 0 ? owners : stale) entries.get(owner.path)?.diagnostics.push(d);
+    }
+    for (const source of stale) {
+      const entry = entries.get(source.path) as Entry;
+      if (entry.document) this.examples(spec, entry, entry.document, validators);
+      else if (entry.draft) this.definition(spec, source, entry);
+    }
+  }
+
+  /**
+   * Merges the examples of every body and validates those written for the
+   * body (`examples`, the body parameter's `example`, `content.*.example(s)`)
+   * against its schema when they are JSON. An example written in a schema
+   * (its `example` keyword) is shown when the body has none, but not validated:
+   * the 2020 sources use it for parts that the whole does not satisfy.
+   */
+  private examples(spec: Spec, entry: Entry, document: ApiDocument, validators: Validators): void {
+    const merger = new ExampleMerger(spec);
+    const bodies = document.operations.flatMap((op) => [op.body, ...op.responses.map((r) => r.body)]);
+    for (const body of bodies) {
+      if (!body) continue;
+      for (const example of shownExamples(body)) {
+        const value = merger.mergeAt(example.node.source, example.node.pointer);
+        if (value === undefined) continue;
+        entry.examples.set(exampleKey(example), value);
+        const media = example.name || body.mediaType || "application/json";
+        if (!body.examples.includes(example) || !body.schema || !isJsonMediaType(media)) continue;
+        const { source, pointer } = body.schema;
+        const schemaAt = { pointer, draft: document.draft };
+        entry.diagnostics.push(...validators.validate(source, example.node.source, value, schemaAt, example.node.pointer));
+      }
+    }
+    entry.diagnostics.push(...merger.diagnostics);
+  }
+
+  private definition(spec: Spec, source: Source, entry: Entry): void {
+    const schema = entry.schemas.get(nodeKey({ source, pointer: "" }));
+    if (!schema) return;
+    const examples = [];
+    // `example` (OpenAPI, Swagger) or the first of `examples` (JSON Schema 2020-12).
+    const own = isObject(source.value) ? source.value : {};
+    const at = "example" in own ? "/example" : Array.isArray(own.examples) && own.examples.length > 0 ? "/examples/0" : undefined;
+    if (at) {
+      const merger = new ExampleMerger(spec);
+      const value = merger.mergeAt(source, at);
+      entry.diagnostics.push(...merger.diagnostics);
+      if (value !== undefined) examples.push({ name: "", json: toJson(value) });
+    }
+    entry.definition = modelDefinition(this.config, source, schema, examples);
+  }
+
+  /** Models every document, giving each endpoint an anchor no endpoint before it took. */
+  private models(documents: readonly Source[], entries: ReadonlyMap<string, Entry>): ApiModel[] {
+    const taken = new Set<string>();
+    const apis: ApiModel[] = [];
+    for (const source of documents) {
+      const entry = entries.get(source.path);
+      const document = entry?.document;
+      if (!entry || !document) continue;
+      const anchors = document.operations.map((op) =>
+        uniqueId(taken, endpointSlug(op.method.toUpperCase(), `${document.basePath}${op.path}`)),
+      );
+      const key = anchors.join(" ");
+      if (entry.model?.anchors !== key) {
+        entry.model = { anchors: key, api: modelApi(this.config, document, entry, anchors) };
+      }
+      apis.push(entry.model.api);
+    }
+    return apis;
+  }
+}
+
+/** The schema nodes a document's blocks show: parameters, bodies and headers. */
+function schemaNodes(document: ApiDocument): SchemaNode[] {
+  const nodes: NodeAt[] = [];
+  for (const op of document.operations) {
+    for (const p of op.parameters) if (p.schema) nodes.push(p.schema);
+    if (op.body?.schema) nodes.push(op.body.schema);
+    for (const r of op.responses) {
+      if (r.body?.schema) nodes.push(r.body.schema);
+      for (const h of r.headers) if (h.schema) nodes.push(h.schema);
+    }
+  }
+  return nodes.map(({ source, pointer }) => ({ source, pointer }));
+}
+
+/** A body's own examples; without any, the `example` written in its schema (through `$ref`s). */
+function shownExamples(body: BodySpec): ExampleAt[] {
+  if (body.examples.length > 0) return body.examples;
+  const schema = body.schema;
+  if (!schema || !isObject(schema.value) || !("example" in schema.value)) return [];
+  return [{ node: { source: schema.source, pointer: `${schema.pointer}/example`, value: schema.value.example }, name: "" }];
+}
+
+function isDefinition(config: Config, file: string): boolean {
+  return path.relative(config.apis, file).split(path.sep)[1] === "definitions";
+}
+
+function folderOf(config: Config, file: string): string {
+  return path.relative(config.apis, file).split(path.sep)[0];
+}
+
+/** Each API folder's draft, from its documents: definitions are written like the documents beside them. */
+function folderDrafts(config: Config, documents: readonly Source[]): Map<string, Draft> {
+  const drafts = new Map<string, Draft>();
+  for (const source of documents) {
+    const draft = documentDraft(source.value as SchemaObject);
+    if (!drafts.has(folderOf(config, source.path))) drafts.set(folderOf(config, source.path), draft);
+  }
+  return drafts;
+}
+
+function draftOfSchema(value: SchemaObject): Draft | undefined {
+  const id = value.$schema;
+  if (typeof id !== "string") return undefined;
+  if (id.includes("draft-04")) return "04";
+  if (id.includes("2020-12")) return "2020";
+  if (id.includes("2019-09")) return "2019";
+  return "07";
+}

@@ -1,0 +1,48 @@
+/**
+ * Definition blocks, `{{definition_ss_pdu_v3}}`: a schema of an API folder's
+ * `definitions/` (nested folders joined with `_`), shown as an event is:
+ * title, description, field tables and its example.
+ */
+import type MarkdownIt from "markdown-it";
+import type { DefinitionModel } from "../../api/model.js";
+import { objectId } from "../../identity.js";
+import { origins } from "../../load/source.js";
+import { valueLocator } from "../env.js";
+import { highlightJson } from "../highlight.js";
+import type { Templates } from "../templates.js";
+import { tableView } from "./event.js";
+import type { BlockKind } from "./registry.js";
+
+export function definitionBlocks(definitions: readonly DefinitionModel[], templates: Templates, md: MarkdownIt): BlockKind {
+  const byBlock = new Map<string, DefinitionModel>();
+  for (const d of definitions) if (!byBlock.has(d.blockName)) byBlock.set(d.blockName, d);
+  return {
+    names: () => byBlock.keys(),
+    outline(name) {
+      const definition = byBlock.get(name);
+      if (!definition) return undefined;
+      return {
+        key: String(objectId(definition)),
+        headings: [{ level: 3, title: definition.title, id: definition.anchor, kind: "definition" }],
+        titles: [{ title: definition.title, id: definition.anchor }],
+        ids: [definition.anchor, ...definition.tables.map((t) => t.anchor)],
+        terms: definition.tables.flatMap((table) =>
+          table.rows.map((row) => ({ title: row.key, id: table.anchor, context: `${definition.title} › ${table.title}` })),
+        ),
+      };
+    },
+    render(name, env) {
+      const definition = byBlock.get(name);
+      if (!definition) return undefined;
+      const origin = origins.get(definition.source.value as object);
+      return templates.definition({
+        anchor: definition.anchor,
+        title: definition.title,
+        descriptionHtml: md.render(definition.description, { ...env, where: valueLocator(origin, "description") }),
+        type: definition.type,
+        tables: definition.tables.map((t) => tableView(t, md, env)),
+        examples: definition.examples.map((e) => ({ ...e, html: highlightJson(e.json) })),
+      });
+    },
+  };
+}

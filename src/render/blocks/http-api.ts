@@ -1,0 +1,106 @@
+/**
+ * HTTP API blocks, `{{account_data_cs_http_api}}`: every endpoint of one API
+ * document, each a section headed `METHOD /full/path` with its parameters,
+ * request body, example request and responses. Field tables and examples are
+ * rendered as events' are.
+ */
+import type MarkdownIt from "markdown-it";
+import type { ApiModel, BodyModel, EndpointModel } from "../../api/model.js";
+import { objectId } from "../../identity.js";
+import type { FieldTable } from "../../schema/fields.js";
+import { type RenderEnv, valueLocator } from "../env.js";
+import { highlightJson } from "../highlight.js";
+import type { Templates } from "../templates.js";
+import { tableView } from "./event.js";
+import type { BlockKind, BlockOutline } from "./registry.js";
+
+export function httpApiBlocks(apis: readonly ApiModel[], templates: Templates, md: MarkdownIt): BlockKind {
+  const byBlock = new Map<string, ApiModel>();
+  for (const api of apis) if (!byBlock.has(api.blockName)) byBlock.set(api.blockName, api);
+  return {
+    names: () => byBlock.keys(),
+    outline(name) {
+      const api = byBlock.get(name);
+      return api && apiOutline(api);
+    },
+    render(name, env) {
+      const api = byBlock.get(name);
+      return api?.endpoints.map((endpoint) => templates.endpoint(endpointView(endpoint, md, env))).join("\n");
+    },
+  };
+}
+
+/** Each endpoint's heading (an h3 in endpoint.hbs, found by the contents and search as an endpoint), its tables' ids and fields. */
+function apiOutline(api: ApiModel): BlockOutline {
+  const outline: BlockOutline = { key: String(objectId(api)), headings: [], titles: [], ids: [], terms: [] };
+  for (const endpoint of api.endpoints) {
+    const tables = endpointTables(endpoint);
+    outline.headings.push({ level: 3, title: endpoint.heading, id: endpoint.anchor, kind: "endpoint" });
+    outline.titles.push({ title: endpoint.heading, id: endpoint.anchor });
+    outline.ids.push(endpoint.anchor, ...tables.map((t) => t.anchor));
+    for (const table of tables) {
+      for (const row of table.rows)
+        outline.terms.push({ title: row.key, id: table.anchor, context: `${endpoint.heading} › ${table.title}` });
+    }
+  }
+  return outline;
+}
+
+function endpointTables(endpoint: EndpointModel): FieldTable[] {
+  return [
+    ...endpoint.parameters.flatMap((p) => p.tables),
+    ...(endpoint.request?.tables ?? []),
+    ...endpoint.responses.flatMap((r) => [...r.headers, ...(r.body?.tables ?? [])]),
+  ];
+}
+
+/** Everything endpoint.hbs shows, computed. */
+export function endpointView(endpoint: EndpointModel, md: MarkdownIt, env: RenderEnv) {
+  const described = (text: string, origin: EndpointModel["origin"] | undefined) =>
+    text ? md.render(text, { ...env, where: valueLocator(origin, "description") }) : "";
+  const example = endpoint.requestExample;
+  return {
+    anchor: endpoint.anchor,
+    heading: endpoint.heading,
+    method: endpoint.method,
+    methodClass: endpoint.method.toLowerCase(),
+    path: endpoint.path,
+    summary: endpoint.summary,
+    deprecated: endpoint.deprecated,
+    requiresAuth: endpoint.requiresAuth,
+    rateLimited: endpoint.rateLimited,
+    descriptionHtml: described(endpoint.description, endpoint.origin),
+    parameters: endpoint.parameters.map((group) => ({ title: group.title, tables: group.tables.map((t) => tableView(t, md, env)) })),
+    request: endpoint.request && bodyView(endpoint.request, md, env),
+    hasRequest: endpoint.parameters.length > 0 || endpoint.request !== undefined,
+    requestExample: example && {
+      head: example.head,
+      html: [
+        md.utils.escapeHtml(example.head),
+        example.json !== undefined ? highlightJson(example.json) : md.utils.escapeHtml(example.text ?? ""),
+      ]
+        .filter((part) => part !== "")
+        .join("\n\n"),
+    },
+    responses: endpoint.responses.map((response) => ({
+      status: response.status,
+      detailed: response.headers.length > 0 || response.body !== undefined || response.examples.length > 0,
+      descriptionHtml: described(response.description, response.origin),
+      headers: response.headers.map((t) => tableView(t, md, env)),
+      body: response.body && bodyView(response.body, md, env),
+      examples: response.examples.map((e) => ({ ...e, html: highlightJson(e.json) })),
+    })),
+  };
+}
+
+function bodyView(body: BodyModel, md: MarkdownIt, env: RenderEnv) {
+  // The type line says what the body is when it is not simply the first table (an array, a map, a file).
+  const first = body.tables[0];
+  const plain = body.type.length === 1 && first !== undefined && body.type[0].anchor === first.anchor;
+  return {
+    descriptionHtml: body.description ? md.render(body.description, { ...env, where: valueLocator(body.origin, "description") }) : "",
+    mediaType: body.mediaType,
+    type: plain || body.type.length === 0 ? undefined : body.type,
+    tables: body.tables.map((t) => tableView(t, md, env)),
+  };
+}
