@@ -88,6 +88,8 @@ export class Validators {
         validateSchema: false,
         logger: false,
         // Code optimisation costs more than it saves when each validator runs a few times.
+        // Referenced schemas compile once as functions of their own instead of inline in each event's.
+        inlineRefs: false,
         code: { regExp: patternEngine, optimize: false },
       } as const;
       ajv =
@@ -142,13 +144,14 @@ export class Validators {
       keys.add(key);
       this.nodeKeys.set(fileKey(file.path), keys);
     }
-    const where = { ...at(file, node?.pointer ?? ""), pointer: node?.pointer };
+    // Located only when reported: locating parses the file a second time.
+    const where = () => ({ ...at(file, node?.pointer ?? ""), pointer: node?.pointer });
     try {
       const validate = ajv.getSchema(key);
       if (validate) return validate;
-      return error("schema-compile", "schema could not be compiled", where);
+      return error("schema-compile", "schema could not be compiled", where());
     } catch (e) {
-      return error("schema-compile", `schema could not be compiled: ${(e as Error).message}`, where);
+      return error("schema-compile", `schema could not be compiled: ${(e as Error).message}`, where());
     }
   }
 
