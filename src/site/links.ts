@@ -18,11 +18,19 @@ interface PageLinks {
   ids: string[];
   idSet: Set<string>;
   hrefs: string[];
+  /** What the last check found on the page, against which version of the site's ids and with which marks. */
+  found?: { version: number; marks: PageMarks | undefined; diagnostics: Diagnostic[] };
 }
 
-/** Remembers each page's ids and links while its HTML is unchanged. */
+/**
+ * Remembers each page's ids and links while its HTML is unchanged, and what
+ * the check found there while no page's ids changed either: a rebuild checks
+ * only the pages that changed (every page links to every other through the
+ * navigation, so this matters).
+ */
 export class LinkChecker {
   private pages = new Map<string, PageLinks>();
+  private version = 0;
 
   check(
     files: ReadonlyMap<string, string>,
@@ -30,46 +38,68 @@ export class LinkChecker {
     marks: ReadonlyMap<string, PageMarks> = new Map(),
   ): Diagnostic[] {
     const pages = new Map<string, PageLinks>();
+    let idsChanged = false;
     for (const [file, html] of files) {
       if (!file.endsWith(".html")) continue;
       const known = this.pages.get(file);
-      pages.set(file, known?.html === html ? known : extract(html));
+      if (known?.html === html) pages.set(file, known);
+      else {
+        const page = extract(html);
+        if (known?.ids.join("\n") !== page.ids.join("\n")) idsChanged = true;
+        pages.set(file, page);
+      }
     }
+    if (idsChanged || [...this.pages.keys()].some((file) => !pages.has(file))) this.version++;
     this.pages = pages;
     const diagnostics: Diagnostic[] = [];
     for (const [file, links] of pages) {
-      const page: Place = { file: sources.get(file)?.rel ?? file };
-      const written = marks.get(file) ?? { links: [], anchors: [] };
-
-      // Links as written, then those only in the HTML (from templates).
-      const unplaced = [...links.hrefs];
-      for (const link of written.links) {
-        const i = unplaced.indexOf(link.href);
-        if (i >= 0) unplaced.splice(i, 1);
-        const problem = linkProblem(file, link.href, files, pages);
-        if (problem) diagnostics.push(warning("link-broken", problem, link.where()));
+      const written = marks.get(file);
+      if (links.found?.version !== this.version || links.found.marks !== written) {
+        const place: Place = { file: sources.get(file)?.rel ?? file };
+        links.found = { version: this.version, marks: written, diagnostics: checkPage(file, place, links, files, pages, written) };
       }
-      for (const href of unplaced) {
-        const problem = linkProblem(file, href, files, pages);
-        if (problem) diagnostics.push(warning("link-broken", problem, page));
-      }
-
-      if (links.ids.length === links.idSet.size) continue;
-      const counts = new Map<string, number>();
-      for (const id of links.ids) counts.set(id, (counts.get(id) ?? 0) + 1);
-      for (const [id, count] of counts) {
-        if (count < 2) continue;
-        // The later place on the page is the duplicate (a description's heading has its place in a schema file).
-        const places = written.anchors.filter((a) => a.id === id).map((a) => a.where());
-        const onPage = places.filter((p) => p.file === page.file).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-        const where = onPage.at(-1) ?? places.at(-1) ?? page;
-        diagnostics.push(
-          warning("anchor-duplicate", `id "${id}" is used ${count} times in ${file}; links to #${id} reach only the first`, where),
-        );
-      }
+      diagnostics.push(...links.found.diagnostics);
     }
     return diagnostics;
   }
+}
+
+function checkPage(
+  file: string,
+  page: Place,
+  links: PageLinks,
+  files: ReadonlyMap<string, string>,
+  pages: ReadonlyMap<string, PageLinks>,
+  marks: PageMarks | undefined,
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const written = marks ?? { links: [], anchors: [] };
+  // Links as written, then those only in the HTML (from templates).
+  const unplaced = [...links.hrefs];
+  for (const link of written.links) {
+    const i = unplaced.indexOf(link.href);
+    if (i >= 0) unplaced.splice(i, 1);
+    const problem = linkProblem(file, link.href, files, pages);
+    if (problem) diagnostics.push(warning("link-broken", problem, link.where()));
+  }
+  for (const href of unplaced) {
+    const problem = linkProblem(file, href, files, pages);
+    if (problem) diagnostics.push(warning("link-broken", problem, page));
+  }
+  if (links.ids.length === links.idSet.size) return diagnostics;
+  const counts = new Map<string, number>();
+  for (const id of links.ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+  for (const [id, count] of counts) {
+    if (count < 2) continue;
+    // The later place on the page is the duplicate (a description's heading has its place in a schema file).
+    const places = written.anchors.filter((a) => a.id === id).map((a) => a.where());
+    const onPage = places.filter((p) => p.file === page.file).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    const where = onPage.at(-1) ?? places.at(-1) ?? page;
+    diagnostics.push(
+      warning("anchor-duplicate", `id "${id}" is used ${count} times in ${file}; links to #${id} reach only the first`, where),
+    );
+  }
+  return diagnostics;
 }
 
 function extract(html: string): PageLinks {

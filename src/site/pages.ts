@@ -64,6 +64,8 @@ interface ParsedPage extends SearchPage {
   blocks: string[];
   /** The keys of the page's blocks when it was parsed: block ids shape heading ids. */
   blockKeys: string;
+  /** The titles that references may use for the page's blocks. */
+  blockTitles: { title: string; id: string }[];
   tokens?: Token[];
   /** Fixed content (the fallback index page). */
   html?: string;
@@ -77,7 +79,7 @@ interface RenderedPage {
   key: string;
   html: string;
   diagnostics: Diagnostic[];
-  /** Links and ids of the descriptions rendered into the page. */
+  /** Links and ids of the page and of the descriptions rendered into it. */
   marks: PageMarks;
 }
 
@@ -90,7 +92,9 @@ export class SiteRenderer {
   private setup?: { key: string; md: MarkdownIt; templates: Templates };
   private parsed = new Map<Source, ParsedPage>();
   private rendered = new Map<string, RenderedPage>();
-  private search?: { key: string; script: string };
+  private search?: { keys: string[]; script: string };
+  /** The outlines of all pages the last render saw, and a number that changes with them. */
+  private outlines: { keys: string[]; version: number } = { keys: [], version: 0 };
 
   constructor(private readonly config: Config) {}
 
@@ -120,12 +124,10 @@ export class SiteRenderer {
     const site = new SiteIndex();
     for (const page of pages) {
       for (const { title, id } of page.anchors) site.add(title, { page: page.out, id });
-      for (const name of page.blocks)
-        for (const { title, id } of blocks.outline(name)?.titles ?? []) site.add(title, { page: page.out, id });
+      for (const { title, id } of page.blockTitles) site.add(title, { page: page.out, id });
     }
     // Every page shows the navigation, and links through the site index: both are in every page's key.
-    const outlines = pages.map((p) => [p.out, p.title, p.anchors, p.headings, p.blocks.map((b) => blocks.outline(b)?.titles)]);
-    const siteKey = sha1(JSON.stringify([setupKey, config.title, config.version, outlines]));
+    const siteKey = `${setupKey}\n${this.outlineVersion(pages.map(outlineKey))}`;
 
     const files = new Map<string, string>();
     const sources = new Map<string, Source>();
@@ -155,14 +157,12 @@ export class SiteRenderer {
           ...pageNav(pages, page.out),
           content,
         });
-        result = { key, html, diagnostics: env.diagnostics, marks: env.marks };
+        const pageMarks = { links: [...page.marks.links, ...env.marks.links], anchors: [...page.marks.anchors, ...env.marks.anchors] };
+        result = { key, html, diagnostics: env.diagnostics, marks: pageMarks };
       }
       rendered.set(page.out, result);
       files.set(page.out, result.html);
-      marks.set(page.out, {
-        links: [...page.marks.links, ...result.marks.links],
-        anchors: [...page.marks.anchors, ...result.marks.anchors],
-      });
+      marks.set(page.out, result.marks);
       if (page.source) sources.set(page.out, page.source);
       diagnostics.push(...page.diagnostics, ...result.diagnostics);
     }
@@ -195,6 +195,7 @@ export class SiteRenderer {
       anchors: [],
       blocks: [],
       blockKeys: "",
+      blockTitles: [],
       tokens,
       diagnostics: env.diagnostics,
       marks,
@@ -215,6 +216,7 @@ export class SiteRenderer {
         for (const id of outline.ids) marks.anchors.push({ id, where: () => env.where(line) });
         page.headings.push(...outline.headings);
         page.terms.push(...outline.terms);
+        page.blockTitles.push(...outline.titles);
       }
     }
     page.title ||= path.basename(out, ".html");
@@ -224,10 +226,44 @@ export class SiteRenderer {
 
   /** The search index, rebuilt when anything it lists changed. */
   private searchScript(pages: readonly ParsedPage[]): string {
-    const key = sha1(JSON.stringify(pages.map((p) => [p.out, p.title, p.headings, p.terms])));
-    if (this.search?.key !== key) this.search = { key, script: searchIndexScript(searchEntries(pages)) };
+    // It lists every page's title, sections and terms.
+    const keys = pages.flatMap((p) => [outlineKey(p), searchKey(p)]);
+    if (!this.search || !sameStrings(this.search.keys, keys)) this.search = { keys, script: searchIndexScript(searchEntries(pages)) };
     return this.search.script;
   }
+
+  /** A number that changes whenever some page's outline does (the keys are the same strings while pages are not parsed again). */
+  private outlineVersion(keys: string[]): number {
+    if (!sameStrings(this.outlines.keys, keys)) this.outlines = { keys, version: this.outlines.version + 1 };
+    return this.outlines.version;
+  }
+}
+
+const outlineKeys = new WeakMap<ParsedPage, string>();
+const searchKeys = new WeakMap<ParsedPage, string>();
+
+/** What every page shows of this one (navigation, reference targets), as a string; made once per parse. */
+function outlineKey(page: ParsedPage): string {
+  let key = outlineKeys.get(page);
+  if (key === undefined) {
+    key = JSON.stringify([page.out, page.title, page.anchors, page.headings, page.blockTitles]);
+    outlineKeys.set(page, key);
+  }
+  return key;
+}
+
+/** What search lists of this page, as a string; made once per parse. */
+function searchKey(page: ParsedPage): string {
+  let key = searchKeys.get(page);
+  if (key === undefined) {
+    key = JSON.stringify(page.terms);
+    searchKeys.set(page, key);
+  }
+  return key;
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
 }
 
 function sha1(text: string): string {
@@ -249,6 +285,7 @@ function fallbackIndex(config: Config, pages: readonly ParsedPage[], escapeHtml:
     anchors: [],
     blocks: [],
     blockKeys: "",
+    blockTitles: [],
     html,
     diagnostics: [],
     marks: { links: [], anchors: [] },

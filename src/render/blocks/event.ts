@@ -27,10 +27,21 @@ const KIND_LABELS: Record<EventKind, string> = {
   event: "To-device or plain event",
 };
 
+/** Outlines by event, kept while the event and its examples are the same objects (a rebuild asks for every one). */
+const outlines = new WeakMap<EventModel, BlockOutline>();
+
 export function eventSections(examples: ReadonlyMap<string, ExampleView[]>, templates: Templates, md: MarkdownIt): EventSections {
   return {
     render: (event, env) => templates.event(eventView(event, examples.get(event.name) ?? [], md, env)),
-    outline: (event) => eventOutline(event, examples.get(event.name) ?? []),
+    outline: (event) => {
+      const own = examples.get(event.name) ?? [];
+      const key = [objectId(event), ...own.map(objectId)].join(",");
+      const known = outlines.get(event);
+      if (known?.key === key) return known;
+      const outline = eventOutline(event, key);
+      outlines.set(event, outline);
+      return outline;
+    },
   };
 }
 
@@ -53,10 +64,10 @@ export function eventBlocks(events: readonly EventModel[], sections: EventSectio
  * The event's heading (an h3 in event.hbs), the names references use (heading,
  * file name and, unless a variant, type), its tables' ids, and its fields for search.
  */
-function eventOutline(event: EventModel, examples: readonly ExampleView[]): BlockOutline {
+function eventOutline(event: EventModel, key: string): BlockOutline {
   const titles = [event.heading, event.name, ...(event.variant ? [] : [event.type])];
   return {
-    key: [objectId(event), ...examples.map(objectId)].join(","),
+    key,
     headings: [{ level: 3, title: event.heading, id: event.anchor, kind: "event" }],
     titles: titles.map((title) => ({ title, id: event.anchor })),
     ids: [event.anchor, ...event.tables.map((t) => t.anchor)],
