@@ -136,11 +136,11 @@ async function main(): Promise<void> {
     await measureInProcess(t.spec, t.events, t.root, t.edit, Math.min(n, 3));
     if (!args["no-browser"] && (t.spec === "sample" || t.events === 1000)) {
       const latency = await serveLatency(CLI, t.root, t.edit, 20);
-      if (latency) {
+      if (latency && latency.times.length > 0) {
         record({
           spec: t.spec,
           events: t.events,
-          phase: "serve: edit → page updated in Chromium",
+          phase: `serve: edit → page updated in Chromium${latency.missed ? ` (${latency.missed} edits missed)` : ""}`,
           runs: latency.times.length,
           ...stats(latency.times),
           peak_rss_mb: latency.rssMb,
