@@ -56,7 +56,7 @@ export async function serveLatency(
     await browser.close();
   }
   const status = readFileSync(`/proc/${server.pid}/status`, "utf8");
-  const rssMb = Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+  const rssMb = Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
   server.kill("SIGTERM");
   if (missed > 0) process.stderr.write(`serve latency: ${missed} of ${edits} edits did not reach the page within 15 s\n`);
   return { times, rssMb, missed };

@@ -161,7 +161,7 @@ function markdown(table: Row[]): string {
     "",
     `Machine: ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}.`,
     "",
-    "Synthetic specs come from bench/generate.ts (allOf chains to core schemas, titled nested objects, refs across folders, maps, enums, variants, examples extending base examples; 20 events a page). Process times include Node's start-up; peak RSS is the process's maximum resident set.",
+    "Synthetic specs come from bench/generate.ts (allOf chains to core schemas, titled nested objects, refs across folders, maps, enums, variants, examples extending base examples; 20 events a page). Process times include Node's start-up; peak RSS is the process's maximum resident set, except for the preview, where it is the server's resident set after the edits (what holding the spec costs).",
     "",
     "| spec | events | phase | runs | median ms | max ms | peak RSS MB |",
     "|---|---:|---|---:|---:|---:|---:|",
