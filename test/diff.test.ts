@@ -6,11 +6,12 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { CORPUS_CONFIG } from "../bench/corpus.js";
 import { type Change, compareSubjects } from "../src/diff/compare.js";
 import { formatDiff } from "../src/diff/format.js";
 import { type DiffReport, diffSpec } from "../src/diff/index.js";
 import type { Subject } from "../src/diff/subjects.js";
-import { CORPUS, copyCorpus, hasCorpus, REPO, tempDir, writeFiles } from "./helpers.js";
+import { CORPUS, checkRoot, copyCorpus, hasCorpus, REPO, tempDir, writeFiles } from "./helpers.js";
 
 const BIN = path.join(REPO, "bin/specgen.js");
 const WITHHELD = "event-schemas/schema/m.room_key.withheld";
@@ -360,6 +361,248 @@ describe("specgen diff: each kind of change", () => {
   });
 });
 
+/** The response body of the upload endpoint below. */
+const UPLOAD_RESPONSE = `          schema:
+            type: object
+            properties:
+              one_time_key_counts:
+                type: object
+                additionalProperties:
+                  type: integer
+            required: [one_time_key_counts]
+`;
+
+/** A small Swagger 2.0 document in the 2020 corpus' shape: the device keys endpoints of the end-to-end module. */
+const KEYS_API = `swagger: "2.0"
+info:
+  title: Sample Client-Server End-to-End Keys API
+  version: "1.0.0"
+host: localhost:8008
+schemes: [https]
+basePath: /_matrix/client/%CLIENT_MAJOR_VERSION%
+consumes: [application/json]
+produces: [application/json]
+paths:
+  /keys/upload:
+    post:
+      summary: Upload end-to-end encryption keys.
+      parameters:
+        - in: body
+          name: keys
+          required: true
+          schema:
+            type: object
+            properties:
+              device_keys:
+                description: Identity keys for the device.
+                allOf:
+                  - $ref: definitions/device_keys.yaml
+              one_time_keys:
+                type: object
+                description: One-time public keys, by key ID.
+                additionalProperties:
+                  type: string
+      responses:
+        200:
+          description: The provided keys were uploaded.
+${UPLOAD_RESPONSE}  /keys/changes:
+    get:
+      summary: Query users with recent device key updates.
+      parameters:
+        - in: query
+          type: string
+          name: from
+          required: true
+          description: Where to start.
+      responses:
+        200:
+          description: The users whose keys changed.
+          schema:
+            type: object
+            properties:
+              changed:
+                type: array
+                items:
+                  type: string
+              left:
+                type: array
+                items:
+                  type: string
+  /keys/claim:
+    post:
+      summary: Claim one-time encryption keys.
+      parameters:
+        - in: body
+          name: query
+          required: true
+          schema:
+            type: object
+            properties:
+              timeout:
+                type: integer
+      responses:
+        200:
+          description: The claimed keys.
+`;
+
+const DEVICE_KEYS = `type: object
+title: DeviceKeys
+properties:
+  user_id:
+    type: string
+    description: The ID of the user the device belongs to.
+  device_id:
+    type: string
+    description: The ID of the device these keys belong to.
+required: [user_id, device_id]
+`;
+
+/** The sample spec plus KEYS_API, shown by a page of its own. */
+function apiRepo(): { repo: string; root: string } {
+  const { repo, root } = sampleRepo();
+  writeFiles(root, {
+    "specgen.config.yaml": "substitutions:\n  CLIENT_MAJOR_VERSION: r0\n",
+    "api/client-server/keys.yaml": KEYS_API,
+    "api/client-server/definitions/device_keys.yaml": DEVICE_KEYS,
+    "specification/client_server_api.md": "# Client-Server API\n\n{{keys_cs_http_api}}\n",
+  });
+  commit(repo, "the keys API");
+  return { repo, root };
+}
+
+const KEYS = "api/client-server/keys.yaml";
+
+/** An endpoint added and one removed, a response field removed, a required request field added, a definition's description edited. */
+function endpointsCommit(repo: string, root: string): void {
+  replaceIn(root, KEYS, "              left:\n                type: array\n                items:\n                  type: string\n", "");
+  replaceIn(
+    root,
+    KEYS,
+    "                additionalProperties:\n                  type: string\n",
+    `                additionalProperties:
+                  type: string
+              fallback_keys:
+                type: object
+                description: Keys to use once the one-time keys run out.
+            required: [fallback_keys]
+`,
+  );
+  // The claim endpoint is the document's last path: it goes, and the query endpoint takes its place.
+  replaceIn(
+    root,
+    KEYS,
+    KEYS_API.slice(KEYS_API.indexOf("  /keys/claim:")),
+    `  /keys/query:
+    post:
+      summary: Download device identity keys.
+      responses:
+        200:
+          description: The device information.
+`,
+  );
+  replaceIn(
+    root,
+    "api/client-server/definitions/device_keys.yaml",
+    "The ID of the user the device belongs to.",
+    "The ID of the user who owns the device.",
+  );
+  commit(repo, "change the keys API");
+}
+
+const ENDPOINT_CHANGES = [
+  c("field-removed", "GET /_matrix/client/r0/keys/changes", "/responses/200/left", "array of string", null, true),
+  c("endpoint-removed", "POST /_matrix/client/r0/keys/claim", "", KEYS, null, true),
+  c("endpoint-added", "POST /_matrix/client/r0/keys/query", "", null, KEYS),
+  c(
+    "description-changed",
+    "POST /_matrix/client/r0/keys/upload",
+    "/request/device_keys/user_id",
+    "… of the user the device belongs to.",
+    "… of the user who owns the device.",
+  ),
+  c("field-added", "POST /_matrix/client/r0/keys/upload", "/request/fallback_keys", null, "object"),
+  c("required-added", "POST /_matrix/client/r0/keys/upload", "/request/fallback_keys", false, true, true),
+];
+
+describe("specgen diff: HTTP endpoints", () => {
+  let repo: string;
+  let root: string;
+  beforeAll(() => {
+    ({ repo, root } = apiRepo());
+    endpointsCommit(repo, root);
+  });
+
+  it("--format json reports endpoints added and removed and their bodies' fields, by METHOD /path and /request or /responses/<status>", () => {
+    const r = specgen(["diff", root, "--base", "HEAD~1", "--format", "json"]);
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual({ changes: ENDPOINT_CHANGES });
+  });
+
+  it("an endpoint removed, a body field removed and a new required request field break", () => {
+    const r = specgen(["diff", root, "--base", "HEAD~1", "--fail-on", "breaking"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.split("\n").at(-2)).toBe("6 changes to 4 endpoints, 3 breaking");
+  });
+
+  it("--format markdown links each endpoint still there to its section of the head's site", async () => {
+    const r = specgen([
+      "diff",
+      root,
+      "--base",
+      "HEAD~1",
+      "--head",
+      "HEAD",
+      "--format",
+      "markdown",
+      "--site-url",
+      "https://spec.example.org",
+    ]);
+    const page = "https://spec.example.org/client_server_api.html";
+    const headings = r.stdout.split("\n").filter((l) => l.startsWith("#### "));
+    expect(headings).toEqual([
+      `#### [\`GET /_matrix/client/r0/keys/changes\`](${page}#get-_matrix-client-r0-keys-changes)`,
+      "#### `POST /_matrix/client/r0/keys/claim`",
+      `#### [\`POST /_matrix/client/r0/keys/query\`](${page}#post-_matrix-client-r0-keys-query)`,
+      `#### [\`POST /_matrix/client/r0/keys/upload\`](${page}#post-_matrix-client-r0-keys-upload)`,
+    ]);
+    expect(r.stdout).toContain("| ⚠️ **endpoint removed** (breaking) |  | `api/client-server/keys.yaml` |  |");
+    // The anchors are the ones the site gives the endpoints.
+    const html = (await checkRoot(root)).files.get("client_server_api.html") as string;
+    for (const id of ["get-_matrix-client-r0-keys-changes", "post-_matrix-client-r0-keys-query", "post-_matrix-client-r0-keys-upload"]) {
+      expect(html).toContain(`id="${id}"`);
+    }
+  });
+
+  it("a response that gains or loses its body is a field of the endpoint at /responses/<status>", async () => {
+    const { root } = apiRepo();
+    replaceIn(
+      root,
+      KEYS,
+      "          description: The claimed keys.\n",
+      "          description: The claimed keys.\n          schema:\n            type: object\n",
+    );
+    replaceIn(root, KEYS, UPLOAD_RESPONSE, "");
+    const report = await diffSpec({ root, base: "HEAD" });
+    expect(report.problems).toEqual([]);
+    expect(report.changes).toEqual([
+      c("field-added", "POST /_matrix/client/r0/keys/claim", "/responses/200", null, "object"),
+      c("field-removed", "POST /_matrix/client/r0/keys/upload", "/responses/200", "object", null, true),
+    ]);
+  });
+
+  it("an endpoint that a later document describes again is told apart by its file", async () => {
+    const { root } = apiRepo();
+    writeFiles(root, { "api/client-server/more_keys.yaml": KEYS_API });
+    const report = await diffSpec({ root, base: "HEAD" });
+    const more = "api/client-server/more_keys.yaml";
+    expect(report.changes).toEqual([
+      c("endpoint-added", `GET /_matrix/client/r0/keys/changes (${more})`, "", null, more),
+      c("endpoint-added", `POST /_matrix/client/r0/keys/claim (${more})`, "", null, more),
+      c("endpoint-added", `POST /_matrix/client/r0/keys/upload (${more})`, "", null, more),
+    ]);
+  });
+});
+
 describe("specgen diff: repositories and revisions", () => {
   it("reads a spec root that is a sub-folder of its repository", async () => {
     const { repo, root } = sampleRepo("docs/spec");
@@ -416,8 +659,8 @@ describe("specgen diff: repositories and revisions", () => {
 });
 
 describe.skipIf(!hasCorpus)("specgen diff on the 2020 corpus", () => {
-  it("reports a core schema's change on every event that inherits it, variants by their heading", async () => {
-    const root = copyCorpus("# Index\n");
+  it("reports a core schema's change on every event and endpoint that inherits it, variants by their heading", async () => {
+    const root = copyCorpus("# Index\n", { "specgen.config.yaml": CORPUS_CONFIG }, true);
     initRepo(root);
     const core = "event-schemas/schema/core-event-schema/sync_room_event.yaml";
     replaceIn(root, core, "The globally unique event identifier.", "The globally unique ID of the event.");
@@ -428,17 +671,27 @@ describe.skipIf(!hasCorpus)("specgen diff on the 2020 corpus", () => {
       .filter((f) => f.startsWith("m."))
       .filter((f) => /(room|state)_event\.yaml/.test(readFileSync(path.join(schemas, f), "utf8")));
     expect(inheriting.length).toBeGreaterThan(30);
-    expect(report.changes.length).toBe(inheriting.length);
+    const isEvent = (c: Change) => report.targets.get(c.target)?.kind === "event";
+    expect(report.changes.filter(isEvent).length).toBe(inheriting.length);
+    expect(report.problems).toEqual([]);
     for (const change of report.changes) {
       expect(change).toMatchObject({
         kind: "description-changed",
-        path: "/event_id",
+        path: isEvent(change) ? "/event_id" : expect.stringMatching(/^\/responses\/200\/.*\/event_id$/),
         before: "The globally unique event identifier.",
         after: "The globally unique ID of the event.",
         breaking: false,
       });
     }
     expect(report.changes.map((c) => c.target)).toContain("m.room.message (m.text)");
+    // Endpoints whose responses hold room events; `GET /events` is in two documents, the later one named by its file.
+    expect(report.changes.filter((c) => !isEvent(c)).map((c) => `${c.target} ${c.path}`)).toEqual(
+      expect.arrayContaining([
+        "GET /_matrix/client/r0/rooms/{roomId}/context/{eventId} /responses/200/event/event_id",
+        "GET /_matrix/client/r0/events /responses/200/chunk/*/event_id",
+        "GET /_matrix/client/r0/events (api/client-server/peeking_events.yaml) /responses/200/chunk/*/event_id",
+      ]),
+    );
   });
 });
 

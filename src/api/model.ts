@@ -8,6 +8,7 @@ import path from "node:path";
 import type { Config } from "../config.js";
 import { type Origin, origins, type Source } from "../load/source.js";
 import type { ExampleView } from "../render/blocks/event.js";
+import { uniqueId } from "../render/plugins/headings.js";
 import { buildFieldTables, buildValueTables, type FieldTable, slugify, stringOr, type TypePart } from "../schema/fields.js";
 import { isObject, nodeKey, type SchemaObject } from "../schema/resolve.js";
 import type { ApiDocument, BodySpec, ExampleAt, NodeAt, OperationSpec, ParameterSpec } from "./document.js";
@@ -135,6 +136,19 @@ export function endpointSlug(method: string, fullPath: string): string {
   return slugify(`${method} ${fullPath}`);
 }
 
+/** `PUT /_matrix/client/r0/user/{userId}/account_data/{type}`: the method and the base path and path. */
+export function endpointHeading(doc: ApiDocument, op: OperationSpec): string {
+  return `${op.method.toUpperCase()} ${doc.basePath}${op.path}`;
+}
+
+/**
+ * Each operation's anchor, in document order: its slug, or the slug made
+ * unique when an endpoint before it (in `taken`, across the site) has it.
+ */
+export function endpointAnchors(doc: ApiDocument, taken: Set<string>): string[] {
+  return doc.operations.map((op) => uniqueId(taken, endpointSlug(op.method.toUpperCase(), `${doc.basePath}${op.path}`)));
+}
+
 export function modelApi(config: Config, doc: ApiDocument, inputs: ApiInputs, anchors: readonly string[]): ApiModel {
   return {
     source: doc.source,
@@ -161,7 +175,7 @@ function modelEndpoint(doc: ApiDocument, op: OperationSpec, inputs: ApiInputs, a
     origin: originOf(op.node),
     method,
     path: fullPath,
-    heading: `${method} ${fullPath}`,
+    heading: endpointHeading(doc, op),
     anchor,
     summary: op.summary,
     description: op.description,

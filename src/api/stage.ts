@@ -16,7 +16,6 @@ import { ExampleMerger } from "../examples/merge.js";
 import type { Draft, Validators } from "../examples/validate.js";
 import type { Spec } from "../load/index.js";
 import type { Source } from "../load/source.js";
-import { uniqueId } from "../render/plugins/headings.js";
 import { isObject, nodeKey, resolveSchemaNodes, type SchemaNode, type SchemaObject } from "../schema/resolve.js";
 import {
   type ApiDocument,
@@ -28,7 +27,7 @@ import {
   type NodeAt,
   readApiDocument,
 } from "./document.js";
-import { type ApiModel, type DefinitionModel, endpointSlug, exampleKey, modelApi, modelDefinition, toJson } from "./model.js";
+import { type ApiModel, type DefinitionModel, endpointAnchors, exampleKey, modelApi, modelDefinition, toJson } from "./model.js";
 
 /** What the pipeline knows of `$ref` closures (see pipeline.ts). */
 export interface ClosureIndex {
@@ -188,9 +187,7 @@ export class ApiStage {
       const entry = entries.get(source.path);
       const document = entry?.document;
       if (!entry || !document) continue;
-      const anchors = document.operations.map((op) =>
-        uniqueId(taken, endpointSlug(op.method.toUpperCase(), `${document.basePath}${op.path}`)),
-      );
+      const anchors = endpointAnchors(document, taken);
       const key = anchors.join(" ");
       if (entry.model?.anchors !== key) {
         entry.model = { anchors: key, api: modelApi(this.config, document, entry, anchors) };

@@ -11,13 +11,19 @@ function siteUrl(value: string): string {
 
 export function diffCommand(): Command {
   return new Command("diff")
-    .description("report what changed in the spec's events between two git revisions, classified as breaking or compatible")
+    .description(
+      "report what changed in the spec's events and HTTP endpoints between two git revisions, classified as breaking or compatible",
+    )
     .argument("[root]", "the spec root (inside a git repository)", ".")
     .requiredOption("--base <rev>", "the revision to compare from, e.g. origin/main or HEAD~1")
     .option("--head <rev>", "the revision to compare to (default: the working tree)")
     .addOption(new Option("--format <format>", "how to print the report").choices(DIFF_FORMATS).default("pretty"))
     .addOption(new Option("--fail-on <level>", "exit with 1 when a change of this level exists").choices(["breaking"]))
-    .option("--site-url <url>", "where the head revision's site is published; markdown links each event to its section", siteUrl)
+    .option(
+      "--site-url <url>",
+      "where the head revision's site is published; markdown links each event and endpoint to its section",
+      siteUrl,
+    )
     .addHelpText(
       "after",
       `

@@ -1,5 +1,5 @@
 /**
- * The semantic comparison: two revisions' subjects (events; later endpoints)
+ * The semantic comparison: two revisions' subjects (events and endpoints)
  * → the changes an implementer cares about, each classified as breaking or
  * compatible. It walks resolved schemas (`$ref`s followed, `allOf` merged), so
  * a change in a core schema is reported on every subject that inherits it.

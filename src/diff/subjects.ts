@@ -1,21 +1,24 @@
 /**
  * What a diff compares: the things a spec defines for implementers, each as a
- * neutral tree of resolved schemas and examples. Events are built here from the
- * load and resolve stages; HTTP endpoints (request and response bodies) are
- * meant to become subjects the same way and go through the same comparer.
+ * neutral tree of resolved schemas and examples. Events come from the schema
+ * folder, HTTP endpoints (their request and response bodies) from the API
+ * documents; both are resolved by the usual stages and go through the same comparer.
  */
 import path from "node:path";
+import { type ApiDocument, type BodySpec, type OperationSpec, readApiDocument } from "../api/document.js";
+import { apiBlockName, endpointAnchors, endpointHeading } from "../api/model.js";
 import type { Config } from "../config.js";
-import type { Diagnostic } from "../diagnostics.js";
+import { type Diagnostic, uniqueDiagnostics } from "../diagnostics.js";
 import { ExampleMerger } from "../examples/merge.js";
 import { schemaOfExample } from "../examples/validate.js";
 import { loadSpec, type Spec } from "../load/index.js";
+import { escapePointer } from "../load/source.js";
 import { BlockRegistry } from "../render/blocks/registry.js";
 import { pageLocator, type RenderEnv } from "../render/env.js";
 import { createMarkdown } from "../render/markdown.js";
 import { SiteIndex } from "../render/site-index.js";
 import { isEventSchema, modelEvent, schemaName } from "../schema/model.js";
-import { resolveSchemas, type SchemaObject } from "../schema/resolve.js";
+import { nodeKey, resolveSchemaNodes, resolveSchemas, type SchemaObject } from "../schema/resolve.js";
 import { outputPath } from "../site/pages.js";
 
 export type SubjectKind = "event" | "endpoint";
@@ -30,11 +33,11 @@ export interface Subject {
   file: string;
   /**
    * Its schemas, by the JSON pointer their fields start at: an event has one
-   * at "" (fields are `/content/reason`); an endpoint would have one per body
-   * (`/request`, `/responses/200`).
+   * at "" (fields are `/content/reason`); an endpoint has one per body that
+   * has a schema (`/request`, `/responses/200`; fields are `/responses/200/changed`).
    */
   schemas: ReadonlyMap<string, SchemaObject>;
-  /** Its examples by name, merged with their bases. */
+  /** Its examples by name, merged with their bases (events only: an endpoint's are not compared). */
   examples: ReadonlyMap<string, unknown>;
   /** Its rendered section, relative to the site's root (`modules/e2e.html#m-room_key-withheld`), when a page shows it. */
   href?: string;
@@ -72,7 +75,60 @@ export async function specSubjects(config: Config): Promise<SpecSubjects> {
       href: page && `${page}#${event.anchor}`,
     });
   }
-  return { subjects, diagnostics };
+  subjects.push(...(await endpointSubjects(spec, pages, diagnostics)));
+  // An API document may reach the event schemas resolved above: their problems are reported once.
+  return { subjects, diagnostics: uniqueDiagnostics(diagnostics) };
+}
+
+/** Each operation of the API documents, with its bodies' resolved schemas; pushes what reading and resolving reported. */
+async function endpointSubjects(spec: Spec, pages: ReadonlyMap<string, string>, diagnostics: Diagnostic[]): Promise<Subject[]> {
+  const documents = spec.apis.map((source) => readApiDocument(spec, source)).filter((d): d is ApiDocument => d !== undefined);
+  const nodes = documents.flatMap((d) => d.operations.flatMap((op) => bodiesOf(op).flatMap(([, body]) => body.schema ?? [])));
+  const resolved = await resolveSchemaNodes(
+    spec,
+    nodes,
+    documents.map((d) => d.source),
+  );
+  diagnostics.push(...documents.flatMap((d) => d.diagnostics), ...resolved.diagnostics);
+
+  const subjects: Subject[] = [];
+  const taken = new Set<string>();
+  const keys = new Set<string>();
+  for (const document of documents) {
+    // The anchors the site gives, documents in the same order as the API stage's.
+    const anchors = endpointAnchors(document, taken);
+    const page = pages.get(apiBlockName(spec.config, document.source.path));
+    document.operations.forEach((op, i) => {
+      const schemas = new Map<string, SchemaObject>();
+      for (const [pointer, body] of bodiesOf(op)) {
+        const schema = body.schema && resolved.schemas.get(nodeKey(body.schema));
+        if (schema) schemas.set(pointer, schema);
+      }
+      const heading = endpointHeading(document, op);
+      // Two documents may describe the same endpoint: the later ones are told apart by their file.
+      const key = keys.has(heading) ? `${heading} (${document.source.rel})` : heading;
+      keys.add(key);
+      subjects.push({
+        kind: "endpoint",
+        key,
+        target: key,
+        file: document.source.rel,
+        schemas,
+        examples: new Map(),
+        href: page && `${page}#${anchors[i]}`,
+      });
+    });
+  }
+  return subjects;
+}
+
+/** An operation's bodies by the pointer their fields start at: `/request`, `/responses/<status>`. */
+function bodiesOf(op: OperationSpec): [string, BodySpec][] {
+  const bodies: [string, BodySpec | undefined][] = [
+    ["/request", op.body],
+    ...op.responses.map((r): [string, BodySpec | undefined] => [`/responses/${escapePointer(r.status)}`, r.body]),
+  ];
+  return bodies.filter((b): b is [string, BodySpec] => b[1] !== undefined);
 }
 
 /** Schema name → its examples (example name → merged value), as the site shows them. */
