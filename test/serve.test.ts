@@ -9,10 +9,10 @@ import { sitePath } from "../src/serve/server.js";
 import { copySample, REPO } from "./helpers.js";
 
 /** Reads server-sent events from the preview, collecting them by name. */
-function listen(url: string) {
+function listen(url: string, query = "") {
   const events: { event: string; data: unknown }[] = [];
   const controller = new AbortController();
-  const ready = fetch(new URL("/__specgen/events", url), { signal: controller.signal }).then(async (res) => {
+  const ready = fetch(new URL(`/__specgen/events${query}`, url), { signal: controller.signal }).then(async (res) => {
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     const decoder = new TextDecoder();
     let buffer = "";
@@ -76,7 +76,7 @@ describe("specgen serve", () => {
     const page = new URL("modules/end_to_end_encryption.html", preview.url);
     const first = await (await fetch(page)).text();
     expect(first).toContain('data-event-type="m.room_key.withheld"');
-    expect(first).toContain('<script src="/__specgen/client.js"></script>');
+    expect(first).toMatch(/<script src="\/__specgen\/client.js" data-build="\d+"><\/script>/);
 
     const sse = listen(preview.url);
     await sse.ready;
@@ -108,6 +108,31 @@ describe("specgen serve", () => {
     await sse.waitFor((e) => e.event === "reload" && (e.data as string[]).includes("new.html"));
     expect(await (await fetch(new URL("new.html", preview.url))).text()).toContain("Brand new page");
     sse.close();
+  });
+
+  it("reloads a tab whose page changed between serving it and its script connecting", async () => {
+    const root = copySample();
+    const rebuilt: string[][] = [];
+    preview = await serve({ root, port: 0, host: "127.0.0.1", onRebuild: (e) => rebuilt.push(e.changedPages) });
+    const html = await (await fetch(new URL("modules/end_to_end_encryption.html", preview.url))).text();
+    const build = /data-build="(\d+)"/.exec(html)?.[1];
+    expect(build).toBeDefined();
+    const schema = path.join(root, "event-schemas/schema/m.room_key.withheld");
+    writeFileSync(schema, readFileSync(schema, "utf8").replace("A machine-readable code", "A changed code"));
+    await expect.poll(() => rebuilt.some((pages) => pages.includes("modules/end_to_end_encryption.html")), { timeout: 10_000 }).toBe(true);
+    // The tab connects only now, saying which build its page came from.
+    const late = listen(preview.url, `?page=modules%2Fend_to_end_encryption.html&build=${build}`);
+    await late.ready;
+    expect((await late.waitFor((e) => e.event === "reload")).data).toEqual(["modules/end_to_end_encryption.html"]);
+    late.close();
+    // A tab served after the change is up to date: no reload.
+    const fresh = /data-build="(\d+)"/.exec(await (await fetch(new URL("modules/end_to_end_encryption.html", preview.url))).text())?.[1];
+    const current = listen(preview.url, `?page=modules%2Fend_to_end_encryption.html&build=${fresh}`);
+    await current.ready;
+    await current.waitFor((e) => e.event === "errors");
+    await new Promise((r) => setTimeout(r, 200));
+    expect(current.events.filter((e) => e.event === "reload")).toEqual([]);
+    current.close();
   });
 
   it("serves nothing outside the rendered site", async () => {

@@ -7,6 +7,7 @@ export const CLIENT_PATH = "/__specgen/client.js";
 export const EVENTS_PATH = "/__specgen/events";
 
 export const CLIENT_SCRIPT = `(() => {
+  const build = document.currentScript ? document.currentScript.dataset.build : "";
   const page = decodeURIComponent(location.pathname.replace(/^\\//, "")) || "index.html";
   const key = "specgen-scroll:" + page;
   const saved = sessionStorage.getItem(key);
@@ -51,7 +52,7 @@ export const CLIENT_SCRIPT = `(() => {
     overlay.append(close);
     document.body.append(overlay);
   }
-  const events = new EventSource(${JSON.stringify(EVENTS_PATH)});
+  const events = new EventSource(${JSON.stringify(EVENTS_PATH)} + "?page=" + encodeURIComponent(page) + "&build=" + encodeURIComponent(build || ""));
   events.addEventListener("errors", (e) => {
     const diagnostics = JSON.parse(e.data);
     if (diagnostics.length) show(diagnostics);

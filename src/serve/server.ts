@@ -31,6 +31,9 @@ export class PreviewServer {
   private files: ReadonlyMap<string, string | Uint8Array> = new Map();
   private errors: OverlayError[] = [];
   private readonly clients = new Set<http.ServerResponse>();
+  /** Counts the good builds published; each page remembers the last one that changed it. */
+  private build = 0;
+  private readonly changedAt = new Map<string, number>();
   readonly http: http.Server;
 
   constructor() {
@@ -51,6 +54,8 @@ export class PreviewServer {
   /** A good build: serve it and reload the open tabs of the pages that changed. */
   publish(files: ReadonlyMap<string, string | Uint8Array>, changedPages: readonly string[]): void {
     this.files = files;
+    this.build++;
+    for (const page of changedPages) this.changedAt.set(page, this.build);
     this.broadcast("reload", changedPages);
   }
 
@@ -75,7 +80,7 @@ export class PreviewServer {
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (req.method !== "GET" && req.method !== "HEAD") send(res, 405, "text/plain", "method not allowed\n");
-    else if (url.pathname === EVENTS_PATH) this.subscribe(res);
+    else if (url.pathname === EVENTS_PATH) this.subscribe(res, url.searchParams);
     else if (url.pathname === CLIENT_PATH) send(res, 200, TYPES[".js"], CLIENT_SCRIPT);
     else this.serveFile(res, url.pathname, req.method === "HEAD");
   }
@@ -88,12 +93,22 @@ export class PreviewServer {
       return;
     }
     const type = TYPES[path.posix.extname(file)] ?? "application/octet-stream";
-    send(res, 200, type, type.startsWith("text/html") ? injectClient(String(body)) : body, headOnly);
+    send(res, 200, type, type.startsWith("text/html") ? injectClient(String(body), this.build) : body, headOnly);
   }
 
-  private subscribe(res: http.ServerResponse): void {
+  /**
+   * A tab connects with its page and the build it was served from; a page that
+   * changed since (while the tab was loading) reloads at once, so no edit is
+   * missed between serving a page and its script connecting.
+   */
+  private subscribe(res: http.ServerResponse, params: URLSearchParams): void {
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
     res.write(`retry: 500\nevent: errors\ndata: ${JSON.stringify(this.errors)}\n\n`);
+    const page = params.get("page") ? sitePath(`/${params.get("page")}`) : undefined;
+    const since = params.get("build") ? Number(params.get("build")) : Number.NaN;
+    if (page && Number.isInteger(since) && (this.changedAt.get(page) ?? 0) > since) {
+      res.write(`event: reload\ndata: ${JSON.stringify([page])}\n\n`);
+    }
     this.clients.add(res);
     res.on("close", () => this.clients.delete(res));
   }
@@ -118,8 +133,8 @@ export function sitePath(pathname: string): string | undefined {
   return decoded.endsWith("/") ? `${rel}/index.html` : rel;
 }
 
-function injectClient(html: string): string {
-  const tag = `<script src="${CLIENT_PATH}"></script>`;
+function injectClient(html: string, build: number): string {
+  const tag = `<script src="${CLIENT_PATH}" data-build="${build}"></script>`;
   const at = html.lastIndexOf("</body>");
   return at >= 0 ? `${html.slice(0, at)}${tag}\n${html.slice(at)}` : html + tag;
 }
