@@ -45,11 +45,12 @@ const NESTED = 3;
 export function pageNav(pages: readonly PageOutline[], current: string): PageNav {
   const index = pages.findIndex((p) => p.out === current);
   const link = (p: PageOutline | undefined) => p && { title: p.title, href: relativeHref(current, p.out) };
+  // Other pages show their h2s only: their h3s (one per event) would make every page as long as the whole spec.
   const nav = pages.map((p) => ({
     title: p.title,
     href: relativeHref(current, p.out),
     current: p.out === current,
-    sections: sectionTree(p, current),
+    sections: p.out === current ? sectionTree(p, current) : sectionTree(p, current).map((s) => ({ ...s, sections: [] })),
   }));
   const prev = link(pages[index - 1]);
   const next = link(pages[index + 1]);
