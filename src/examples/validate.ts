@@ -59,8 +59,13 @@ export class Validators {
     this.values = next;
     if (changed.size === 0) return;
     const referrers = new Map<string, string[]>();
-    for (const [from, targets] of refs)
-      for (const to of targets) referrers.set(fileKey(to), [...(referrers.get(fileKey(to)) ?? []), fileKey(from)]);
+    for (const [from, targets] of refs) {
+      for (const to of targets) {
+        const list = referrers.get(fileKey(to));
+        if (list) list.push(fileKey(from));
+        else referrers.set(fileKey(to), [fileKey(from)]);
+      }
+    }
     const stale = new Set<string>();
     const queue = [...changed];
     while (queue.length > 0) {
