@@ -186,20 +186,7 @@ export class SiteRenderer {
     const marks: PageMarks = { links: [], anchors: [] };
     const env: RenderEnv = { page: out, where: pageLocator(source), site: new SiteIndex(), blocks, diagnostics: [], ids: new Set(), marks };
     const tokens = md.parse(source.text, env);
-    const page: ParsedPage = {
-      source,
-      out,
-      title: "",
-      headings: [],
-      terms: [],
-      anchors: [],
-      blocks: [],
-      blockKeys: "",
-      blockTitles: [],
-      tokens,
-      diagnostics: env.diagnostics,
-      marks,
-    };
+    const page: ParsedPage = { ...emptyPage(out, ""), source, tokens, diagnostics: env.diagnostics, marks };
     for (const token of tokens) {
       if (token.type === "heading_open") {
         const title = token.meta?.title as string;
@@ -277,16 +264,20 @@ function fallbackIndex(config: Config, pages: readonly ParsedPage[], escapeHtml:
     .map((p) => `<li><a href="${escapeHtml(pathHref(p.out))}">${escapeHtml(p.title)}</a></li>`)
     .join("\n");
   const html = `<h1>${escapeHtml(config.title)}</h1>\n<ul>\n${list}\n</ul>\n`;
+  return { ...emptyPage("index.html", config.title), html };
+}
+
+/** A page with nothing on it yet. */
+function emptyPage(out: string, title: string): ParsedPage {
   return {
-    out: "index.html",
-    title: config.title,
+    out,
+    title,
     headings: [],
     terms: [],
     anchors: [],
     blocks: [],
     blockKeys: "",
     blockTitles: [],
-    html,
     diagnostics: [],
     marks: { links: [], anchors: [] },
   };
