@@ -95,8 +95,9 @@ export function corpusRoot(scratch: string): { events: number; root: string; edi
   for (const dir of ["event-schemas", "api", "schemas"])
     cpSync(path.join(CORPUS, dir), path.join(root, dir), { recursive: true, verbatimSymlinks: true });
   mkdirSync(path.join(root, "specification/api"), { recursive: true });
-  writeFileSync(path.join(root, "specification/index.md"), corpusPage(CORPUS));
-  const titles = [...corpusPage(CORPUS).matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+  const page = corpusPage(CORPUS);
+  writeFileSync(path.join(root, "specification/index.md"), page);
+  const titles = [...page.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
   for (const [rel, text] of Object.entries(corpusApiPages(CORPUS, titles))) writeFileSync(path.join(root, rel), text);
   writeFileSync(path.join(root, "specgen.config.yaml"), CORPUS_CONFIG);
   fixInvalidExamples(root);

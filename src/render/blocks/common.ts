@@ -10,7 +10,7 @@ import { buildFieldTables, type FieldTable, slugify, stringOr } from "../../sche
 import type { SchemaObject } from "../../schema/resolve.js";
 import { valueLocator } from "../env.js";
 import type { Templates } from "../templates.js";
-import { tableView } from "./event.js";
+import { tableTerms, tableView } from "./event.js";
 import type { BlockKind } from "./registry.js";
 
 /** A schema file that is not an event, by name (file name without extension). */
@@ -58,9 +58,7 @@ export function commonFieldBlocks(components: readonly ComponentSchema[], templa
         headings: [],
         titles: [],
         ids: [fields.anchor, ...fields.tables.map((t) => t.anchor)],
-        terms: fields.tables.flatMap((table) =>
-          table.rows.map((row) => ({ title: row.key, id: table.anchor, context: `${fields.title} › ${table.title}` })),
-        ),
+        terms: tableTerms(fields.tables, fields.title),
       };
     },
     render(name, env) {

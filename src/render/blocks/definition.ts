@@ -10,7 +10,7 @@ import { origins } from "../../load/source.js";
 import { valueLocator } from "../env.js";
 import { highlightJson } from "../highlight.js";
 import type { Templates } from "../templates.js";
-import { tableView } from "./event.js";
+import { tableTerms, tableView } from "./event.js";
 import type { BlockKind } from "./registry.js";
 
 export function definitionBlocks(definitions: readonly DefinitionModel[], templates: Templates, md: MarkdownIt): BlockKind {
@@ -26,9 +26,7 @@ export function definitionBlocks(definitions: readonly DefinitionModel[], templa
         headings: [{ level: 3, title: definition.title, id: definition.anchor, kind: "definition" }],
         titles: [{ title: definition.title, id: definition.anchor }],
         ids: [definition.anchor, ...definition.tables.map((t) => t.anchor)],
-        terms: definition.tables.flatMap((table) =>
-          table.rows.map((row) => ({ title: row.key, id: table.anchor, context: `${definition.title} › ${table.title}` })),
-        ),
+        terms: tableTerms(definition.tables, definition.title),
       };
     },
     render(name, env) {

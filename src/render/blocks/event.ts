@@ -8,7 +8,7 @@ import type { EventKind, EventModel } from "../../schema/model.js";
 import { type RenderEnv, valueLocator } from "../env.js";
 import { highlightJson } from "../highlight.js";
 import type { Templates } from "../templates.js";
-import type { BlockKind, BlockOutline } from "./registry.js";
+import type { BlockKind, BlockOutline, OutlineTerm } from "./registry.js";
 
 export interface ExampleView {
   name: string;
@@ -71,9 +71,7 @@ function eventOutline(event: EventModel, key: string): BlockOutline {
     headings: [{ level: 3, title: event.heading, id: event.anchor, kind: "event" }],
     titles: titles.map((title) => ({ title, id: event.anchor })),
     ids: [event.anchor, ...event.tables.map((t) => t.anchor)],
-    terms: event.tables.flatMap((table) =>
-      table.rows.map((row) => ({ title: row.key, id: table.anchor, context: `${event.heading} › ${table.title}` })),
-    ),
+    terms: tableTerms(event.tables, event.heading),
   };
 }
 
@@ -94,6 +92,11 @@ export function eventView(event: EventModel, examples: ExampleView[], md: Markdo
     tables: event.tables.map((t) => tableView(t, md, env)),
     examples: examples.map((e) => ({ ...e, html: highlightJson(e.json) })),
   };
+}
+
+/** Every field of some tables, for search: each found at its table, in the context `owner › table`. */
+export function tableTerms(tables: readonly FieldTable[], owner: string): OutlineTerm[] {
+  return tables.flatMap((table) => table.rows.map((row) => ({ title: row.key, id: table.anchor, context: `${owner} › ${table.title}` })));
 }
 
 export function tableView(table: FieldTable, md: MarkdownIt, env: RenderEnv) {

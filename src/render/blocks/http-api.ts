@@ -11,7 +11,7 @@ import type { FieldTable } from "../../schema/fields.js";
 import { type RenderEnv, valueLocator } from "../env.js";
 import { highlightJson } from "../highlight.js";
 import type { Templates } from "../templates.js";
-import { tableView } from "./event.js";
+import { tableTerms, tableView } from "./event.js";
 import type { BlockKind, BlockOutline } from "./registry.js";
 
 export function httpApiBlocks(apis: readonly ApiModel[], templates: Templates, md: MarkdownIt): BlockKind {
@@ -38,10 +38,7 @@ function apiOutline(api: ApiModel): BlockOutline {
     outline.headings.push({ level: 3, title: endpoint.heading, id: endpoint.anchor, kind: "endpoint" });
     outline.titles.push({ title: endpoint.heading, id: endpoint.anchor });
     outline.ids.push(endpoint.anchor, ...tables.map((t) => t.anchor));
-    for (const table of tables) {
-      for (const row of table.rows)
-        outline.terms.push({ title: row.key, id: table.anchor, context: `${endpoint.heading} › ${table.title}` });
-    }
+    outline.terms.push(...tableTerms(tables, endpoint.heading));
   }
   return outline;
 }
