@@ -88,8 +88,15 @@ export function fixInvalidExamples(root: string): void {
   }
 }
 
+export interface CorpusRoot {
+  events: number;
+  root: string;
+  /** The schema the benchmark edits. */
+  edit: string;
+}
+
 /** The corpus with its events' page and the API pages; its two invalid API examples fixed so that `build` writes. */
-export function corpusRoot(scratch: string): { events: number; root: string; edit: string } | undefined {
+export function corpusRoot(scratch: string): CorpusRoot | undefined {
   if (!existsSync(CORPUS)) return undefined;
   const root = path.join(scratch, "matrix-doc-2020");
   for (const dir of ["event-schemas", "api", "schemas"])
@@ -101,6 +108,24 @@ export function corpusRoot(scratch: string): { events: number; root: string; edi
   for (const [rel, text] of Object.entries(corpusApiPages(CORPUS, titles))) writeFileSync(path.join(root, rel), text);
   writeFileSync(path.join(root, "specgen.config.yaml"), CORPUS_CONFIG);
   fixInvalidExamples(root);
-  const events = readdirSync(path.join(CORPUS, "event-schemas/schema")).filter((n) => n.startsWith("m.")).length;
-  return { events, root, edit: path.join(root, "event-schemas/schema/m.room.member") };
+  return { events: eventCount(), root, edit: path.join(root, "event-schemas/schema/m.room.member") };
+}
+
+/**
+ * The corpus' events alone: the files the reference checker reads (event
+ * schemas and examples, and the API definitions one event schema refers to)
+ * and the events' page, without the HTTP APIs.
+ */
+export function corpusEventsRoot(scratch: string): CorpusRoot | undefined {
+  if (!existsSync(CORPUS)) return undefined;
+  const root = path.join(scratch, "matrix-doc-2020-events");
+  for (const dir of ["event-schemas", "api/client-server/definitions", "api/identity/definitions"])
+    cpSync(path.join(CORPUS, dir), path.join(root, dir), { recursive: true, verbatimSymlinks: true });
+  mkdirSync(path.join(root, "specification"), { recursive: true });
+  writeFileSync(path.join(root, "specification/index.md"), corpusPage(CORPUS));
+  return { events: eventCount(), root, edit: path.join(root, "event-schemas/schema/m.room.member") };
+}
+
+function eventCount(): number {
+  return readdirSync(path.join(CORPUS, "event-schemas/schema")).filter((n) => n.startsWith("m.")).length;
 }
