@@ -217,6 +217,16 @@ class Walker {
     const { minItems, maxItems, items, prefixItems, additionalItems, contains, uniqueItems } = schema;
     if (typeof maxItems === "number" && value.length > maxItems) fail("maxItems", `must NOT have more than ${maxItems} items`);
     if (typeof minItems === "number" && value.length < minItems) fail("minItems", `must NOT have fewer than ${minItems} items`);
+    if (uniqueItems === true) {
+      outer: for (let i = value.length - 1; i > 0; i--) {
+        for (let j = i - 1; j >= 0; j--) {
+          if (equal(value[i], value[j])) {
+            fail("uniqueItems", `must NOT have duplicate items (items ## ${j} and ${i} are identical)`);
+            break outer;
+          }
+        }
+      }
+    }
     const item = (sub: unknown, i: number, where: string) => {
       if (sub === false) fail(where.split("/").pop() as string, `must NOT have more than ${i} items`);
       else if (this.check(sub, value[i], `${path}/${i}`, where, errors, evaluated())) seen.items.add(i);
@@ -244,16 +254,6 @@ class Walker {
       }
       if (count < min || (max !== undefined && count > max)) {
         fail("contains", `must contain at least ${min}${max === undefined ? "" : ` and no more than ${max}`} valid item(s)`);
-      }
-    }
-    if (uniqueItems === true) {
-      outer: for (let i = value.length - 1; i > 0; i--) {
-        for (let j = i - 1; j >= 0; j--) {
-          if (equal(value[i], value[j])) {
-            fail("uniqueItems", `must NOT have duplicate items (items ## ${j} and ${i} are identical)`);
-            break outer;
-          }
-        }
       }
     }
     if (schema.unevaluatedItems !== undefined) {
