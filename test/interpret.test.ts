@@ -36,7 +36,7 @@ describe("interpret", () => {
       ["/b", "multipleOf", "must be multiple of 2"],
       ["/c", "enum", "must be equal to one of the allowed values"],
       ["/d", "maxItems", "must NOT have more than 3 items"],
-      ["/d", "uniqueItems", "must NOT have duplicate items (items ## 2 and 3 are identical)"],
+      ["/d", "uniqueItems", "must NOT have duplicate items (items ## 3 and 2 are identical)"],
       ["/d/1", "const", "must be equal to constant"],
       ["/e~1f", "type", "must be boolean"],
     ]);
@@ -51,7 +51,9 @@ describe("interpret", () => {
       ["", "maximum", "must be <= 5"],
       ["", "anyOf", "must match a schema in anyOf"],
     ]);
-    expect(errors({ not: { type: "null" }, if: { minimum: 1 }, then: { maximum: 2 } }, 3)).toEqual([
+    // A schema with `then`, parsed as the sources would be (a literal object with `then` reads as a promise).
+    const conditional = JSON.parse('{"not": {"type": "null"}, "if": {"minimum": 1}, "then": {"maximum": 2}}');
+    expect(errors(conditional, 3)).toEqual([
       ["", "maximum", "must be <= 2"],
       ["", "if", 'must match "then" schema'],
     ]);
@@ -63,12 +65,16 @@ describe("interpret", () => {
     const left = { $ref: "#/nowhere", type: "object" };
     const schema = { properties: { name: holder, other: left } };
     const refs = new Map<object, unknown>([[holder, target]]);
-    const found = interpret(schema, { name: 5, other: 1 }, {
-      draft: "07",
-      refTarget: (h) => refs.get(h),
-      format: () => undefined,
-      pattern: patternRegExp,
-    });
+    const found = interpret(
+      schema,
+      { name: 5, other: 1 },
+      {
+        draft: "07",
+        refTarget: (h) => refs.get(h),
+        format: () => undefined,
+        pattern: patternRegExp,
+      },
+    );
     expect(found.map((e) => [e.instancePath, e.keyword])).toEqual([
       ["/name", "type"],
       ["/other", "type"],
@@ -110,11 +116,15 @@ describe("interpret", () => {
       ["", "unevaluatedProperties", "must NOT have unevaluated properties"],
     ]);
     // 2020-12: prefixItems, then items for the rest; contains with maxContains; unevaluatedItems.
-    expect(errors({ prefixItems: [{ type: "string" }], items: false }, ["a", "b"], "2020")).toEqual([["", "items", "must NOT have more than 1 items"]]);
+    expect(errors({ prefixItems: [{ type: "string" }], items: false }, ["a", "b"], "2020")).toEqual([
+      ["", "items", "must NOT have more than 1 items"],
+    ]);
     expect(errors({ contains: { type: "number" }, maxContains: 1 }, [1, 2], "2020")).toEqual([
       ["", "contains", "must contain at least 1 and no more than 1 valid item(s)"],
     ]);
-    expect(errors({ prefixItems: [{}], unevaluatedItems: false }, [1, 2], "2020")).toEqual([["", "unevaluatedItems", "must NOT have more than 1 items"]]);
+    expect(errors({ prefixItems: [{}], unevaluatedItems: false }, [1, 2], "2020")).toEqual([
+      ["", "unevaluatedItems", "must NOT have more than 1 items"],
+    ]);
   });
 
   it("runs a pattern that backtracks for ever in linear time, and refuses an invalid one as the schema's fault", () => {
@@ -148,7 +158,10 @@ describe("validating examples", () => {
         "      name: {$ref: 'core/names.yaml#/definitions/slow'}",
         "      map: {$ref: 'core/names.yaml#/definitions/keys'}",
       ].join("\n"),
-      "event-schemas/examples/m.x": JSON.stringify({ type: "m.x", content: { name: `${"a".repeat(60)}!`, map: { [`${"ab ".repeat(40)}`]: "x" } } }),
+      "event-schemas/examples/m.x": JSON.stringify({
+        type: "m.x",
+        content: { name: `${"a".repeat(60)}!`, map: { [`${"ab ".repeat(40)}`]: "x" } },
+      }),
       "event-schemas/schema/m.y": "type: object\nproperties:\n  content: {$ref: 'core/names.yaml#/definitions/broken'}\n",
       "event-schemas/examples/m.y": '{"type": "m.y", "content": "x"}',
     });
@@ -159,7 +172,59 @@ describe("validating examples", () => {
       `/content/map/${"ab ".repeat(40)} must be integer (event-schemas/schema/core/names.yaml#/definitions/keys/patternProperties/^(\\w+\\s?)*$ type)`,
     ]);
     const compile = diagnostics.filter((d) => d.code === "schema-compile");
-    expect(compile.map((d) => [d.file, d.line, d.pointer])).toEqual([["event-schemas/schema/core/names.yaml", 7, "/definitions/broken/pattern"]]);
+    expect(compile.map((d) => [d.file, d.line, d.pointer])).toEqual([
+      ["event-schemas/schema/core/names.yaml", 7, "/definitions/broken/pattern"],
+    ]);
     expect(compile[0].message).toContain('"(unclosed" is not a valid regular expression');
+  });
+});
+
+describe("checking schemas against their meta-schema", () => {
+  const drafts = {
+    "04": "http://json-schema.org/draft-04/schema#",
+    "07": "http://json-schema.org/draft-07/schema#",
+    "2019": "https://json-schema.org/draft/2019-09/schema",
+    "2020": "https://json-schema.org/draft/2020-12/schema",
+  };
+
+  it("finds a bad keyword however deep, in each draft (through $recursiveRef and $dynamicRef in the newer ones)", async () => {
+    const files: Record<string, string> = {};
+    for (const [name, uri] of Object.entries(drafts)) {
+      files[`event-schemas/schema/m.d${name}`] = [
+        `$schema: "${uri}"`,
+        "type: object",
+        "properties:",
+        "  content:",
+        "    properties:",
+        "      deep: {items: {properties: {deeper: {type: nope, minLength: -1}}}}",
+        "      fine: {type: [string, 'null'], pattern: '^a', format: date-time}",
+      ].join("\n");
+    }
+    const { diagnostics } = await checkRoot(makeRoot(files));
+    const invalid = diagnostics.filter((d) => d.code === "schema-invalid");
+    for (const name of Object.keys(drafts)) {
+      const own = invalid.filter((d) => d.file === `event-schemas/schema/m.d${name}`);
+      const deeper = "/properties/content/properties/deep/items/properties/deeper";
+      expect(
+        own.every((d) => d.line === 6 && d.message.startsWith("/properties/content/properties/deep/items")),
+        name,
+      ).toBe(true);
+      expect(
+        own.map((d) => d.message),
+        name,
+      ).toEqual(expect.arrayContaining([`${deeper}/type must match a schema in anyOf`, `${deeper}/minLength must be >= 0`]));
+    }
+  });
+
+  it("reports an invalid regular expression in the schema, and does not run it on the example", async () => {
+    const root = makeRoot({
+      "event-schemas/schema/m.x": "type: object\nproperties:\n  content: {type: string, pattern: '([a-'}\n",
+      "event-schemas/examples/m.x": '{"type": "m.x", "content": "a"}',
+    });
+    const { diagnostics } = await checkRoot(root);
+    expect(diagnostics.filter((d) => d.code.startsWith("schema-")).map((d) => [d.code, d.line, d.message.split(":")[0]])).toEqual([
+      ["schema-compile", 3, "schema cannot be applied"],
+      ["schema-invalid", 3, '/properties/content/pattern must match format "regex"'],
+    ]);
   });
 });

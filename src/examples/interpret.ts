@@ -13,8 +13,10 @@
  * Drafts 04, 07, 2019-09 and 2020-12: what differs between them for
  * validation is draft-04's boolean `exclusiveMinimum`/`exclusiveMaximum`;
  * `items` as a list, `prefixItems`, `dependencies` and `dependentRequired`/
- * `dependentSchemas` are read in every draft. `$dynamicRef` and `$recursiveRef`
- * are not followed (the resolve stage does not follow them either).
+ * `dependentSchemas` are read in every draft. A `$dynamicRef` or
+ * `$recursiveRef` is followed where `refTarget` knows it (in the meta-schemas,
+ * see meta.ts); in a spec's schemas it is not (the resolve stage does not
+ * follow them either).
  */
 import { escapePointer } from "../load/source.js";
 import { isObject, type SchemaObject } from "../schema/resolve.js";
@@ -42,7 +44,7 @@ export interface FormatCheck {
 
 export interface InterpretOptions {
   draft: Draft;
-  /** The schema a `$ref` holder points to; undefined to leave the `$ref` out. */
+  /** The schema a `$ref` (or `$dynamicRef`, `$recursiveRef`) holder points to; undefined to leave it out. */
   refTarget(holder: object): unknown;
   /** The check of a format; undefined for a format not checked. */
   format(name: string): FormatCheck | undefined;
@@ -110,9 +112,10 @@ class Walker {
       fail("type", `must be ${types.join(",")}`);
     }
 
-    if (typeof schema.$ref === "string") {
+    const ref = typeof schema.$ref === "string" ? "$ref" : typeof schema.$dynamicRef === "string" ? "$dynamicRef" : "$recursiveRef";
+    if (typeof schema[ref] === "string") {
       const target = this.options.refTarget(schema);
-      if (target !== undefined) this.check(target, value, path, `${at}/$ref`, errors, seen);
+      if (target !== undefined) this.check(target, value, path, `${at}/${ref}`, errors, seen);
     }
     if ("const" in schema && !equal(value, schema.const)) fail("const", "must be equal to constant", { allowedValue: schema.const });
     if (Array.isArray(schema.enum) && !schema.enum.some((v) => equal(value, v))) {
@@ -221,7 +224,7 @@ class Walker {
       outer: for (let i = value.length - 1; i > 0; i--) {
         for (let j = i - 1; j >= 0; j--) {
           if (equal(value[i], value[j])) {
-            fail("uniqueItems", `must NOT have duplicate items (items ## ${j} and ${i} are identical)`);
+            fail("uniqueItems", `must NOT have duplicate items (items ## ${i} and ${j} are identical)`);
             break outer;
           }
         }

@@ -1,28 +1,20 @@
 /**
- * The validate stage: every schema file is checked against its meta-schema
- * (ajv, one compiled meta-schema per draft) and every example against its
- * schema, by walking the two (interpret.ts: compiling each schema once per run
- * costs more than it saves). The JSON Schema draft follows `$schema`
- * (draft-04 to 2020-12; draft-07 when absent).
+ * The validate stage: every schema file is checked against its draft's
+ * meta-schema and every example against its schema, by walking the two
+ * (interpret.ts: compiling each schema once per run, as ajv does, costs more
+ * than it saves). The JSON Schema draft follows `$schema` (draft-04 to
+ * 2020-12; draft-07 when absent).
  */
-import { Ajv } from "ajv";
-import { Ajv2019 } from "ajv/dist/2019.js";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import ajvDraft04 from "ajv-draft-04";
-import ajvFormats from "ajv-formats";
 import { type Diagnostic, error, warning } from "../diagnostics.js";
 import { at, escapePointer, locate, origins, type Source } from "../load/source.js";
 import { isObject, resolvePointer } from "../schema/resolve.js";
 import { formatChecks } from "./formats.js";
-import { type Draft, type FormatCheck, interpret, type SchemaError, SchemaProblem } from "./interpret.js";
+import { type Draft, type FormatCheck, type InterpretOptions, interpret, type SchemaError, SchemaProblem } from "./interpret.js";
 import { originOf } from "./merge.js";
+import { metaSchema } from "./meta.js";
 import { patternRegExp } from "./patterns.js";
 
 export type { Draft } from "./interpret.js";
-
-// CommonJS packages: their ES default import is `module.exports`, whose `default` is the export.
-const Ajv04 = ajvDraft04.default;
-const addFormats = ajvFormats.default;
 
 function draftOf(schema: unknown): Draft | undefined {
   const id = isObject(schema) ? schema.$schema : undefined;
@@ -36,8 +28,6 @@ function draftOf(schema: unknown): Draft | undefined {
 }
 
 export class Validators {
-  /** Meta-schema checkers, by draft. */
-  private readonly instances = new Map<Draft, Ajv>();
   /** Holder of a `$ref` → the schema it names (see schema/refs-check.ts); a holder not here has its `$ref` left out. */
   private readonly refs = new WeakMap<object, unknown>();
   private readonly formats: ReadonlyMap<string, FormatCheck>;
@@ -59,22 +49,8 @@ export class Validators {
     }
   }
 
-  private instance(draft: Draft): Ajv {
-    let ajv = this.instances.get(draft);
-    if (!ajv) {
-      const options = { strict: false, allErrors: true, logger: false } as const;
-      ajv =
-        draft === "04"
-          ? new Ajv04(options)
-          : draft === "2019"
-            ? new Ajv2019(options)
-            : draft === "2020"
-              ? new Ajv2020(options)
-              : new Ajv(options);
-      addFormats(ajv); // the meta-schemas check `format: regex` and `uri-reference`
-      this.instances.set(draft, ajv);
-    }
-    return ajv;
+  private options(draft: Draft, refTarget: InterpretOptions["refTarget"]): InterpretOptions {
+    return { draft, refTarget, format: (name) => this.formats.get(name), pattern: patternRegExp };
   }
 
   /** Checks a schema file against its draft's meta-schema. */
@@ -90,9 +66,13 @@ export class Validators {
         ),
       ];
     }
-    const ajv = this.instance(draft);
-    if (ajv.validateSchema(file.value as object)) return [];
-    return (ajv.errors ?? []).map((e) =>
+    const meta = metaSchema(draft);
+    const errors = interpret(
+      meta.root,
+      file.value,
+      this.options(draft, (holder) => meta.refs.get(holder)),
+    );
+    return errors.map((e) =>
       error("schema-invalid", `${e.instancePath || "schema"} ${e.message}${paramsText(e.params)}`, {
         ...at(file, e.instancePath),
         pointer: e.instancePath,
@@ -109,12 +89,7 @@ export class Validators {
   validate(schema: Source, example: Source, value: unknown, node?: SchemaAt, examplePointer = ""): Diagnostic[] {
     if (!isObject(schema.value)) return []; // the schema did not parse: reported there
     const root = node?.pointer ? resolvePointer(schema.value, node.pointer) : schema.value;
-    const options = {
-      draft: node?.draft ?? draftOf(schema.value) ?? "07",
-      refTarget: (holder: object) => this.refs.get(holder),
-      format: (name: string) => this.formats.get(name),
-      pattern: patternRegExp,
-    };
+    const options = this.options(node?.draft ?? draftOf(schema.value) ?? "07", (holder) => this.refs.get(holder));
     try {
       return interpret(root, value, options).map((e) => exampleError(e, schema, example, value, examplePointer));
     } catch (e) {
