@@ -30,10 +30,8 @@ export interface SchemaError {
   message: string;
   /** `allowedValues` (enum), `additionalProperty`, `unevaluatedProperty`. */
   params: Record<string, unknown>;
-  /** The schema object holding the keyword. */
+  /** The schema object holding the keyword (a `false` schema's: the one holding it). */
   schema: SchemaObject;
-  /** Keyword path from the validated schema (through `$ref`s), used where the schema object has no origin. */
-  schemaPath: string;
 }
 
 /** A check of a string or number for a `format`. */
@@ -72,7 +70,7 @@ interface Evaluated {
 /** The errors of `value` against `schema` (none when valid). Throws SchemaProblem. */
 export function interpret(schema: unknown, value: unknown, options: InterpretOptions): SchemaError[] {
   const errors: SchemaError[] = [];
-  new Walker(options).check(schema, value, "", "#", errors, evaluated());
+  new Walker(options).check(schema, value, "", errors, undefined, {});
   return errors;
 }
 
@@ -80,290 +78,283 @@ function evaluated(): Evaluated {
   return { props: new Set(), items: new Set() };
 }
 
-function merge(into: Evaluated, from: Evaluated): void {
+function merge(into: Evaluated | undefined, from: Evaluated | undefined): void {
+  if (!into || !from) return;
   for (const p of from.props) into.props.add(p);
   for (const i of from.items) into.items.add(i);
+}
+
+/** One schema object applied to one value: where the value is, and where errors and evaluated names go. */
+interface Frame {
+  schema: SchemaObject;
+  path: string;
+  errors: SchemaError[];
+  /** Only tracked where an `unevaluated*` keyword will read it (undefined elsewhere: most schemas). */
+  seen: Evaluated | undefined;
 }
 
 class Walker {
   constructor(private readonly options: InterpretOptions) {}
 
-  /** Checks `value` at `path` against `schema`, pushing errors; true when valid. */
-  check(schema: unknown, value: unknown, path: string, at: string, errors: SchemaError[], seen: Evaluated): boolean {
+  /**
+   * Checks `value` at `path` against `schema`, pushing errors; true when valid.
+   * `seen` collects what it evaluates, for the schema that applied it in place;
+   * `parent` holds it (a `false` schema's error names its parent).
+   */
+  check(schema: unknown, value: unknown, path: string, errors: SchemaError[], seen: Evaluated | undefined, parent: SchemaObject): boolean {
     if (schema === false) {
-      errors.push({
-        instancePath: path,
-        keyword: "false schema",
-        message: "boolean schema is false",
-        params: {},
-        schema: {},
-        schemaPath: at,
-      });
+      errors.push({ instancePath: path, keyword: "false schema", message: "boolean schema is false", params: {}, schema: parent });
       return false;
     }
     if (!isObject(schema)) return true;
     const before = errors.length;
-    const fail = (keyword: string, message: string, params: Record<string, unknown> = {}) =>
-      errors.push({ instancePath: path, keyword, message, params, schema, schemaPath: `${at}/${keyword}` });
+    const tracked = seen ?? (schema.unevaluatedProperties !== undefined || schema.unevaluatedItems !== undefined ? evaluated() : undefined);
+    const f: Frame = { schema, path, errors, seen: tracked };
 
     const type = typeOf(value);
-    const types = schemaTypes(schema);
-    if (types && !types.some((t) => t === type || (t === "number" && type === "integer"))) {
-      fail("type", `must be ${types.join(",")}`);
+    if (schema.type !== undefined && !typeMatches(schema.type, type) && !(schema.nullable === true && type === "null")) {
+      const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+      this.fail(f, "type", `must be ${[...types, ...(schema.nullable === true ? ["null"] : [])].join(",")}`);
     }
-
     const ref = typeof schema.$ref === "string" ? "$ref" : typeof schema.$dynamicRef === "string" ? "$dynamicRef" : "$recursiveRef";
     if (typeof schema[ref] === "string") {
       const target = this.options.refTarget(schema);
-      if (target !== undefined) this.check(target, value, path, `${at}/${ref}`, errors, seen);
+      if (target !== undefined) this.inPlace(f, target, value, errors);
     }
-    if ("const" in schema && !equal(value, schema.const)) fail("const", "must be equal to constant", { allowedValue: schema.const });
+    if ("const" in schema && !equal(value, schema.const))
+      this.fail(f, "const", "must be equal to constant", { allowedValue: schema.const });
     if (Array.isArray(schema.enum) && !schema.enum.some((v) => equal(value, v))) {
-      fail("enum", "must be equal to one of the allowed values", { allowedValues: schema.enum });
+      this.fail(f, "enum", "must be equal to one of the allowed values", { allowedValues: schema.enum });
     }
-    const frame: Frame = { schema, path, at, errors, seen, fail };
-    this.applicators(frame, value);
-    if (type === "number" || type === "integer") this.number(frame, value as number);
-    else if (type === "string") this.string(frame, value as string);
-    else if (type === "array") this.array(frame, value as unknown[]);
-    else if (type === "object") this.object(frame, value as Record<string, unknown>);
+    this.applicators(f, value);
+    if (type === "number" || type === "integer") this.number(f, value as number);
+    else if (type === "string") this.string(f, value as string);
+    else if (type === "array") this.array(f, value as unknown[]);
+    else if (type === "object") this.object(f, value as Record<string, unknown>);
     return errors.length === before;
   }
 
+  private fail(f: Frame, keyword: string, message: string, params: Record<string, unknown> = {}): void {
+    f.errors.push({ instancePath: f.path, keyword, message, params, schema: f.schema });
+  }
+
+  /** Applies `sub` to the same value; what it evaluates counts for `f` when it passes. */
+  private inPlace(f: Frame, sub: unknown, value: unknown, errors: SchemaError[]): boolean {
+    const own = f.seen && evaluated();
+    const valid = this.check(sub, value, f.path, errors, own, f.schema);
+    if (valid) merge(f.seen, own);
+    return valid;
+  }
+
+  /** Applies `sub` to a part of the value (a property, an item): a new place, so nothing counts for `f`. */
+  private part(f: Frame, sub: unknown, value: unknown, path: string): boolean {
+    return this.check(sub, value, path, f.errors, undefined, f.schema);
+  }
+
   /** `not`, `anyOf`, `oneOf`, `allOf`, `if`/`then`/`else`. */
-  private applicators({ schema, path, at, errors, seen, fail }: Frame, value: unknown): void {
-    if (schema.not !== undefined && this.check(schema.not, value, path, `${at}/not`, [], evaluated())) fail("not", "must NOT be valid");
+  private applicators(f: Frame, value: unknown): void {
+    const { schema, errors } = f;
+    if (schema.not !== undefined && this.check(schema.not, value, f.path, [], undefined, schema)) this.fail(f, "not", "must NOT be valid");
     if (Array.isArray(schema.anyOf)) {
       const failed: SchemaError[] = [];
       let valid = false;
-      for (const [i, sub] of schema.anyOf.entries()) {
-        const own = evaluated();
-        if (this.check(sub, value, path, `${at}/anyOf/${i}`, failed, own)) {
-          valid = true;
-          merge(seen, own);
-        }
-      }
+      for (const sub of schema.anyOf) if (this.inPlace(f, sub, value, failed)) valid = true;
       if (!valid) {
         errors.push(...failed);
-        fail("anyOf", "must match a schema in anyOf");
+        this.fail(f, "anyOf", "must match a schema in anyOf");
       }
     }
     if (Array.isArray(schema.oneOf)) {
       const failed: SchemaError[] = [];
       const passing: number[] = [];
-      for (const [i, sub] of schema.oneOf.entries()) {
-        const own = evaluated();
-        if (this.check(sub, value, path, `${at}/oneOf/${i}`, failed, own)) {
-          passing.push(i);
-          merge(seen, own);
-        }
-      }
+      for (const [i, sub] of schema.oneOf.entries()) if (this.inPlace(f, sub, value, failed)) passing.push(i);
       if (passing.length === 0) errors.push(...failed);
-      if (passing.length !== 1) fail("oneOf", "must match exactly one schema in oneOf", { passingSchemas: passing });
+      if (passing.length !== 1) this.fail(f, "oneOf", "must match exactly one schema in oneOf", { passingSchemas: passing });
     }
-    if (Array.isArray(schema.allOf)) {
-      for (const [i, sub] of schema.allOf.entries()) {
-        const own = evaluated();
-        if (this.check(sub, value, path, `${at}/allOf/${i}`, errors, own)) merge(seen, own);
-      }
-    }
+    if (Array.isArray(schema.allOf)) for (const sub of schema.allOf) this.inPlace(f, sub, value, errors);
     if (schema.if !== undefined) {
-      const own = evaluated();
-      const holds = this.check(schema.if, value, path, `${at}/if`, [], own);
-      const branch = holds ? "then" : "else";
-      if (holds) merge(seen, own);
-      if (schema[branch] !== undefined) {
-        const sub = evaluated();
-        if (this.check(schema[branch], value, path, `${at}/${branch}`, errors, sub)) merge(seen, sub);
-        else fail("if", `must match "${branch}" schema`, { failingKeyword: branch });
+      const branch = this.inPlace(f, schema.if, value, []) ? "then" : "else";
+      if (schema[branch] !== undefined && !this.inPlace(f, schema[branch], value, errors)) {
+        this.fail(f, "if", `must match "${branch}" schema`, { failingKeyword: branch });
       }
     }
   }
 
-  private number({ schema, fail }: Frame, value: number): void {
+  private number(f: Frame, value: number): void {
     const draft04 = this.options.draft === "04";
-    const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf } = schema;
+    const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf } = f.schema;
     if (typeof minimum === "number") {
       const exclusive = draft04 && exclusiveMinimum === true;
-      if (exclusive ? value <= minimum : value < minimum) fail("minimum", `must be ${exclusive ? ">" : ">="} ${minimum}`);
+      if (exclusive ? value <= minimum : value < minimum) this.fail(f, "minimum", `must be ${exclusive ? ">" : ">="} ${minimum}`);
     }
     if (typeof maximum === "number") {
       const exclusive = draft04 && exclusiveMaximum === true;
-      if (exclusive ? value >= maximum : value > maximum) fail("maximum", `must be ${exclusive ? "<" : "<="} ${maximum}`);
+      if (exclusive ? value >= maximum : value > maximum) this.fail(f, "maximum", `must be ${exclusive ? "<" : "<="} ${maximum}`);
     }
-    if (typeof exclusiveMinimum === "number" && value <= exclusiveMinimum) fail("exclusiveMinimum", `must be > ${exclusiveMinimum}`);
-    if (typeof exclusiveMaximum === "number" && value >= exclusiveMaximum) fail("exclusiveMaximum", `must be < ${exclusiveMaximum}`);
-    if (typeof multipleOf === "number" && multipleOf > 0 && !isMultiple(value, multipleOf))
-      fail("multipleOf", `must be multiple of ${multipleOf}`);
-    this.format(schema, value, "number", fail);
+    if (typeof exclusiveMinimum === "number" && value <= exclusiveMinimum)
+      this.fail(f, "exclusiveMinimum", `must be > ${exclusiveMinimum}`);
+    if (typeof exclusiveMaximum === "number" && value >= exclusiveMaximum)
+      this.fail(f, "exclusiveMaximum", `must be < ${exclusiveMaximum}`);
+    if (typeof multipleOf === "number" && multipleOf > 0 && !isMultiple(value, multipleOf)) {
+      this.fail(f, "multipleOf", `must be multiple of ${multipleOf}`);
+    }
+    this.format(f, value, "number");
   }
 
-  private string({ schema, fail }: Frame, value: string): void {
-    const { minLength, maxLength, pattern } = schema;
+  private string(f: Frame, value: string): void {
+    const { minLength, maxLength, pattern } = f.schema;
     if (typeof minLength === "number" || typeof maxLength === "number") {
       const length = [...value].length; // in code points, as the drafts count
-      if (typeof minLength === "number" && length < minLength) fail("minLength", `must NOT have fewer than ${minLength} characters`);
-      if (typeof maxLength === "number" && length > maxLength) fail("maxLength", `must NOT have more than ${maxLength} characters`);
+      if (typeof minLength === "number" && length < minLength)
+        this.fail(f, "minLength", `must NOT have fewer than ${minLength} characters`);
+      if (typeof maxLength === "number" && length > maxLength) this.fail(f, "maxLength", `must NOT have more than ${maxLength} characters`);
     }
-    if (typeof pattern === "string" && !this.regExp(schema, "pattern", pattern).test(value))
-      fail("pattern", `must match pattern "${pattern}"`);
-    this.format(schema, value, "string", fail);
+    if (typeof pattern === "string" && !this.regExp(f.schema, "pattern", pattern).test(value)) {
+      this.fail(f, "pattern", `must match pattern "${pattern}"`);
+    }
+    this.format(f, value, "string");
   }
 
-  private format(schema: SchemaObject, value: string | number, type: "string" | "number", fail: Fail): void {
-    if (typeof schema.format !== "string") return;
-    const check = this.options.format(schema.format);
-    if (check && check.type === type && !check.test(value)) fail("format", `must match format "${schema.format}"`);
+  private format(f: Frame, value: string | number, type: "string" | "number"): void {
+    const { format } = f.schema;
+    if (typeof format !== "string") return;
+    const check = this.options.format(format);
+    if (check && check.type === type && !check.test(value)) this.fail(f, "format", `must match format "${format}"`);
   }
 
-  private array({ schema, path, at, errors, seen, fail }: Frame, value: unknown[]): void {
+  private array(f: Frame, value: unknown[]): void {
+    const { schema, path, seen } = f;
     const { minItems, maxItems, items, prefixItems, additionalItems, contains, uniqueItems } = schema;
-    if (typeof maxItems === "number" && value.length > maxItems) fail("maxItems", `must NOT have more than ${maxItems} items`);
-    if (typeof minItems === "number" && value.length < minItems) fail("minItems", `must NOT have fewer than ${minItems} items`);
+    if (typeof maxItems === "number" && value.length > maxItems) this.fail(f, "maxItems", `must NOT have more than ${maxItems} items`);
+    if (typeof minItems === "number" && value.length < minItems) this.fail(f, "minItems", `must NOT have fewer than ${minItems} items`);
     if (uniqueItems === true) {
       outer: for (let i = value.length - 1; i > 0; i--) {
         for (let j = i - 1; j >= 0; j--) {
           if (equal(value[i], value[j])) {
-            fail("uniqueItems", `must NOT have duplicate items (items ## ${i} and ${j} are identical)`);
+            this.fail(f, "uniqueItems", `must NOT have duplicate items (items ## ${i} and ${j} are identical)`);
             break outer;
           }
         }
       }
     }
-    const item = (sub: unknown, i: number, where: string) => {
-      if (sub === false) fail(where.split("/").pop() as string, `must NOT have more than ${i} items`);
-      else if (this.check(sub, value[i], `${path}/${i}`, where, errors, evaluated())) seen.items.add(i);
-    };
     // A tuple (`prefixItems`, or `items` as a list), then a schema for the items after it.
     const tuple = Array.isArray(prefixItems) ? prefixItems : Array.isArray(items) ? items : undefined;
-    const tupleKeyword = Array.isArray(prefixItems) ? "prefixItems" : "items";
     const rest = Array.isArray(items) ? additionalItems : items;
     const restKeyword = Array.isArray(items) ? "additionalItems" : "items";
     const start = tuple ? Math.min(tuple.length, value.length) : 0;
-    for (let i = 0; i < start; i++) item((tuple as unknown[])[i], i, `${at}/${tupleKeyword}/${i}`);
-    if (rest !== undefined) {
-      if (rest === false && value.length > start) fail(restKeyword, `must NOT have more than ${start} items`);
-      else if (rest !== false) for (let i = start; i < value.length; i++) item(rest, i, `${at}/${restKeyword}`);
+    for (let i = 0; i < start; i++) {
+      const sub = (tuple as unknown[])[i];
+      if (sub === false) this.fail(f, Array.isArray(prefixItems) ? "prefixItems" : "items", `must NOT have more than ${i} items`);
+      else if (this.part(f, sub, value[i], `${path}/${i}`)) seen?.items.add(i);
+    }
+    if (rest === false && value.length > start) this.fail(f, restKeyword, `must NOT have more than ${start} items`);
+    else if (rest !== undefined && rest !== false) {
+      for (let i = start; i < value.length; i++) if (this.part(f, rest, value[i], `${path}/${i}`)) seen?.items.add(i);
     }
     if (contains !== undefined) {
       const min = typeof schema.minContains === "number" ? schema.minContains : 1;
       const max = typeof schema.maxContains === "number" ? schema.maxContains : undefined;
       let count = 0;
       for (let i = 0; i < value.length; i++) {
-        if (this.check(contains, value[i], `${path}/${i}`, `${at}/contains`, [], evaluated())) {
+        if (this.check(contains, value[i], `${path}/${i}`, [], undefined, schema)) {
           count++;
-          seen.items.add(i);
+          seen?.items.add(i);
         }
       }
       if (count < min || (max !== undefined && count > max)) {
-        fail("contains", `must contain at least ${min}${max === undefined ? "" : ` and no more than ${max}`} valid item(s)`);
+        this.fail(f, "contains", `must contain at least ${min}${max === undefined ? "" : ` and no more than ${max}`} valid item(s)`);
       }
     }
     if (schema.unevaluatedItems !== undefined) {
       for (let i = 0; i < value.length; i++) {
-        if (seen.items.has(i)) continue;
+        if (seen?.items.has(i)) continue;
         if (schema.unevaluatedItems === false) {
-          fail("unevaluatedItems", `must NOT have more than ${i} items`);
+          this.fail(f, "unevaluatedItems", `must NOT have more than ${i} items`);
           break;
         }
-        if (this.check(schema.unevaluatedItems, value[i], `${path}/${i}`, `${at}/unevaluatedItems`, errors, evaluated())) seen.items.add(i);
+        if (this.part(f, schema.unevaluatedItems, value[i], `${path}/${i}`)) seen?.items.add(i);
       }
     }
   }
 
-  private object({ schema, path, at, errors, seen, fail }: Frame, value: Record<string, unknown>): void {
+  private object(f: Frame, value: Record<string, unknown>): void {
+    const { schema, path, errors, seen } = f;
     const keys = Object.keys(value);
     const { properties, patternProperties, additionalProperties, propertyNames } = schema;
     if (typeof schema.maxProperties === "number" && keys.length > schema.maxProperties) {
-      fail("maxProperties", `must NOT have more than ${schema.maxProperties} properties`);
+      this.fail(f, "maxProperties", `must NOT have more than ${schema.maxProperties} properties`);
     }
     if (typeof schema.minProperties === "number" && keys.length < schema.minProperties) {
-      fail("minProperties", `must NOT have fewer than ${schema.minProperties} properties`);
+      this.fail(f, "minProperties", `must NOT have fewer than ${schema.minProperties} properties`);
     }
     if (Array.isArray(schema.required)) {
       for (const name of schema.required) {
-        if (typeof name === "string" && !Object.hasOwn(value, name))
-          fail("required", `must have required property '${name}'`, { missingProperty: name });
-      }
-    }
-    const dependencies = (keyword: string, map: unknown, lists: boolean, schemas: boolean) => {
-      if (!isObject(map)) return;
-      for (const [name, dependency] of Object.entries(map)) {
-        if (!Object.hasOwn(value, name)) continue;
-        if (lists && Array.isArray(dependency)) {
-          const missing = dependency.filter((d) => typeof d === "string" && !Object.hasOwn(value, d));
-          if (missing.length > 0) {
-            fail(
-              keyword,
-              `must have ${missing.length === 1 ? "property" : "properties"} ${missing.join(", ")} when property ${name} is present`,
-            );
-          }
-        } else if (schemas && !Array.isArray(dependency)) {
-          const own = evaluated();
-          if (this.check(dependency, value, path, `${at}/${keyword}/${escapePointer(name)}`, errors, own)) merge(seen, own);
+        if (typeof name === "string" && !Object.hasOwn(value, name)) {
+          this.fail(f, "required", `must have required property '${name}'`, { missingProperty: name });
         }
       }
-    };
-    dependencies("dependentRequired", schema.dependentRequired, true, false);
+    }
+    this.dependencies(f, value, "dependentRequired", true, false);
     if (propertyNames !== undefined) {
       for (const key of keys) {
         const failed: SchemaError[] = [];
-        if (!this.check(propertyNames, key, path, `${at}/propertyNames`, failed, evaluated())) {
+        if (!this.check(propertyNames, key, path, failed, undefined, schema)) {
           errors.push(...failed.map((e) => ({ ...e, params: { ...e.params, propertyName: key } })));
-          fail("propertyNames", "property name must be valid", { propertyName: key });
+          this.fail(f, "propertyNames", "property name must be valid", { propertyName: key });
         }
       }
     }
     // Which keys `properties` and `patternProperties` cover, and which regular expressions.
     const patterns = isObject(patternProperties)
-      ? Object.keys(patternProperties).map((p) => ({ source: p, regExp: this.regExp(patternProperties, p, p) }))
+      ? Object.keys(patternProperties).map((p) => ({ sub: patternProperties[p], regExp: this.regExp(patternProperties, p, p) }))
       : [];
     const covered = (key: string) => (isObject(properties) && Object.hasOwn(properties, key)) || patterns.some((p) => p.regExp.test(key));
     if (additionalProperties !== undefined) {
       for (const key of keys) {
         if (covered(key)) continue;
-        const where = `${path}/${escapePointer(key)}`;
         if (additionalProperties === false)
-          fail("additionalProperties", "must NOT have additional properties", { additionalProperty: key });
-        else if (this.check(additionalProperties, value[key], where, `${at}/additionalProperties`, errors, evaluated()))
-          seen.props.add(key);
+          this.fail(f, "additionalProperties", "must NOT have additional properties", { additionalProperty: key });
+        else if (this.part(f, additionalProperties, value[key], `${path}/${token(key)}`)) seen?.props.add(key);
       }
     }
-    dependencies("dependencies", schema.dependencies, true, true);
+    this.dependencies(f, value, "dependencies", true, true);
     if (isObject(properties)) {
-      for (const [key, sub] of Object.entries(properties)) {
-        if (!Object.hasOwn(value, key)) continue;
-        if (this.check(sub, value[key], `${path}/${escapePointer(key)}`, `${at}/properties/${escapePointer(key)}`, errors, evaluated())) {
-          seen.props.add(key);
-        }
+      for (const key in properties) {
+        if (Object.hasOwn(value, key) && this.part(f, properties[key], value[key], `${path}/${token(key)}`)) seen?.props.add(key);
       }
     }
-    for (const { source, regExp } of patterns) {
+    for (const { sub, regExp } of patterns) {
       for (const key of keys) {
-        if (!regExp.test(key)) continue;
-        const sub = (patternProperties as SchemaObject)[source];
-        const where = `${at}/patternProperties/${escapePointer(source)}`;
-        if (this.check(sub, value[key], `${path}/${escapePointer(key)}`, where, errors, evaluated())) seen.props.add(key);
+        if (regExp.test(key) && this.part(f, sub, value[key], `${path}/${token(key)}`)) seen?.props.add(key);
       }
     }
-    dependencies("dependentSchemas", schema.dependentSchemas, false, true);
+    this.dependencies(f, value, "dependentSchemas", false, true);
     if (schema.unevaluatedProperties !== undefined) {
       for (const key of keys) {
-        if (seen.props.has(key) || covered(key)) continue;
+        if (seen?.props.has(key) || covered(key)) continue;
         if (schema.unevaluatedProperties === false) {
-          fail("unevaluatedProperties", "must NOT have unevaluated properties", { unevaluatedProperty: key });
-        } else if (
-          this.check(
-            schema.unevaluatedProperties,
-            value[key],
-            `${path}/${escapePointer(key)}`,
-            `${at}/unevaluatedProperties`,
-            errors,
-            evaluated(),
-          )
-        ) {
-          seen.props.add(key);
+          this.fail(f, "unevaluatedProperties", "must NOT have unevaluated properties", { unevaluatedProperty: key });
+        } else if (this.part(f, schema.unevaluatedProperties, value[key], `${path}/${token(key)}`)) {
+          seen?.props.add(key);
         }
+      }
+    }
+  }
+
+  /** `dependentRequired` (lists), `dependentSchemas` (schemas) or draft-07's `dependencies` (either). */
+  private dependencies(f: Frame, value: Record<string, unknown>, keyword: string, lists: boolean, schemas: boolean): void {
+    const map = f.schema[keyword];
+    if (!isObject(map)) return;
+    for (const [name, dependency] of Object.entries(map)) {
+      if (!Object.hasOwn(value, name)) continue;
+      if (lists && Array.isArray(dependency)) {
+        const missing = dependency.filter((d) => typeof d === "string" && !Object.hasOwn(value, d));
+        if (missing.length > 0) {
+          const what = missing.length === 1 ? "property" : "properties";
+          this.fail(f, keyword, `must have ${what} ${missing.join(", ")} when property ${name} is present`);
+        }
+      } else if (schemas && !Array.isArray(dependency)) {
+        this.inPlace(f, dependency, value, f.errors);
       }
     }
   }
@@ -377,16 +368,15 @@ class Walker {
   }
 }
 
-type Fail = (keyword: string, message: string, params?: Record<string, unknown>) => void;
+/** A property name as a JSON pointer token (most need no escaping). */
+function token(key: string): string {
+  return key.includes("~") || key.includes("/") ? escapePointer(key) : key;
+}
 
-/** One schema object applied to one value: where both are, and where errors and evaluated names go. */
-interface Frame {
-  schema: SchemaObject;
-  path: string;
-  at: string;
-  errors: SchemaError[];
-  seen: Evaluated;
-  fail: Fail;
+/** Whether a value of JSON type `type` has the schema's `type` (a name or a list of names). */
+function typeMatches(wanted: unknown, type: JsonType): boolean {
+  if (typeof wanted === "string") return wanted === type || (wanted === "number" && type === "integer");
+  return Array.isArray(wanted) && wanted.some((w) => w === type || (w === "number" && type === "integer"));
 }
 
 type JsonType = "null" | "boolean" | "integer" | "number" | "string" | "array" | "object";
@@ -396,15 +386,6 @@ function typeOf(value: unknown): JsonType {
   if (Array.isArray(value)) return "array";
   if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
   return typeof value as JsonType;
-}
-
-/** The types `type` allows (with OpenAPI's `nullable`), or undefined when any. */
-function schemaTypes(schema: SchemaObject): string[] | undefined {
-  const { type } = schema;
-  const types =
-    typeof type === "string" ? [type] : Array.isArray(type) ? type.filter((t): t is string => typeof t === "string") : undefined;
-  if (types && schema.nullable === true && !types.includes("null")) types.push("null");
-  return types;
 }
 
 /** Exact for decimal multiples like 0.01, where floating-point remainders are not. */

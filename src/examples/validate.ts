@@ -123,8 +123,7 @@ function exampleError(e: SchemaError, schema: Source, example: Source, value: un
 /** `core-event-schema/event.yaml#/properties/type type`: the schema node and keyword that rejected the value. */
 function schemaLocation(e: SchemaError, schema: Source): string {
   const origin = origins.get(e.schema);
-  if (origin) return `${origin.source.rel}#${origin.pointer} ${e.keyword}`;
-  return `${schema.rel}#${e.schemaPath.replace(/^#/, "").replace(/\/[^/]*$/, "")} ${e.keyword}`;
+  return `${origin?.source.rel ?? schema.rel}#${origin?.pointer ?? ""} ${e.keyword}`;
 }
 
 function paramsText(params: Record<string, unknown>): string {
