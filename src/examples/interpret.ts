@@ -307,7 +307,7 @@ class Walker {
     // Which keys `properties` and `patternProperties` cover, and which regular expressions.
     const patterns = isObject(patternProperties)
       ? Object.keys(patternProperties).map((p) => ({ sub: patternProperties[p], regExp: this.regExp(patternProperties, p, p) }))
-      : [];
+      : NO_PATTERNS;
     const covered = (key: string) => (isObject(properties) && Object.hasOwn(properties, key)) || patterns.some((p) => p.regExp.test(key));
     if (additionalProperties !== undefined) {
       for (const key of keys) {
@@ -319,8 +319,9 @@ class Walker {
     }
     this.dependencies(f, value, "dependencies", true, true);
     if (isObject(properties)) {
-      for (const key in properties) {
-        if (Object.hasOwn(value, key) && this.part(f, properties[key], value[key], `${path}/${token(key)}`)) seen?.props.add(key);
+      // Over the value's keys: a meta-schema's `properties` names every keyword, a schema node uses a few.
+      for (const key of keys) {
+        if (Object.hasOwn(properties, key) && this.part(f, properties[key], value[key], `${path}/${token(key)}`)) seen?.props.add(key);
       }
     }
     for (const { sub, regExp } of patterns) {
@@ -367,6 +368,8 @@ class Walker {
     }
   }
 }
+
+const NO_PATTERNS: readonly { sub: unknown; regExp: RegExp }[] = [];
 
 /** A property name as a JSON pointer token (most need no escaping). */
 function token(key: string): string {
