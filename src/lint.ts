@@ -3,25 +3,22 @@
  * is a warning by default and configurable (see rules.ts); the pipeline
  * applies severities at its end.
  */
-import { createRequire } from "node:module";
 import path from "node:path";
 import type { Config } from "./config.js";
 import { type Diagnostic, warning } from "./diagnostics.js";
+import { checkedFormats } from "./examples/formats.js";
 import { schemaOfExample } from "./examples/validate.js";
 import { at, type Source } from "./load/source.js";
 import type { EventModel } from "./schema/model.js";
 import { schemaName } from "./schema/model.js";
 import { schemaNodes } from "./schema/walk.js";
 
-const require = createRequire(import.meta.url);
-const { fullFormats } = require("ajv-formats/dist/formats") as { fullFormats: Record<string, unknown> };
-
 /** Formats of the JSON Schema drafts that ajv-formats does not check; they are annotations, and known. */
 const STANDARD_FORMATS = ["idn-email", "idn-hostname", "iri", "iri-reference"];
 
 /** Every `format` name specgen knows: ajv-formats', the standard annotation-only ones, and the config's `formats`. */
 export function knownFormats(config: Config): Set<string> {
-  return new Set([...Object.keys(fullFormats), ...STANDARD_FORMATS, ...config.formats]);
+  return new Set([...checkedFormats, ...STANDARD_FORMATS, ...config.formats]);
 }
 
 /** `event-no-example`, `state-key-no-description`, `property-no-description`. */

@@ -57,8 +57,6 @@ export class Pipeline {
   private readonly formats: ReadonlySet<string>;
   /** Per schema file: its meta-schema check and its unknown formats. */
   private readonly schemaChecks = new WeakMap<Source, Diagnostic[]>();
-  /** What the validator compiles for each schema file (see schema/refs-check.ts), kept while unchanged. */
-  private values = new Map<string, unknown>();
   private schemaEntries = new Map<string, SchemaEntry>();
   private exampleEntries = new Map<string, ExampleEntry>();
   private readonly site: SiteRenderer;
@@ -100,12 +98,10 @@ export class Pipeline {
     for (const entry of this.exampleEntries.values()) diagnostics.push(...entry.diagnostics);
     diagnostics.push(...orphanExamples(spec, this.exampleEntries), ...lintEvents(events, spec.examples, config));
 
-    const apis = await this.apis
-      .run(spec, closures, this.validators, (values) => this.keepValues(spec, values))
-      .catch((e) => {
-        diagnostics.push(internalError("reading the HTTP APIs", e, {}));
-        return undefined;
-      });
+    const apis = await this.apis.run(spec, closures, this.validators).catch((e) => {
+      diagnostics.push(internalError("reading the HTTP APIs", e, {}));
+      return undefined;
+    });
     diagnostics.push(...(apis?.diagnostics ?? []));
 
     const site = guarded(diagnostics, {}, "rendering the site", () =>
@@ -141,7 +137,7 @@ export class Pipeline {
     if (stale.length > 0) {
       const resolved = await resolveSchemas(spec, stale).catch((e) => {
         diagnostics.push(internalError("resolving schemas", e, {}));
-        return { schemas: new Map<string, SchemaObject>(), values: new Map<string, unknown>(), diagnostics: [] };
+        return { schemas: new Map<string, SchemaObject>(), refs: new Map<object, unknown>(), diagnostics: [] };
       });
       for (const source of stale) {
         const entry = entries.get(source.path) as SchemaEntry;
@@ -151,7 +147,7 @@ export class Pipeline {
           entry.event = guarded(entry.diagnostics, { file: source.rel }, "modelling the event", () => modelEvent(source, schema));
         }
       }
-      this.keepValues(spec, resolved.values);
+      this.validators.addRefs(resolved.refs);
       // A diagnostic belongs to every re-resolved file whose closure holds the file it is about.
       for (const d of resolved.diagnostics) {
         const owners = stale.filter((s) => d.file === undefined || closures.files(s.path).some((f) => f.rel === d.file));
@@ -160,23 +156,6 @@ export class Pipeline {
     }
     this.schemaEntries = entries;
     return entries;
-  }
-
-  /**
-   * Takes the validator's values of the files just resolved (`fresh`, see
-   * schema/refs-check.ts), keeping the old object where nothing changed so
-   * its compiled form stays, and brings the validators up to date.
-   */
-  private keepValues(spec: Spec, fresh: ReadonlyMap<string, unknown>): void {
-    const values = new Map<string, unknown>();
-    for (const [file, source] of spec.sources) {
-      if (source.kind !== "data" || isInside(file, spec.config.examples) || spec.exampleFiles.has(file)) continue;
-      const old = this.values.get(file);
-      const value = fresh.has(file) ? fresh.get(file) : old;
-      if (value !== undefined) values.set(file, old !== undefined && sameJson(old, value) ? old : value);
-    }
-    this.values = values;
-    this.validators.sync(values, spec.refs);
   }
 
   /** A schema file's meta-schema check and unknown formats, once per loaded file. */
@@ -336,16 +315,6 @@ function guarded<T>(diagnostics: Diagnostic[], where: Partial<Diagnostic>, what:
 
 function internalError(what: string, e: unknown, where: Partial<Diagnostic>): Diagnostic {
   return error("internal-error", `${what} failed: ${e instanceof Error ? e.message : String(e)}`, where);
-}
-
-/** Structural equality of parsed JSON/YAML values (trees of bounded depth). */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k, i) => k === kb[i] && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 function isInside(file: string, dir: string): boolean {

@@ -41,7 +41,7 @@ export const RULES = {
   "schema-ref-loop": fatal("`$ref`/`allOf` that lead back to the same schema without descending into a property or item"),
   "schema-not-object": fatal("a schema file that is a scalar or a list"),
   "schema-invalid": fatal("a schema that breaks its JSON Schema meta-schema"),
-  "schema-compile": fatal("a schema the validator cannot compile"),
+  "schema-compile": fatal("a schema the validator cannot apply (an invalid regular expression)"),
   "example-invalid": fatal("an example that breaks its schema"),
   "example-not-object": fatal("an example that is not an object (e.g. `null`)"),
   "example-ref-loop": fatal("example `$ref`s that extend each other in a loop"),

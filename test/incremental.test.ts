@@ -9,7 +9,8 @@ import { loadConfig } from "../src/config.js";
 import { check, Pipeline } from "../src/pipeline.js";
 import { copySample, writeFiles } from "./helpers.js";
 
-type Step = [name: string, edit: (root: string) => string[]];
+/** A step may name a diagnostic code the edit must bring (or, after `!`, clear), so that it is known to matter. */
+type Step = [name: string, edit: (root: string) => string[], code?: string];
 
 function replaceIn(root: string, rel: string, from: string, to: string): string[] {
   const file = path.join(root, rel);
@@ -19,9 +20,20 @@ function replaceIn(root: string, rel: string, from: string, to: string): string[
   return [file];
 }
 
+const CORE = "event-schemas/schema/core-event-schema/event.yaml";
+const WITHHELD = "event-schemas/schema/m.room_key.withheld";
+const swap = (rel: string, from: string, to: string) => (root: string) => replaceIn(root, rel, from, to);
+
 const STEPS: Step[] = [
   ["edit an event schema", (r) => replaceIn(r, "event-schemas/schema/m.room_key.withheld", "A machine-readable code", "A new code")],
   ["edit a core schema", (r) => replaceIn(r, "event-schemas/schema/core-event-schema/event.yaml", "title: Event", "title: BaseEvent")],
+  // What a `$ref` reaches changes: the validator's `$ref` table must follow.
+  ["tighten a core schema", swap(CORE, "  type:\n    type: string", "  type:\n    type: integer"), "example-invalid"],
+  ["loosen it again", swap(CORE, "  type:\n    type: integer", "  type:\n    type: string"), "!example-invalid"],
+  ["point a $ref at nothing", swap(WITHHELD, "event.yaml\n", "event.yaml#/nothing\n"), "ref-missing-pointer"],
+  ["point it back", swap(WITHHELD, "event.yaml#/nothing\n", "event.yaml\n"), "!ref-missing-pointer"],
+  ["close a $ref loop", swap(CORE, "title: BaseEvent\n", "title: BaseEvent\nallOf: [{$ref: room_event.yaml}]\n"), "schema-ref-loop"],
+  ["open it", swap(CORE, "title: BaseEvent\nallOf: [{$ref: room_event.yaml}]\n", "title: BaseEvent\n"), "!schema-ref-loop"],
   ["break an example", (r) => replaceIn(r, "event-schemas/examples/m.room_key.withheld", '"code": "m.unverified"', '"code": 7')],
   ["fix the example", (r) => replaceIn(r, "event-schemas/examples/m.room_key.withheld", '"code": 7', '"code": "m.unverified"')],
   [
@@ -121,12 +133,15 @@ describe("incremental rebuild", () => {
     const config = loadConfig(root);
     const pipeline = new Pipeline(config);
     await pipeline.run();
-    for (const [name, edit] of STEPS) {
+    for (const [name, edit, code] of STEPS) {
       const changed = edit(root);
       const warm = await pipeline.run(changed);
       const cold = await check(config);
       expect(warm.diagnostics, name).toEqual(cold.diagnostics);
       expect(Object.fromEntries(warm.files), name).toEqual(Object.fromEntries(cold.files));
+      const codes = warm.diagnostics.map((d) => d.code);
+      if (code?.startsWith("!")) expect(codes, name).not.toContain(code.slice(1));
+      else if (code) expect(codes, name).toContain(code);
     }
   });
 

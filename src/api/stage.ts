@@ -59,13 +59,7 @@ export class ApiStage {
 
   constructor(private readonly config: Config) {}
 
-  /** `keepValues` takes what the validator compiles for the files resolved here (see ResolveResult.values). */
-  async run(
-    spec: Spec,
-    closures: ClosureIndex,
-    validators: Validators,
-    keepValues: (values: ReadonlyMap<string, unknown>) => void,
-  ): Promise<ApiResult> {
+  async run(spec: Spec, closures: ClosureIndex, validators: Validators): Promise<ApiResult> {
     const { config } = this;
     const entries = new Map<string, Entry>();
     const stale: Source[] = [];
@@ -80,7 +74,7 @@ export class ApiStage {
         stale.push(source);
       }
     }
-    if (stale.length > 0) await this.refresh(spec, stale, entries, closures, validators, keepValues, folderDrafts(config, documents));
+    if (stale.length > 0) await this.refresh(spec, stale, entries, closures, validators, folderDrafts(config, documents));
     this.entries = entries;
 
     const apis = this.models(documents, entries);
@@ -96,7 +90,6 @@ export class ApiStage {
     entries: Map<string, Entry>,
     closures: ClosureIndex,
     validators: Validators,
-    keepValues: (values: ReadonlyMap<string, unknown>) => void,
     drafts: ReadonlyMap<string, Draft>,
   ): Promise<void> {
     const nodes: SchemaNode[] = [];
@@ -117,7 +110,7 @@ export class ApiStage {
       nodes.push(...own);
     }
     const resolved = await resolveSchemaNodes(spec, nodes, stale);
-    keepValues(resolved.values);
+    validators.addRefs(resolved.refs);
     // A document's schemas may live in other files: each entry keeps those it asked for.
     for (const [entry, own] of wanted) {
       for (const node of own) {

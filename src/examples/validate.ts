@@ -1,27 +1,20 @@
 /**
- * The validate stage: every schema is checked against its meta-schema and every
- * example against its schema, with ajv. Each loaded schema file is registered
- * once under its file URL, so `$ref`s between files (core schemas above all) are
- * compiled once and shared. The JSON Schema draft follows `$schema`
- * (draft-04 to 2020-12; draft-07 when absent).
+ * The validate stage: every schema file is checked against its draft's
+ * meta-schema and every example against its schema, by walking the two
+ * (interpret.ts: compiling each schema once per run, as ajv does, costs more
+ * than it saves). The JSON Schema draft follows `$schema` (draft-04 to
+ * 2020-12; draft-07 when absent).
  */
-import { pathToFileURL } from "node:url";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { Ajv2019 } from "ajv/dist/2019.js";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import ajvDraft04 from "ajv-draft-04";
-import ajvFormats from "ajv-formats";
 import { type Diagnostic, error, warning } from "../diagnostics.js";
-import { at, locate, origins, type Source } from "../load/source.js";
-import { isObject } from "../schema/resolve.js";
+import { at, escapePointer, locate, origins, type Source } from "../load/source.js";
+import { isObject, resolvePointer } from "../schema/resolve.js";
+import { formatChecks } from "./formats.js";
+import { type Draft, type FormatCheck, type InterpretOptions, interpret, type SchemaError, SchemaProblem } from "./interpret.js";
 import { originOf } from "./merge.js";
-import { patternEngine } from "./patterns.js";
+import { metaSchema } from "./meta.js";
+import { patternRegExp } from "./patterns.js";
 
-// CommonJS packages: their ES default import is `module.exports`, whose `default` is the export.
-const Ajv04 = ajvDraft04.default;
-const addFormats = ajvFormats.default;
-
-export type Draft = "04" | "07" | "2019" | "2020";
+export type { Draft } from "./interpret.js";
 
 function draftOf(schema: unknown): Draft | undefined {
   const id = isObject(schema) ? schema.$schema : undefined;
@@ -35,87 +28,34 @@ function draftOf(schema: unknown): Draft | undefined {
 }
 
 export class Validators {
-  private readonly instances = new Map<Draft, Ajv>();
-  /** File URL → the value registered under it. */
-  private values = new Map<string, unknown>();
-  /** File URL → the keys of the nodes of it compiled on their own (an API document's schemas). */
-  private readonly nodeKeys = new Map<string, Set<string>>();
+  /** Holder of a `$ref` → the schema it names (see schema/refs-check.ts); a holder not here has its `$ref` left out. */
+  private readonly refs = new WeakMap<object, unknown>();
+  private readonly formats: ReadonlyMap<string, FormatCheck>;
 
   /** `extraFormats`: format names beside ajv-formats' that validate anything. */
-  constructor(private readonly extraFormats: readonly string[] = []) {}
+  constructor(extraFormats: readonly string[] = []) {
+    this.formats = formatChecks(extraFormats);
+  }
 
   /**
-   * Registers what to compile for each schema file: its value without the
-   * `$ref`s reported as broken or looping (see schema/refs-check.ts). A value
-   * that changed, appeared or went away is dropped from every ajv instance
-   * together with every file that refers to it, since their compiled
-   * validators embed it; the rest stay compiled.
+   * Takes the `$ref` targets of the schema files just checked (ResolveResult.refs):
+   * undefined for a `$ref` reported as broken or looping, which is left out.
+   * Objects of files no longer loaded drop out by themselves.
    */
-  sync(values: ReadonlyMap<string, unknown>, refs: ReadonlyMap<string, ReadonlySet<string>>): void {
-    const next = new Map([...values].filter(([, v]) => isObject(v)).map(([file, v]) => [fileKey(file), v]));
-    const changed = new Set<string>();
-    for (const [key, value] of this.values) if (next.get(key) !== value) changed.add(key);
-    for (const [key, value] of next) if (this.values.get(key) !== value) changed.add(key);
-    this.values = next;
-    if (changed.size === 0) return;
-    const referrers = new Map<string, string[]>();
-    for (const [from, targets] of refs) {
-      for (const to of targets) {
-        const list = referrers.get(fileKey(to));
-        if (list) list.push(fileKey(from));
-        else referrers.set(fileKey(to), [fileKey(from)]);
-      }
-    }
-    const stale = new Set<string>();
-    const queue = [...changed];
-    while (queue.length > 0) {
-      const key = queue.pop() as string;
-      if (stale.has(key)) continue;
-      stale.add(key);
-      queue.push(...(referrers.get(key) ?? []));
-    }
-    for (const ajv of this.instances.values()) {
-      for (const key of stale) {
-        ajv.removeSchema(key);
-        for (const nodeKey of this.nodeKeys.get(key) ?? []) ajv.removeSchema(nodeKey);
-        if (next.has(key)) register(ajv, key, next.get(key));
-      }
+  addRefs(refs: ReadonlyMap<object, unknown>): void {
+    for (const [holder, target] of refs) {
+      if (target === undefined) this.refs.delete(holder);
+      else this.refs.set(holder, target);
     }
   }
 
-  private instance(draft: Draft): Ajv {
-    let ajv = this.instances.get(draft);
-    if (!ajv) {
-      const options = {
-        strict: false,
-        allErrors: true,
-        verbose: true,
-        validateSchema: false,
-        logger: false,
-        // Code optimisation costs more than it saves when each validator runs a few times.
-        // Referenced schemas compile once as functions of their own instead of inline in each event's.
-        inlineRefs: false,
-        code: { regExp: patternEngine, optimize: false },
-      } as const;
-      ajv =
-        draft === "04"
-          ? new Ajv04(options)
-          : draft === "2019"
-            ? new Ajv2019(options)
-            : draft === "2020"
-              ? new Ajv2020(options)
-              : new Ajv(options);
-      addFormats(ajv);
-      for (const name of this.extraFormats) if (!ajv.formats[name]) ajv.addFormat(name, true);
-      for (const [key, value] of this.values) register(ajv, key, value);
-      this.instances.set(draft, ajv);
-    }
-    return ajv;
+  private options(draft: Draft, refTarget: InterpretOptions["refTarget"]): InterpretOptions {
+    return { draft, refTarget, format: (name) => this.formats.get(name), pattern: patternRegExp };
   }
 
   /** Checks a schema file against its draft's meta-schema. */
   checkSchema(file: Source): Diagnostic[] {
-    if (!isObject(file.value)) return []; // not a schema at all: reported by the resolve stage or the compiler
+    if (!isObject(file.value)) return []; // not a schema at all: reported by the resolve stage
     const draft = draftOf(file.value);
     if (!draft) {
       return [
@@ -126,10 +66,14 @@ export class Validators {
         ),
       ];
     }
-    const ajv = this.instance(draft);
-    if (ajv.validateSchema(file.value as object)) return [];
-    return (ajv.errors ?? []).map((e) =>
-      error("schema-invalid", `${e.instancePath || "schema"} ${e.message}${paramsText(e)}`, {
+    const meta = metaSchema(draft);
+    const errors = interpret(
+      meta.root,
+      file.value,
+      this.options(draft, (holder) => meta.refs.get(holder)),
+    );
+    return errors.map((e) =>
+      error("schema-invalid", `${e.instancePath || "schema"} ${e.message}${paramsText(e.params)}`, {
         ...at(file, e.instancePath),
         pointer: e.instancePath,
       }),
@@ -137,43 +81,27 @@ export class Validators {
   }
 
   /**
-   * The compiled validator of a schema file, or of the schema at `node.pointer`
-   * in it under `node.draft` (an API document's); a diagnostic when it cannot be compiled.
-   */
-  validator(file: Source, node?: SchemaAt): ValidateFunction | Diagnostic {
-    const ajv = this.instance(node?.draft ?? draftOf(file.value) ?? "07");
-    let key = fileKey(file.path);
-    if (node?.pointer) {
-      key = `${key}#${node.pointer.split("/").map(encodeURIComponent).join("/")}`;
-      const keys = this.nodeKeys.get(fileKey(file.path)) ?? new Set();
-      keys.add(key);
-      this.nodeKeys.set(fileKey(file.path), keys);
-    }
-    // Located only when reported: locating parses the file a second time.
-    const where = () => ({ ...at(file, node?.pointer ?? ""), pointer: node?.pointer });
-    try {
-      const validate = ajv.getSchema(key);
-      if (validate) return validate;
-      return error("schema-compile", "schema could not be compiled", where());
-    } catch (e) {
-      return error("schema-compile", `schema could not be compiled: ${(e as Error).message}`, where());
-    }
-  }
-
-  /**
-   * Validates a merged example; errors point at the example file and line of
-   * each offending value (`examplePointer`: where in `example` the value is written).
+   * Validates a merged example against a schema file, or against the schema
+   * at `node.pointer` in it under `node.draft` (an API document's); errors
+   * point at the example file and line of each offending value
+   * (`examplePointer`: where in `example` the value is written).
    */
   validate(schema: Source, example: Source, value: unknown, node?: SchemaAt, examplePointer = ""): Diagnostic[] {
     if (!isObject(schema.value)) return []; // the schema did not parse: reported there
-    const validate = this.validator(schema, node);
-    if (typeof validate !== "function") return [validate];
+    const root = node?.pointer ? resolvePointer(schema.value, node.pointer) : schema.value;
+    const options = this.options(node?.draft ?? draftOf(schema.value) ?? "07", (holder) => this.refs.get(holder));
     try {
-      if (validate(value)) return [];
+      return interpret(root, value, options).map((e) => exampleError(e, schema, example, value, examplePointer));
     } catch (e) {
+      if (e instanceof SchemaProblem) {
+        const origin = origins.get(e.schema);
+        const pointer = origin ? `${origin.pointer}/${escapePointer(e.keyword)}` : node?.pointer;
+        return [
+          error("schema-compile", `schema cannot be applied: ${e.message}`, { ...at(origin?.source ?? schema, pointer ?? ""), pointer }),
+        ];
+      }
       return [error("internal-error", `validating against ${schema.rel} failed: ${(e as Error).message}`, at(example, examplePointer))];
     }
-    return (validate.errors ?? []).map((e) => exampleError(e, schema, example, value, examplePointer));
   }
 }
 
@@ -183,47 +111,25 @@ export interface SchemaAt {
   draft: Draft;
 }
 
-function register(ajv: Ajv, key: string, value: unknown): void {
-  try {
-    ajv.addSchema(value as object, key);
-  } catch {
-    // A duplicate `$id`; reported when a schema that needs it is compiled.
-  }
-}
-
-const fileKeys = new Map<string, string>();
-
-/** The URL a file is registered under in ajv. */
-function fileKey(file: string): string {
-  let key = fileKeys.get(file);
-  if (key === undefined) {
-    key = pathToFileURL(file).href;
-    fileKeys.set(file, key);
-  }
-  return key;
-}
-
-function exampleError(e: ErrorObject, schema: Source, example: Source, value: unknown, examplePointer: string): Diagnostic {
+function exampleError(e: SchemaError, schema: Source, example: Source, value: unknown, examplePointer: string): Diagnostic {
   const pointer = e.instancePath;
   const origin = originOf(value, pointer);
   // At the offending value itself (the caret under `42`, or the `{` of an object missing a property).
   const where = origin ? { file: origin.source.rel, ...locate(origin.source, origin.pointer, "value") } : at(example, examplePointer);
-  const rule = schemaLocation(e, schema);
-  const message = `${pointer || "/"} ${e.message}${paramsText(e)} (${rule})`;
+  const message = `${pointer || "/"} ${e.message}${paramsText(e.params)} (${schemaLocation(e, schema)})`;
   return error("example-invalid", message, { ...where, pointer });
 }
 
-/** `core-event-schema/event.yaml#/properties/type: type`: the schema node and keyword that rejected the value. */
-function schemaLocation(e: ErrorObject, schema: Source): string {
-  const parent = e.parentSchema && typeof e.parentSchema === "object" ? origins.get(e.parentSchema) : undefined;
-  const file = parent?.source.rel ?? schema.rel;
-  return `${file}#${parent?.pointer ?? e.schemaPath.replace(/^#/, "")} ${e.keyword}`;
+/** `core-event-schema/event.yaml#/properties/type type`: the schema node and keyword that rejected the value. */
+function schemaLocation(e: SchemaError, schema: Source): string {
+  const origin = origins.get(e.schema);
+  return `${origin?.source.rel ?? schema.rel}#${origin?.pointer ?? ""} ${e.keyword}`;
 }
 
-function paramsText(e: ErrorObject): string {
-  const params = e.params as Record<string, unknown>;
+function paramsText(params: Record<string, unknown>): string {
   if (Array.isArray(params.allowedValues)) return `: ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`;
   if (typeof params.additionalProperty === "string") return `: "${params.additionalProperty}"`;
+  if (typeof params.unevaluatedProperty === "string") return `: "${params.unevaluatedProperty}"`;
   return "";
 }
 

@@ -1,8 +1,8 @@
 /**
  * Checks every `$ref` of the schema files before anything follows them, and
- * gives back copies of the files that are safe to dereference and to validate
- * with: a `$ref` that is not a string, that names nothing, or that closes a
- * loop is reported (at its own line) and left out of the copy. A loop here is
+ * tells what each one names: a `$ref` that is not a string, that names
+ * nothing, or that closes a loop is reported (at its own line) and left out
+ * (of the copies the resolver dereferences, and by the validator). A loop here is
  * a chain of `$ref`/`allOf`/`anyOf`/… that comes back to the same schema
  * without descending into a property or item: no value can be validated
  * against it (the validator would recurse forever) and it cannot be merged.
@@ -20,8 +20,10 @@ import { isObject, resolvePointer, type SchemaObject } from "./resolve.js";
 import { schemaNodes, subschemas } from "./walk.js";
 
 export interface CheckedSchemas {
-  /** Schema file path → a copy of its value without the `$ref`s reported here (its nodes keep their origins); undefined when it did not parse. */
-  values: Map<string, unknown>;
+  /** Every object holding a `$ref` → the schema it names, or undefined when the `$ref` is left out (a network `$ref` is not here). */
+  refs: Map<object, unknown>;
+  /** The files checked, and how to copy their values for dereferencing (see copyWithOrigins). */
+  copy: { files: ReadonlySet<string>; dropped: ReadonlySet<object>; rewritten: ReadonlyMap<object, string> };
   diagnostics: Diagnostic[];
 }
 
@@ -60,12 +62,10 @@ export function checkSchemaRefs(spec: Spec, files: readonly Source[]): CheckedSc
   }
   for (const node of findLoops(files, targets, diagnostics)) dropped.add(node);
 
-  const values = new Map<string, unknown>();
-  const copies = new Map<object, unknown>();
-  // A file that did not parse has no value: undefined, so that no older value of it is used.
-  for (const source of files)
-    values.set(source.path, source.value === undefined ? undefined : copyWithOrigins(source.value, dropped, copies, rewritten));
-  return { values, diagnostics };
+  const refs = new Map<object, unknown>(targets);
+  for (const node of dropped) refs.set(node, undefined);
+  const checked = new Set(files.filter((s) => s.value !== undefined).map((s) => s.path));
+  return { refs, copy: { files: checked, dropped, rewritten }, diagnostics };
 }
 
 /**

@@ -10,7 +10,7 @@ import $RefParser, { type JSONParserError, JSONParserErrorGroup } from "@apidevt
 import { type Diagnostic, error } from "../diagnostics.js";
 import type { Spec } from "../load/index.js";
 import { at, escapePointer, origins, type Source, splitPointer } from "../load/source.js";
-import { checkSchemaRefs, copyWithOrigins } from "./refs-check.js";
+import { type CheckedSchemas, checkSchemaRefs, copyWithOrigins } from "./refs-check.js";
 
 export type SchemaObject = Record<string, unknown>;
 
@@ -18,10 +18,11 @@ export interface ResolveResult {
   /** Schema file path (for resolveSchemaNodes: nodeKey) → its dereferenced, allOf-merged schema. */
   schemas: Map<string, SchemaObject>;
   /**
-   * Every data file the resolved schemas reach → a copy of its value without
-   * the `$ref`s that were reported as broken or looping: what the validator may compile.
+   * Every object holding a `$ref` in the files the resolved schemas reach →
+   * the schema it names; undefined for a `$ref` reported as broken or looping
+   * (see refs-check.ts): what the validator follows.
    */
-  values: Map<string, unknown>;
+  refs: Map<object, unknown>;
   diagnostics: Diagnostic[];
 }
 
@@ -43,7 +44,7 @@ export async function resolveSchemas(spec: Spec, files: readonly Source[] = spec
     const schema = resolved.schemas.get(nodeKey({ source: s, pointer: "" }));
     if (schema) schemas.set(s.path, schema);
   }
-  return { schemas, values: resolved.values, diagnostics: [...diagnostics, ...resolved.diagnostics] };
+  return { schemas, refs: resolved.refs, diagnostics: [...diagnostics, ...resolved.diagnostics] };
 }
 
 /** A schema inside a file: the whole file (pointer ""), or a node of it (an API document's response schema). */
@@ -60,14 +61,14 @@ export function nodeKey(node: SchemaNode): string {
  * Dereferences and allOf-merges schema nodes, all in one call so that the
  * files they share are parsed once. Results are keyed by nodeKey. The `$ref`s
  * of every file the nodes (and `checkFiles`) reach are checked first, and
- * only the checked copies are dereferenced.
+ * those reported are left out of the copies that are dereferenced.
  */
 export async function resolveSchemaNodes(
   spec: Spec,
   nodes: readonly SchemaNode[],
   checkFiles: readonly Source[] = [],
 ): Promise<ResolveResult> {
-  const { values, diagnostics } = checkSchemaRefs(spec, closureOf(spec, [...checkFiles, ...nodes.map((n) => n.source)]));
+  const { refs, copy, diagnostics } = checkSchemaRefs(spec, closureOf(spec, [...checkFiles, ...nodes.map((n) => n.source)]));
   const root: SchemaObject = {};
   for (const node of nodes) root[nodeKey(node)] = { $ref: encodeRef(path.relative(spec.config.root, node.source.path), node.pointer) };
 
@@ -76,7 +77,7 @@ export async function resolveSchemaNodes(
     dereferenced = (await new $RefParser().dereference(
       path.join(spec.config.root, "(specgen)"),
       root,
-      refParserOptions(spec, values),
+      refParserOptions(spec, copy),
     )) as SchemaObject;
   } catch (e) {
     if (e instanceof JSONParserErrorGroup) {
@@ -93,7 +94,7 @@ export async function resolveSchemaNodes(
     const value = dereferenced[nodeKey(node)];
     if (isObject(value)) schemas.set(nodeKey(node), merger.merge(value) as SchemaObject);
   }
-  return { schemas, values, diagnostics };
+  return { schemas, refs, diagnostics };
 }
 
 /** The given files and every schema file their `$ref`s reach (example files are not schemas). */
@@ -122,7 +123,7 @@ function encodeRef(rel: string, pointer: string): string {
   return `./${rel.split(path.sep).map(encodeURIComponent).join("/")}${fragment}`;
 }
 
-function refParserOptions(spec: Spec, values: ReadonlyMap<string, unknown>) {
+function refParserOptions(spec: Spec, copy: CheckedSchemas["copy"]) {
   const lookup = (url: string) =>
     spec.sources.get(path.normalize(url.startsWith("file:") ? new URL(url).pathname : decodeURIComponent(url)));
   return {
@@ -151,10 +152,9 @@ function refParserOptions(spec: Spec, values: ReadonlyMap<string, unknown>) {
         allowEmpty: true,
         parse: (file: { url: string }) => {
           const source = lookup(file.url);
-          const value = source && values.get(source.path);
-          if (value === undefined) throw new Error(`cannot parse ${file.url}`);
+          if (!source || !copy.files.has(source.path)) throw new Error(`cannot parse ${file.url}`);
           // It replaces `$ref`s in place, so it gets a fresh copy (whose nodes keep their origins).
-          return copyWithOrigins(value);
+          return copyWithOrigins(source.value, copy.dropped, new Map(), copy.rewritten);
         },
       },
     },
