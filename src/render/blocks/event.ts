@@ -91,8 +91,20 @@ export function eventView(event: EventModel, examples: ExampleView[], md: Markdo
     descriptionHtml: renderDescription(md, event.description, env, valueLocator(schemaOrigin, "description")),
     ...annotationsView(event, md, env),
     tables: event.tables.map((t) => tableView(t, md, env)),
-    examples: examples.map((e) => ({ ...e, html: highlightJson(e.json) })),
+    examples: examples.map((e) => ({ ...e, html: exampleHtml(e) })),
   };
+}
+
+/** Highlighted examples, kept while the example is the same object: a rebuild renders a page's other events again. */
+const highlighted = new WeakMap<ExampleView, string>();
+
+function exampleHtml(example: ExampleView): string {
+  let html = highlighted.get(example);
+  if (html === undefined) {
+    html = highlightJson(example.json);
+    highlighted.set(example, html);
+  }
+  return html;
 }
 
 /** Every field of some tables, for search: each found at its table, in the context `owner › table`. */
