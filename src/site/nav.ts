@@ -77,8 +77,11 @@ function otherPageEntry(page: PageOutline, from: string): NavPage {
   }
   let entry = byDir.get(dir);
   if (!entry) {
-    // Other pages show their h2s only: their h3s (one per event) would make every page as long as the whole spec.
-    const sections = sectionTree(page, from).map((s) => ({ ...s, sections: [] }));
+    // Other pages show their h2s only: their h3s (one per event) would make every page as long as the
+    // whole spec, also those before the page's first h2, which stand on their own in its own contents.
+    const sections = page.headings
+      .filter((h) => h.level === TOP)
+      .map((h) => ({ title: h.title, href: relativeHref(from, page.out, h.id), sections: [] }));
     entry = { title: page.title, href: relativeHref(from, page.out), current: false, sections };
     byDir.set(dir, entry);
   }
