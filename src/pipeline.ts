@@ -61,6 +61,7 @@ export class Pipeline {
   private values = new Map<string, unknown>();
   private schemaEntries = new Map<string, SchemaEntry>();
   private exampleEntries = new Map<string, ExampleEntry>();
+  private readonly closureKeyNumbers = new Map<string, number>();
   private readonly site: SiteRenderer;
   private readonly links = new LinkChecker();
   private readonly apis: ApiStage;
@@ -79,7 +80,7 @@ export class Pipeline {
     const diagnostics: Diagnostic[] = [];
     const { spec, diagnostics: loadDiagnostics } = loadSpec(config, this.sources);
     diagnostics.push(...loadDiagnostics);
-    const closures = new Closures(spec);
+    const closures = new Closures(spec, this.closureKeyNumbers);
 
     const schemas = await this.resolve(spec, closures, diagnostics);
     const events: EventModel[] = [];
@@ -264,7 +265,11 @@ class Closures {
   private readonly memo = new Map<string, Source[]>();
   private readonly keys = new Map<string, string>();
 
-  constructor(private readonly spec: Spec) {}
+  /** `keyNumbers`: kept by the pipeline across runs, so that equal keys of two runs give equal numbers. */
+  constructor(
+    private readonly spec: Spec,
+    private readonly keyNumbers: Map<string, number>,
+  ) {}
 
   files(file: string): Source[] {
     let result = this.memo.get(file);
@@ -285,17 +290,54 @@ class Closures {
     return result;
   }
 
-  /** Equal keys mean the very same loaded files. */
+  /**
+   * Equal keys mean the very same loaded files. A file's key is its source's
+   * id and the numbers of its targets' keys, so each file is looked at once
+   * per run however many closures hold it (the core schemas are in every
+   * event's); a file on a `$ref` loop gets the ids of its whole closure.
+   */
   key(file: string): string {
+    return this.treeKey(file, new Set()) ?? this.flatKey(file);
+  }
+
+  private treeKey(file: string, open: Set<string>): string | undefined {
+    const known = this.keys.get(file);
+    if (known !== undefined) return known;
+    if (open.has(file)) return undefined;
+    open.add(file);
+    const targets: number[] = [];
+    for (const target of this.spec.refs.get(file) ?? []) {
+      const key = this.treeKey(target, open);
+      if (key === undefined) return undefined;
+      targets.push(this.keyNumber(key));
+    }
+    open.delete(file);
+    const source = this.spec.sources.get(file);
+    const key = `${source ? objectId(source) : ""}(${targets.sort((a, b) => a - b).join(",")})`;
+    this.keys.set(file, key);
+    return key;
+  }
+
+  private flatKey(file: string): string {
     let key = this.keys.get(file);
     if (key === undefined) {
-      key = this.files(file)
+      key = `[${this.files(file)
         .map(objectId)
         .sort((a, b) => a - b)
-        .join(",");
+        .join(",")}]`;
       this.keys.set(file, key);
     }
     return key;
+  }
+
+  /** One number per distinct key, the same in every run: keys stay short however deep the `$ref`s go. */
+  private keyNumber(key: string): number {
+    let n = this.keyNumbers.get(key);
+    if (n === undefined) {
+      n = this.keyNumbers.size + 1;
+      this.keyNumbers.set(key, n);
+    }
+    return n;
   }
 }
 
