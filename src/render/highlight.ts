@@ -31,19 +31,19 @@ const TOKEN = /("(?:[^"\\\r\n]|\\.)*")(\s*:)?|(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)
 
 /** The highlighted text, or undefined when it holds anything JSON.stringify would not write. */
 function scanJson(text: string): string | undefined {
-  let out = "";
+  // Joined once rather than concatenated piece by piece: the site keeps the examples of every event.
+  const out: string[] = [];
   TOKEN.lastIndex = 0;
   while (TOKEN.lastIndex < text.length) {
     const m = TOKEN.exec(text);
     if (!m) return undefined;
     const [, string, colon, number, literal, plain] = m;
-    if (string !== undefined) {
-      out += `<span class="hljs-${colon ? "attr" : "string"}">${escapeHtml(string)}</span>${colon ?? ""}`;
-    } else if (number !== undefined) out += `<span class="hljs-number">${number}</span>`;
-    else if (literal !== undefined) out += `<span class="hljs-literal"><span class="hljs-keyword">${literal}</span></span>`;
-    else out += plain;
+    if (string !== undefined) out.push(`<span class="hljs-${colon ? "attr" : "string"}">${escapeHtml(string)}</span>${colon ?? ""}`);
+    else if (number !== undefined) out.push(`<span class="hljs-number">${number}</span>`);
+    else if (literal !== undefined) out.push(`<span class="hljs-literal"><span class="hljs-keyword">${literal}</span></span>`);
+    else out.push(plain);
   }
-  return out;
+  return out.join("");
 }
 
 /** As highlight.js escapes. */
