@@ -22,6 +22,17 @@ function replaceIn(root: string, rel: string, from: string, to: string): string[
 const STEPS: Step[] = [
   ["edit an event schema", (r) => replaceIn(r, "event-schemas/schema/m.room_key.withheld", "A machine-readable code", "A new code")],
   ["edit a core schema", (r) => replaceIn(r, "event-schemas/schema/core-event-schema/event.yaml", "title: Event", "title: BaseEvent")],
+  // Descriptions render once per text (src/render/describe.ts): a shared one must change on every page, and
+  // one that comes to name a heading must link from each page to it.
+  [
+    "edit a description every room event inherits",
+    (r) => replaceIn(r, "event-schemas/schema/core-event-schema/room_event.yaml", "A globally unique identifier", "A *unique* identifier"),
+  ],
+  [
+    "make it reference a heading",
+    (r) =>
+      replaceIn(r, "event-schemas/schema/core-event-schema/room_event.yaml", "A *unique* identifier", "See `Key requests`_, an identifier"),
+  ],
   ["break an example", (r) => replaceIn(r, "event-schemas/examples/m.room_key.withheld", '"code": "m.unverified"', '"code": 7')],
   ["fix the example", (r) => replaceIn(r, "event-schemas/examples/m.room_key.withheld", '"code": 7', '"code": "m.unverified"')],
   [
