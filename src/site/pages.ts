@@ -180,7 +180,8 @@ export class SiteRenderer {
   private parse(md: MarkdownIt, blocks: BlockRegistry, source: Source, blockKeys: (names: string[]) => string): ParsedPage {
     const out = outputPath(this.config, source);
     const marks: PageMarks = { links: [], anchors: [] };
-    const env: RenderEnv = { page: out, where: pageLocator(source), site: new SiteIndex(), blocks, diagnostics: [], ids: new Set(), marks };
+    const where = pageLocator(source);
+    const env: RenderEnv = { page: out, where, site: new SiteIndex(), blocks, diagnostics: [], ids: new Set(), marks };
     const tokens = md.parse(source.text, env);
     const page: ParsedPage = { ...emptyPage(out, ""), source, tokens, diagnostics: env.diagnostics, marks };
     for (const token of tokens) {
@@ -196,7 +197,7 @@ export class SiteRenderer {
         const outline = blocks.outline(name);
         if (!outline) continue;
         const line = token.map?.[0] ?? 0;
-        for (const id of outline.ids) marks.anchors.push({ id, where: () => env.where(line) });
+        for (const id of outline.ids) marks.anchors.push({ id, where: () => where(line) });
         page.headings.push(...outline.headings);
         page.terms.push(...outline.terms);
         page.blockTitles.push(...outline.titles);
