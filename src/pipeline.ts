@@ -38,6 +38,7 @@ export interface CheckResult {
 /** A schema file's results, valid while its closure (the file and all it refers to) is unchanged. */
 interface SchemaEntry {
   key: string;
+  /** The allOf-merged schema of a component (not kept for an event). */
   schema?: SchemaObject;
   event?: EventModel;
   diagnostics: Diagnostic[];
@@ -147,10 +148,11 @@ export class Pipeline {
       for (const source of stale) {
         const entry = entries.get(source.path) as SchemaEntry;
         const schema = resolved.schemas.get(source.path);
-        entry.schema = schema;
         if (schema && isEventSchema(this.config.schemas, source, schema)) {
           entry.event = guarded(entry.diagnostics, { file: source.rel }, "modelling the event", () => modelEvent(source, schema));
         }
+        // An event needs its merged schema no more once modelled; a component's is what its block shows.
+        if (!entry.event) entry.schema = schema;
       }
       this.keepValues(spec, resolved.values);
       // A diagnostic belongs to every re-resolved file whose closure holds the file it is about.
