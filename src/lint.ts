@@ -33,22 +33,34 @@ export function lintEvents(events: readonly EventModel[], examples: readonly Sou
   }
   for (const event of events) {
     if (!withExample.has(event.name)) out.push(warning("event-no-example", `event ${event.heading} has no example`, at(event.source, "")));
-    if (event.kind === "state" && !event.stateKey?.trim()) {
-      out.push(
-        warning("state-key-no-description", `state event ${event.heading} does not describe its state_key`, {
-          ...at(event.source, "/properties/state_key"),
-          pointer: "/properties/state_key",
-        }),
-      );
-    }
-    for (const table of event.tables) {
-      for (const row of table.rows) {
-        if (row.description.trim()) continue;
-        const where = row.origin ? { ...at(row.origin.source, row.origin.pointer), pointer: row.origin.pointer } : at(event.source, "");
-        out.push(warning("property-no-description", `property "${row.key}" (${table.title}) has no description`, where));
-      }
+    out.push(...modelProblems(event));
+  }
+  return out;
+}
+
+/** What lintEvents finds in each event model, kept while the model is (a rebuild models only the events that changed). */
+const found = new WeakMap<EventModel, Diagnostic[]>();
+
+function modelProblems(event: EventModel): Diagnostic[] {
+  let out = found.get(event);
+  if (out) return out;
+  out = [];
+  if (event.kind === "state" && !event.stateKey?.trim()) {
+    out.push(
+      warning("state-key-no-description", `state event ${event.heading} does not describe its state_key`, {
+        ...at(event.source, "/properties/state_key"),
+        pointer: "/properties/state_key",
+      }),
+    );
+  }
+  for (const table of event.tables) {
+    for (const row of table.rows) {
+      if (row.description.trim()) continue;
+      const where = row.origin ? { ...at(row.origin.source, row.origin.pointer), pointer: row.origin.pointer } : at(event.source, "");
+      out.push(warning("property-no-description", `property "${row.key}" (${table.title}) has no description`, where));
     }
   }
+  found.set(event, out);
   return out;
 }
 

@@ -38,6 +38,7 @@ export interface CheckResult {
 /** A schema file's results, valid while its closure (the file and all it refers to) is unchanged. */
 interface SchemaEntry {
   key: string;
+  /** The allOf-merged schema of a component (not kept for an event). */
   schema?: SchemaObject;
   event?: EventModel;
   diagnostics: Diagnostic[];
@@ -59,6 +60,7 @@ export class Pipeline {
   private readonly schemaChecks = new WeakMap<Source, Diagnostic[]>();
   private schemaEntries = new Map<string, SchemaEntry>();
   private exampleEntries = new Map<string, ExampleEntry>();
+  private readonly closureKeyNumbers = new Map<string, number>();
   private readonly site: SiteRenderer;
   private readonly links = new LinkChecker();
   private readonly apis: ApiStage;
@@ -77,7 +79,7 @@ export class Pipeline {
     const diagnostics: Diagnostic[] = [];
     const { spec, diagnostics: loadDiagnostics } = loadSpec(config, this.sources);
     diagnostics.push(...loadDiagnostics);
-    const closures = new Closures(spec);
+    const closures = new Closures(spec, this.closureKeyNumbers);
 
     const schemas = await this.resolve(spec, closures, diagnostics);
     const events: EventModel[] = [];
@@ -142,10 +144,11 @@ export class Pipeline {
       for (const source of stale) {
         const entry = entries.get(source.path) as SchemaEntry;
         const schema = resolved.schemas.get(source.path);
-        entry.schema = schema;
         if (schema && isEventSchema(this.config.schemas, source, schema)) {
           entry.event = guarded(entry.diagnostics, { file: source.rel }, "modelling the event", () => modelEvent(source, schema));
         }
+        // An event needs its merged schema no more once modelled; a component's is what its block shows.
+        if (!entry.event) entry.schema = schema;
       }
       this.validators.addRefs(resolved.refs);
       // A diagnostic belongs to every re-resolved file whose closure holds the file it is about.
@@ -228,11 +231,13 @@ export class Pipeline {
 
 /** Examples without a schema, except the files other examples extend (parts, like invite_room_state.json). */
 function orphanExamples(spec: Spec, entries: ReadonlyMap<string, ExampleEntry>): Diagnostic[] {
+  const orphans = [...entries].filter(([, entry]) => !entry.owner);
+  if (orphans.length === 0) return [];
   const extended = new Set(spec.examples.flatMap((e) => [...(spec.refs.get(e.path) ?? [])]));
   const diagnostics: Diagnostic[] = [];
-  for (const [file, entry] of entries) {
+  for (const [file] of orphans) {
     const example = spec.sources.get(file);
-    if (entry.owner || extended.has(file) || !example) continue;
+    if (extended.has(file) || !example) continue;
     diagnostics.push(warning("example-no-schema", `example ${schemaName(file)} has no schema of the same name`, at(example, "")));
   }
   return diagnostics;
@@ -243,7 +248,11 @@ class Closures {
   private readonly memo = new Map<string, Source[]>();
   private readonly keys = new Map<string, string>();
 
-  constructor(private readonly spec: Spec) {}
+  /** `keyNumbers`: kept by the pipeline across runs, so that equal keys of two runs give equal numbers. */
+  constructor(
+    private readonly spec: Spec,
+    private readonly keyNumbers: Map<string, number>,
+  ) {}
 
   files(file: string): Source[] {
     let result = this.memo.get(file);
@@ -264,17 +273,54 @@ class Closures {
     return result;
   }
 
-  /** Equal keys mean the very same loaded files. */
+  /**
+   * Equal keys mean the very same loaded files. A file's key is its source's
+   * id and the numbers of its targets' keys, so each file is looked at once
+   * per run however many closures hold it (the core schemas are in every
+   * event's); a file on a `$ref` loop gets the ids of its whole closure.
+   */
   key(file: string): string {
+    return this.treeKey(file, new Set()) ?? this.flatKey(file);
+  }
+
+  private treeKey(file: string, open: Set<string>): string | undefined {
+    const known = this.keys.get(file);
+    if (known !== undefined) return known;
+    if (open.has(file)) return undefined;
+    open.add(file);
+    const targets: number[] = [];
+    for (const target of this.spec.refs.get(file) ?? []) {
+      const key = this.treeKey(target, open);
+      if (key === undefined) return undefined;
+      targets.push(this.keyNumber(key));
+    }
+    open.delete(file);
+    const source = this.spec.sources.get(file);
+    const key = `${source ? objectId(source) : ""}(${targets.sort((a, b) => a - b).join(",")})`;
+    this.keys.set(file, key);
+    return key;
+  }
+
+  private flatKey(file: string): string {
     let key = this.keys.get(file);
     if (key === undefined) {
-      key = this.files(file)
+      key = `[${this.files(file)
         .map(objectId)
         .sort((a, b) => a - b)
-        .join(",");
+        .join(",")}]`;
       this.keys.set(file, key);
     }
     return key;
+  }
+
+  /** One number per distinct key, the same in every run: keys stay short however deep the `$ref`s go. */
+  private keyNumber(key: string): number {
+    let n = this.keyNumbers.get(key);
+    if (n === undefined) {
+      n = this.keyNumbers.size + 1;
+      this.keyNumbers.set(key, n);
+    }
+    return n;
   }
 }
 

@@ -34,6 +34,17 @@ const STEPS: Step[] = [
   ["point it back", swap(WITHHELD, "event.yaml#/nothing\n", "event.yaml\n"), "!ref-missing-pointer"],
   ["close a $ref loop", swap(CORE, "title: BaseEvent\n", "title: BaseEvent\nallOf: [{$ref: room_event.yaml}]\n"), "schema-ref-loop"],
   ["open it", swap(CORE, "title: BaseEvent\nallOf: [{$ref: room_event.yaml}]\n", "title: BaseEvent\n"), "!schema-ref-loop"],
+  // Descriptions render once per text (src/render/describe.ts): a shared one must change on every page, and
+  // one that comes to name a heading must link from each page to it.
+  [
+    "edit a description every room event inherits",
+    (r) => replaceIn(r, "event-schemas/schema/core-event-schema/room_event.yaml", "A globally unique identifier", "A *unique* identifier"),
+  ],
+  [
+    "make it reference a heading",
+    (r) =>
+      replaceIn(r, "event-schemas/schema/core-event-schema/room_event.yaml", "A *unique* identifier", "See `Key requests`_, an identifier"),
+  ],
   ["break an example", (r) => replaceIn(r, "event-schemas/examples/m.room_key.withheld", '"code": "m.unverified"', '"code": 7')],
   ["fix the example", (r) => replaceIn(r, "event-schemas/examples/m.room_key.withheld", '"code": 7', '"code": "m.unverified"')],
   [

@@ -39,9 +39,16 @@ export interface EventModel extends Annotations {
   tables: FieldTable[];
 }
 
+const names = new Map<string, string>();
+
 /** `m.room.message$m.text.yaml` → `m.room.message$m.text`. */
 export function schemaName(file: string): string {
-  return path.basename(file).replace(/\.(ya?ml|json)$/i, "");
+  let name = names.get(file);
+  if (name === undefined) {
+    name = path.basename(file).replace(/\.(ya?ml|json)$/i, "");
+    names.set(file, name);
+  }
+  return name;
 }
 
 export function eventBlockName(name: string): string {

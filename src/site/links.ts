@@ -74,17 +74,20 @@ function checkPage(
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const written = marks ?? { links: [], anchors: [] };
-  // Links as written, then those only in the HTML (from templates).
-  const unplaced = [...links.hrefs];
+  // Links as written, then those only in the HTML (from templates): each href of the HTML
+  // counts once against the written links, the rest are reported at the page.
+  const unplaced = new Map<string, number>();
+  for (const href of links.hrefs) unplaced.set(href, (unplaced.get(href) ?? 0) + 1);
   for (const link of written.links) {
-    const i = unplaced.indexOf(link.href);
-    if (i >= 0) unplaced.splice(i, 1);
+    const left = unplaced.get(link.href);
+    if (left !== undefined) unplaced.set(link.href, left - 1);
     const problem = linkProblem(file, link.href, files, pages);
     if (problem) diagnostics.push(warning("link-broken", problem, link.where()));
   }
-  for (const href of unplaced) {
+  for (const [href, left] of unplaced) {
+    if (left <= 0) continue;
     const problem = linkProblem(file, href, files, pages);
-    if (problem) diagnostics.push(warning("link-broken", problem, page));
+    if (problem) for (let i = 0; i < left; i++) diagnostics.push(warning("link-broken", problem, page));
   }
   if (links.ids.length === links.idSet.size) return diagnostics;
   const counts = new Map<string, number>();
@@ -121,29 +124,41 @@ function linkProblem(
   return undefined;
 }
 
-const targets = new Map<string, [string, string]>();
+/** Folder of a page (`modules` for `modules/e2e.html`) → href → the page and fragment it names. */
+const targets = new Map<string, Map<string, [string, string]>>();
 
-/** The page and fragment an href on page `from` names; few distinct pairs exist, so they are remembered. */
+/**
+ * The page and fragment an href on page `from` names. An href with a path
+ * names the same page from every page of a folder (the navigation repeats the
+ * same hrefs on every page), so those are remembered per folder.
+ */
 function splitHref(from: string, href: string): [string, string] {
-  const key = `${from}\n${href}`;
-  let result = targets.get(key);
+  const hash = href.indexOf("#");
+  if (hash === 0) return [from, decode(href.slice(1))];
+  const dir = path.posix.dirname(from);
+  let known = targets.get(dir);
+  if (!known) {
+    known = new Map();
+    targets.set(dir, known);
+  }
+  let result = known.get(href);
   if (!result) {
-    const hash = href.indexOf("#");
     const pathPart = decode((hash >= 0 ? href.slice(0, hash) : href).replace(/\?.*$/, ""));
     const fragment = hash >= 0 ? decode(href.slice(hash + 1)) : "";
     let target = from;
     if (pathPart !== "") {
-      target = path.posix.normalize(path.posix.join(path.posix.dirname(from), pathPart));
+      target = path.posix.normalize(path.posix.join(dir, pathPart));
       if (target.endsWith("/") || target === ".") target = path.posix.join(target, "index.html");
     }
     result = [target, fragment];
-    targets.set(key, result);
+    if (pathPart !== "") known.set(href, result);
   }
   return result;
 }
 
 /** Percent-decoding that leaves a malformed escape as written. */
 function decode(s: string): string {
+  if (!s.includes("%")) return s;
   try {
     return decodeURIComponent(s);
   } catch {
@@ -152,6 +167,7 @@ function decode(s: string): string {
 }
 
 function unescapeHtml(s: string): string {
+  if (!s.includes("&")) return s;
   return s
     .replace(/&quot;/g, '"')
     .replace(/&lt;/g, "<")

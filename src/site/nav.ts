@@ -3,6 +3,7 @@
  * contents, and the previous and next pages. Hrefs are relative to the page
  * that shows them, so the site works from any folder.
  */
+import path from "node:path";
 import type { OutlineHeading } from "../render/blocks/registry.js";
 import { relativeHref } from "../render/site-index.js";
 
@@ -45,13 +46,11 @@ const NESTED = 3;
 export function pageNav(pages: readonly PageOutline[], current: string): PageNav {
   const index = pages.findIndex((p) => p.out === current);
   const link = (p: PageOutline | undefined) => p && { title: p.title, href: relativeHref(current, p.out) };
-  // Other pages show their h2s only: their h3s (one per event) would make every page as long as the whole spec.
-  const nav = pages.map((p) => ({
-    title: p.title,
-    href: relativeHref(current, p.out),
-    current: p.out === current,
-    sections: p.out === current ? sectionTree(p, current) : sectionTree(p, current).map((s) => ({ ...s, sections: [] })),
-  }));
+  const nav = pages.map((p) =>
+    p.out === current
+      ? { title: p.title, href: relativeHref(current, p.out), current: true, sections: sectionTree(p, current) }
+      : otherPageEntry(p, current),
+  );
   const prev = link(pages[index - 1]);
   const next = link(pages[index + 1]);
   return {
@@ -59,6 +58,34 @@ export function pageNav(pages: readonly PageOutline[], current: string): PageNav
     toc: nav[index]?.sections ?? [],
     pager: prev || next ? { prev, next } : undefined,
   };
+}
+
+/** Per page outline: folder of the pages showing it → its sidebar entry there. */
+const otherEntries = new WeakMap<PageOutline, Map<string, NavPage>>();
+
+/**
+ * A page's entry in the sidebar of another page. Its hrefs depend only on the
+ * other page's folder, so every page of a folder shares it: the sidebar lists
+ * every page, and building it anew for each would cost pages × sections.
+ */
+function otherPageEntry(page: PageOutline, from: string): NavPage {
+  const dir = path.posix.dirname(from);
+  let byDir = otherEntries.get(page);
+  if (!byDir) {
+    byDir = new Map();
+    otherEntries.set(page, byDir);
+  }
+  let entry = byDir.get(dir);
+  if (!entry) {
+    // Other pages show their h2s only: their h3s (one per event) would make every page as long as the
+    // whole spec, also those before the page's first h2, which stand on their own in its own contents.
+    const sections = page.headings
+      .filter((h) => h.level === TOP)
+      .map((h) => ({ title: h.title, href: relativeHref(from, page.out, h.id), sections: [] }));
+    entry = { title: page.title, href: relativeHref(from, page.out), current: false, sections };
+    byDir.set(dir, entry);
+  }
+  return entry;
 }
 
 /** A page's h2s, each with the h3s that follow it; an h3 before any h2 stands on its own. */

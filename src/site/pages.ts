@@ -93,8 +93,8 @@ export class SiteRenderer {
   private parsed = new Map<Source, ParsedPage>();
   private rendered = new Map<string, RenderedPage>();
   private search?: { keys: string[]; script: string };
-  /** The outlines of all pages the last render saw, and a number that changes with them. */
-  private outlines: { keys: string[]; version: number } = { keys: [], version: 0 };
+  /** The outlines of all pages the last render saw, a number that changes with them, and their site index. */
+  private outlines: { keys: string[]; version: number; site?: SiteIndex } = { keys: [], version: 0 };
 
   constructor(private readonly config: Config) {}
 
@@ -121,13 +121,9 @@ export class SiteRenderer {
     if (!pages.some((p) => p.out === "index.html")) pages.push(fallbackIndex(config, pages, md.utils.escapeHtml));
     pages.sort((a, b) => navOrder(a.out, b.out));
 
-    const site = new SiteIndex();
-    for (const page of pages) {
-      for (const { title, id } of page.anchors) site.add(title, { page: page.out, id });
-      for (const { title, id } of page.blockTitles) site.add(title, { page: page.out, id });
-    }
     // Every page shows the navigation, and links through the site index: both are in every page's key.
-    const siteKey = `${setupKey}\n${this.outlineVersion(pages.map(outlineKey))}`;
+    const { version, site } = this.siteOutline(pages);
+    const siteKey = `${setupKey}\n${version}`;
 
     const files = new Map<string, string>();
     const sources = new Map<string, Source>();
@@ -184,7 +180,8 @@ export class SiteRenderer {
   private parse(md: MarkdownIt, blocks: BlockRegistry, source: Source, blockKeys: (names: string[]) => string): ParsedPage {
     const out = outputPath(this.config, source);
     const marks: PageMarks = { links: [], anchors: [] };
-    const env: RenderEnv = { page: out, where: pageLocator(source), site: new SiteIndex(), blocks, diagnostics: [], ids: new Set(), marks };
+    const where = pageLocator(source);
+    const env: RenderEnv = { page: out, where, site: new SiteIndex(), blocks, diagnostics: [], ids: new Set(), marks };
     const tokens = md.parse(source.text, env);
     const page: ParsedPage = { ...emptyPage(out, ""), source, tokens, diagnostics: env.diagnostics, marks };
     for (const token of tokens) {
@@ -200,7 +197,7 @@ export class SiteRenderer {
         const outline = blocks.outline(name);
         if (!outline) continue;
         const line = token.map?.[0] ?? 0;
-        for (const id of outline.ids) marks.anchors.push({ id, where: () => env.where(line) });
+        for (const id of outline.ids) marks.anchors.push({ id, where: () => where(line) });
         page.headings.push(...outline.headings);
         page.terms.push(...outline.terms);
         page.blockTitles.push(...outline.titles);
@@ -219,10 +216,22 @@ export class SiteRenderer {
     return this.search.script;
   }
 
-  /** A number that changes whenever some page's outline does (the keys are the same strings while pages are not parsed again). */
-  private outlineVersion(keys: string[]): number {
-    if (!sameStrings(this.outlines.keys, keys)) this.outlines = { keys, version: this.outlines.version + 1 };
-    return this.outlines.version;
+  /**
+   * A number that changes whenever some page's outline does (the keys are the
+   * same strings while pages are not parsed again), and the site index of those
+   * outlines, built again only then.
+   */
+  private siteOutline(pages: readonly ParsedPage[]): { version: number; site: SiteIndex } {
+    const keys = pages.map(outlineKey);
+    const known = this.outlines;
+    if (known.site && sameStrings(known.keys, keys)) return { version: known.version, site: known.site };
+    const site = new SiteIndex();
+    for (const page of pages) {
+      for (const { title, id } of page.anchors) site.add(title, { page: page.out, id });
+      for (const { title, id } of page.blockTitles) site.add(title, { page: page.out, id });
+    }
+    this.outlines = { keys, version: known.version + 1, site };
+    return { version: known.version + 1, site };
   }
 }
 

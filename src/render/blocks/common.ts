@@ -8,6 +8,7 @@ import { objectId } from "../../identity.js";
 import { origins, type Source } from "../../load/source.js";
 import { buildFieldTables, type FieldTable, slugify, stringOr } from "../../schema/fields.js";
 import type { SchemaObject } from "../../schema/resolve.js";
+import { renderDescription } from "../describe.js";
 import { valueLocator } from "../env.js";
 import type { Templates } from "../templates.js";
 import { tableTerms, tableView } from "./event.js";
@@ -67,7 +68,7 @@ export function commonFieldBlocks(components: readonly ComponentSchema[], templa
       return templates.commonFields({
         anchor: fields.anchor,
         title: fields.title,
-        descriptionHtml: md.render(fields.description, { ...env, where: valueLocator(origins.get(fields.schema), "description") }),
+        descriptionHtml: renderDescription(md, fields.description, env, valueLocator(origins.get(fields.schema), "description")),
         tables: fields.tables.map((t) => tableView(t, md, env)),
       });
     },

@@ -7,6 +7,7 @@ import type MarkdownIt from "markdown-it";
 import type { DefinitionModel } from "../../api/model.js";
 import { objectId } from "../../identity.js";
 import { origins } from "../../load/source.js";
+import { renderDescription } from "../describe.js";
 import { valueLocator } from "../env.js";
 import { highlightJson } from "../highlight.js";
 import type { Templates } from "../templates.js";
@@ -36,7 +37,7 @@ export function definitionBlocks(definitions: readonly DefinitionModel[], templa
       return templates.definition({
         anchor: definition.anchor,
         title: definition.title,
-        descriptionHtml: md.render(definition.description, { ...env, where: valueLocator(origin, "description") }),
+        descriptionHtml: renderDescription(md, definition.description, env, valueLocator(origin, "description")),
         type: definition.type,
         tables: definition.tables.map((t) => tableView(t, md, env)),
         examples: definition.examples.map((e) => ({ ...e, html: highlightJson(e.json) })),

@@ -5,6 +5,7 @@ import { origins } from "../../load/source.js";
 import type { Annotations } from "../../schema/annotations.js";
 import type { FieldTable } from "../../schema/fields.js";
 import type { EventKind, EventModel } from "../../schema/model.js";
+import { renderDescription, renderInlineDescription } from "../describe.js";
 import { type RenderEnv, valueLocator } from "../env.js";
 import { highlightJson } from "../highlight.js";
 import type { Templates } from "../templates.js";
@@ -86,12 +87,24 @@ export function eventView(event: EventModel, examples: ExampleView[], md: Markdo
     title: event.title,
     kind: event.kind,
     kindLabel: KIND_LABELS[event.kind],
-    stateKeyHtml: event.stateKey ? md.renderInline(event.stateKey, env) : undefined,
-    descriptionHtml: md.render(event.description, { ...env, where: valueLocator(schemaOrigin, "description") }),
+    stateKeyHtml: event.stateKey ? renderInlineDescription(md, event.stateKey, env) : undefined,
+    descriptionHtml: renderDescription(md, event.description, env, valueLocator(schemaOrigin, "description")),
     ...annotationsView(event, md, env),
     tables: event.tables.map((t) => tableView(t, md, env)),
-    examples: examples.map((e) => ({ ...e, html: highlightJson(e.json) })),
+    examples: examples.map((e) => ({ ...e, html: exampleHtml(e) })),
   };
+}
+
+/** Highlighted examples, kept while the example is the same object: a rebuild renders a page's other events again. */
+const highlighted = new WeakMap<ExampleView, string>();
+
+function exampleHtml(example: ExampleView): string {
+  let html = highlighted.get(example);
+  if (html === undefined) {
+    html = highlightJson(example.json);
+    highlighted.set(example, html);
+  }
+  return html;
 }
 
 /** Every field of some tables, for search: each found at its table, in the context `owner › table`. */
@@ -103,7 +116,7 @@ export function tableView(table: FieldTable, md: MarkdownIt, env: RenderEnv) {
   return {
     anchor: table.anchor,
     title: table.title,
-    descriptionHtml: table.description ? md.render(table.description, { ...env, where: valueLocator(table.origin, "description") }) : "",
+    descriptionHtml: table.description ? renderDescription(md, table.description, env, valueLocator(table.origin, "description")) : "",
     rows: table.rows.map((row) => ({
       key: row.key,
       mapKeys: row.mapKeys,
@@ -112,7 +125,7 @@ export function tableView(table: FieldTable, md: MarkdownIt, env: RenderEnv) {
       enum: row.enum,
       facts: row.facts,
       ...annotationsView(row, md, env),
-      descriptionHtml: md.render(row.description, { ...env, where: valueLocator(row.origin, "description") }),
+      descriptionHtml: renderDescription(md, row.description, env, valueLocator(row.origin, "description")),
     })),
   };
 }
@@ -124,7 +137,7 @@ function annotationsView(annotations: Annotations, md: MarkdownIt, env: RenderEn
     addedIn: annotations.addedIn,
     changes: annotations.changes.map((c) => ({
       version: c.version,
-      html: md.render(c.description, { ...env, where: valueLocator(c.origin, c.key) }),
+      html: renderDescription(md, c.description, env, valueLocator(c.origin, c.key)),
     })),
   };
 }

@@ -8,6 +8,7 @@ import type MarkdownIt from "markdown-it";
 import type { ApiModel, BodyModel, EndpointModel } from "../../api/model.js";
 import { objectId } from "../../identity.js";
 import type { FieldTable } from "../../schema/fields.js";
+import { renderDescription } from "../describe.js";
 import { type RenderEnv, valueLocator } from "../env.js";
 import { highlightJson } from "../highlight.js";
 import type { Templates } from "../templates.js";
@@ -54,7 +55,7 @@ function endpointTables(endpoint: EndpointModel): FieldTable[] {
 /** Everything endpoint.hbs shows, computed. */
 export function endpointView(endpoint: EndpointModel, md: MarkdownIt, env: RenderEnv) {
   const described = (text: string, origin: EndpointModel["origin"] | undefined) =>
-    text ? md.render(text, { ...env, where: valueLocator(origin, "description") }) : "";
+    text ? renderDescription(md, text, env, valueLocator(origin, "description")) : "";
   const example = endpoint.requestExample;
   return {
     anchor: endpoint.anchor,
@@ -95,7 +96,7 @@ function bodyView(body: BodyModel, md: MarkdownIt, env: RenderEnv) {
   const first = body.tables[0];
   const plain = body.type.length === 1 && first !== undefined && body.type[0].anchor === first.anchor;
   return {
-    descriptionHtml: body.description ? md.render(body.description, { ...env, where: valueLocator(body.origin, "description") }) : "",
+    descriptionHtml: body.description ? renderDescription(md, body.description, env, valueLocator(body.origin, "description")) : "",
     mediaType: body.mediaType,
     type: plain || body.type.length === 0 ? undefined : body.type,
     tables: body.tables.map((t) => tableView(t, md, env)),

@@ -61,12 +61,14 @@ export class BlockRegistry {
   }
 
   outline(name: string): BlockOutline | undefined {
-    if (!this.outlines.has(name))
-      this.outlines.set(
-        name,
-        this.kinds.map((k) => k.outline(name)).find((o) => o !== undefined),
-      );
-    return this.outlines.get(name);
+    if (this.outlines.has(name)) return this.outlines.get(name);
+    let outline: BlockOutline | undefined;
+    for (const kind of this.kinds) {
+      outline = kind.outline(name);
+      if (outline) break;
+    }
+    this.outlines.set(name, outline);
+    return outline;
   }
 
   /** The known block name closest to `name`, if it is close enough to be a typo. */

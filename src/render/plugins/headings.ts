@@ -29,7 +29,9 @@ export function headingsPlugin(md: MarkdownIt): void {
       tokens[i].attrSet("id", id);
       tokens[i].meta = { title };
       const line = tokens[i].map?.[0] ?? 0;
-      env.marks?.anchors.push({ id, where: () => env.where(line) });
+      // The place thunk keeps the locator only: a page's parse is kept across rebuilds, its env's blocks are not.
+      const { where } = env;
+      env.marks?.anchors.push({ id, where: () => where(line) });
     }
   });
 

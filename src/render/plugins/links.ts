@@ -20,7 +20,9 @@ export function linksPlugin(md: MarkdownIt): void {
       const rewritten = mdToHtml(href);
       token.attrSet("href", rewritten);
       const text = [href, md.normalizeLinkText(href)];
-      env.marks?.links.push({ href: rewritten, where: () => env.where(line, { text, endLine }) });
+      // The place thunk keeps the locator only: a page's parse is kept across rebuilds, its env's blocks are not.
+      const { where } = env;
+      env.marks?.links.push({ href: rewritten, where: () => where(line, { text, endLine }) });
     });
   });
 }
