@@ -20,6 +20,7 @@ import { isApiDocument, loadSpec, SourceCache, type Spec } from "./load/index.js
 import { at, type Source } from "./load/source.js";
 import type { ComponentSchema } from "./render/blocks/common.js";
 import type { ExampleView } from "./render/blocks/event.js";
+import type { Highlighter } from "./render/highlight.js";
 import { applyRules } from "./rules.js";
 import { type EventModel, isEventSchema, modelEvent, schemaName } from "./schema/model.js";
 import { resolveSchemas, type SchemaObject } from "./schema/resolve.js";
@@ -33,6 +34,14 @@ export interface CheckResult {
   /** Output path → content of the rendered site. */
   files: Map<string, string>;
   diagnostics: Diagnostic[];
+}
+
+export interface PipelineOptions {
+  /**
+   * Highlight the examples' JSON (the default). A check that only reports turns
+   * it off: colour changes no diagnostic, and highlight.js is then never loaded.
+   */
+  highlight?: boolean;
 }
 
 /** A schema file's results, valid while its closure (the file and all it refers to) is unchanged. */
@@ -64,8 +73,12 @@ export class Pipeline {
   private readonly site: SiteRenderer;
   private readonly links = new LinkChecker();
   private readonly apis: ApiStage;
+  private highlighter?: Promise<Highlighter | undefined>;
 
-  constructor(readonly config: Config) {
+  constructor(
+    readonly config: Config,
+    private readonly options: PipelineOptions = {},
+  ) {
     this.site = new SiteRenderer(config);
     this.formats = knownFormats(config);
     this.validators = new Validators([...this.formats]);
@@ -108,6 +121,9 @@ export class Pipeline {
       });
     diagnostics.push(...(apis?.diagnostics ?? []));
 
+    this.highlighter ??=
+      this.options.highlight === false ? Promise.resolve(undefined) : import("./render/highlight.js").then((m) => m.highlightJson);
+    const highlight = await this.highlighter;
     const site = guarded(diagnostics, {}, "rendering the site", () =>
       this.site.render({
         config,
@@ -118,6 +134,7 @@ export class Pipeline {
         components,
         apis: apis?.apis ?? [],
         definitions: apis?.definitions ?? [],
+        highlight,
       }),
     );
     if (site) diagnostics.push(...site.diagnostics, ...this.links.check(site.files, site.sources, site.marks));
@@ -299,8 +316,8 @@ class Closures {
   }
 }
 
-export async function check(config: Config): Promise<CheckResult> {
-  return new Pipeline(config).run();
+export async function check(config: Config, options?: PipelineOptions): Promise<CheckResult> {
+  return new Pipeline(config, options).run();
 }
 
 /** True when the run failed: errors, or more warnings than `--max-warnings` allows. */

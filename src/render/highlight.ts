@@ -9,6 +9,9 @@ import json from "highlight.js/lib/languages/json";
 const highlighter = hljs.newInstance();
 highlighter.registerLanguage("json", json);
 
+/** JSON text → escaped HTML: highlighted for a site; plain for a check, where colour changes no diagnostic. */
+export type Highlighter = (json: string) => string;
+
 /** JSON text as highlighted, escaped HTML. */
 export function highlightJson(text: string): string {
   const html = highlighter.highlight(text, { language: "json", ignoreIllegals: true }).value;

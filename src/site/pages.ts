@@ -24,6 +24,7 @@ import { groupBlocks } from "../render/blocks/group.js";
 import { httpApiBlocks } from "../render/blocks/http-api.js";
 import { BlockRegistry, type OutlineHeading, type OutlineTerm } from "../render/blocks/registry.js";
 import { type PageMarks, pageLocator, type RenderEnv } from "../render/env.js";
+import type { Highlighter } from "../render/highlight.js";
 import { createMarkdown } from "../render/markdown.js";
 import { pathHref, SiteIndex } from "../render/site-index.js";
 import { ASSET_NAMES, compileTemplates, type Templates } from "../render/templates.js";
@@ -42,6 +43,8 @@ export interface SiteInput {
   /** API documents, for the http-api blocks, and API definitions, for the definition blocks. */
   apis: readonly ApiModel[];
   definitions: readonly DefinitionModel[];
+  /** How examples' JSON becomes HTML: escaped only when absent. */
+  highlight?: Highlighter;
 }
 
 export interface RenderedSite {
@@ -101,13 +104,14 @@ export class SiteRenderer {
   render(input: SiteInput): RenderedSite {
     const { config } = this;
     const { md, templates, key: setupKey } = this.prepare(input.templates);
-    const sections = eventSections(input.examples, templates, md);
+    const highlight = input.highlight ?? md.utils.escapeHtml;
+    const sections = eventSections(input.examples, templates, md, highlight);
     const blocks = new BlockRegistry([
       eventBlocks(input.events, sections),
       groupBlocks(config.groups, input.events, sections),
       commonFieldBlocks(input.components, templates, md),
-      httpApiBlocks(input.apis, templates, md),
-      definitionBlocks(input.definitions, templates, md),
+      httpApiBlocks(input.apis, templates, md, highlight),
+      definitionBlocks(input.definitions, templates, md, highlight),
     ]);
     const blockKeys = (names: readonly string[]) => names.map((n) => `${n}=${blocks.outline(n)?.key ?? "?"}`).join("\n");
 

@@ -8,12 +8,17 @@ import type { DefinitionModel } from "../../api/model.js";
 import { objectId } from "../../identity.js";
 import { origins } from "../../load/source.js";
 import { valueLocator } from "../env.js";
-import { highlightJson } from "../highlight.js";
+import type { Highlighter } from "../highlight.js";
 import type { Templates } from "../templates.js";
 import { tableTerms, tableView } from "./event.js";
 import type { BlockKind } from "./registry.js";
 
-export function definitionBlocks(definitions: readonly DefinitionModel[], templates: Templates, md: MarkdownIt): BlockKind {
+export function definitionBlocks(
+  definitions: readonly DefinitionModel[],
+  templates: Templates,
+  md: MarkdownIt,
+  highlight: Highlighter,
+): BlockKind {
   const byBlock = new Map<string, DefinitionModel>();
   for (const d of definitions) if (!byBlock.has(d.blockName)) byBlock.set(d.blockName, d);
   return {
@@ -39,7 +44,7 @@ export function definitionBlocks(definitions: readonly DefinitionModel[], templa
         descriptionHtml: md.render(definition.description, { ...env, where: valueLocator(origin, "description") }),
         type: definition.type,
         tables: definition.tables.map((t) => tableView(t, md, env)),
-        examples: definition.examples.map((e) => ({ ...e, html: highlightJson(e.json) })),
+        examples: definition.examples.map((e) => ({ ...e, html: highlight(e.json) })),
       });
     },
   };

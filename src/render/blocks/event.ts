@@ -6,7 +6,7 @@ import type { Annotations } from "../../schema/annotations.js";
 import type { FieldTable } from "../../schema/fields.js";
 import type { EventKind, EventModel } from "../../schema/model.js";
 import { type RenderEnv, valueLocator } from "../env.js";
-import { highlightJson } from "../highlight.js";
+import type { Highlighter } from "../highlight.js";
 import type { Templates } from "../templates.js";
 import type { BlockKind, BlockOutline, OutlineTerm } from "./registry.js";
 
@@ -30,9 +30,14 @@ const KIND_LABELS: Record<EventKind, string> = {
 /** Outlines by event, kept while the event and its examples are the same objects (a rebuild asks for every one). */
 const outlines = new WeakMap<EventModel, BlockOutline>();
 
-export function eventSections(examples: ReadonlyMap<string, ExampleView[]>, templates: Templates, md: MarkdownIt): EventSections {
+export function eventSections(
+  examples: ReadonlyMap<string, ExampleView[]>,
+  templates: Templates,
+  md: MarkdownIt,
+  highlight: Highlighter,
+): EventSections {
   return {
-    render: (event, env) => templates.event(eventView(event, examples.get(event.name) ?? [], md, env)),
+    render: (event, env) => templates.event(eventView(event, examples.get(event.name) ?? [], md, env, highlight)),
     outline: (event) => {
       const own = examples.get(event.name) ?? [];
       const key = [objectId(event), ...own.map(objectId)].join(",");
@@ -76,7 +81,7 @@ function eventOutline(event: EventModel, key: string): BlockOutline {
 }
 
 /** Everything the event template shows, computed. */
-export function eventView(event: EventModel, examples: ExampleView[], md: MarkdownIt, env: RenderEnv) {
+export function eventView(event: EventModel, examples: ExampleView[], md: MarkdownIt, env: RenderEnv, highlight: Highlighter) {
   const schemaOrigin = origins.get(event.source.value as object);
   return {
     anchor: event.anchor,
@@ -90,7 +95,7 @@ export function eventView(event: EventModel, examples: ExampleView[], md: Markdo
     descriptionHtml: md.render(event.description, { ...env, where: valueLocator(schemaOrigin, "description") }),
     ...annotationsView(event, md, env),
     tables: event.tables.map((t) => tableView(t, md, env)),
-    examples: examples.map((e) => ({ ...e, html: highlightJson(e.json) })),
+    examples: examples.map((e) => ({ ...e, html: highlight(e.json) })),
   };
 }
 

@@ -1,0 +1,119 @@
+/**
+ * What each command loads. Start-up is most of a small check's time, so the
+ * bundle keeps what a command does not run in chunks it does not import, and a
+ * check touches no network module. Timings live in the benchmark; these tests
+ * hold what makes them.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.js";
+import { Pipeline } from "../src/pipeline.js";
+import { copySample, specgen, tempDir, writeFiles } from "./helpers.js";
+
+interface Loaded {
+  code: number | null;
+  stderr: string;
+  /** The modules bundled into the dist/ files the run imported, by the path comments esbuild leaves before each. */
+  modules: Set<string>;
+  /** The Node built-ins it loaded. */
+  builtins: Set<string>;
+}
+
+/**
+ * A loader hook (on its own thread) posts each module URL to the main thread,
+ * which on exit takes them all, without waiting, and writes them with the
+ * built-ins it loaded.
+ */
+const PROBE = `import { writeFileSync } from "node:fs";
+import { register } from "node:module";
+import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";
+const { port1, port2 } = new MessageChannel();
+register("./hooks.mjs", { parentURL: import.meta.url, data: { port: port2 }, transferList: [port2] });
+process.on("exit", () => {
+  const urls = [];
+  for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) urls.push(m.message);
+  writeFileSync(process.env.PROBE_OUT, JSON.stringify({ urls, builtins: process.moduleLoadList }));
+});
+`;
+const HOOKS = `let port;
+export function initialize(data) { port = data.port; }
+export async function load(url, context, next) { port.postMessage(url); return next(url, context); }
+`;
+
+let probeDir: string;
+
+function run(args: string[]): Loaded {
+  const out = path.join(tempDir(), "loaded.json");
+  const r = specgen(args, { NODE_OPTIONS: `--import=${path.join(probeDir, "probe.mjs")}`, PROBE_OUT: out });
+  const { urls, builtins } = JSON.parse(readFileSync(out, "utf8")) as { urls: string[]; builtins: string[] };
+  const modules = new Set<string>();
+  for (const url of urls.filter((u) => /\/dist\/[^/]+\.js$/.test(u))) {
+    for (const m of readFileSync(fileURLToPath(url), "utf8").matchAll(/^\/\/ ((?:src|node_modules)\/\S+)$/gm)) modules.add(m[1]);
+  }
+  const natives = builtins.filter((b) => b.startsWith("NativeModule ")).map((b) => b.slice("NativeModule ".length));
+  return { code: r.code, stderr: r.stderr, modules, builtins: new Set(natives) };
+}
+
+const has = (loaded: Loaded, prefix: string) => [...loaded.modules].some((m) => m.startsWith(prefix));
+
+describe("start-up", () => {
+  let root: string;
+  let check: Loaded;
+  let build: Loaded;
+  beforeAll(() => {
+    probeDir = tempDir();
+    writeFiles(probeDir, { "probe.mjs": PROBE, "hooks.mjs": HOOKS });
+    root = copySample();
+    check = run(["check", root]);
+    build = run(["build", root]);
+  });
+
+  it("--version loads commander and the command definitions, nothing that runs a command", () => {
+    const loaded = run(["--version"]);
+    expect(loaded.code).toBe(0);
+    expect(loaded.modules).toContain("src/cli.ts");
+    const packages = new Set([...loaded.modules].filter((m) => m.startsWith("node_modules/")).map((m) => m.split("/")[1]));
+    expect([...packages]).toEqual(["commander"]);
+    expect(has(loaded, "src/pipeline.ts")).toBe(false);
+  });
+
+  it("check loads neither highlight.js nor the preview server nor the diff; build does load highlight.js", () => {
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.modules).toContain("src/pipeline.ts");
+    for (const prefix of [
+      "node_modules/highlight.js/",
+      "src/render/highlight.ts",
+      "node_modules/chokidar/",
+      "src/serve/server.ts",
+      "src/diff/git.ts",
+    ]) {
+      expect(has(check, prefix), prefix).toBe(false);
+    }
+    expect(build.code, build.stderr).toBe(0);
+    expect(has(build, "node_modules/highlight.js/")).toBe(true);
+  });
+
+  it("check loads no network module (json-schema-ref-parser's options merge would load undici)", () => {
+    // The schemas went through json-schema-ref-parser, whose options merge is where undici came from.
+    expect(check.modules).toContain("node_modules/@apidevtools/json-schema-ref-parser/dist/lib/options.js");
+    for (const name of ["internal/deps/undici/undici", "http", "https", "tls", "http2"]) expect(check.builtins).not.toContain(name);
+  });
+});
+
+describe("a check without highlighting", () => {
+  it("reports what a highlighting run reports, and shows the examples as escaped JSON", async () => {
+    const root = copySample();
+    const plain = await new Pipeline(loadConfig(root), { highlight: false }).run();
+    const coloured = await new Pipeline(loadConfig(root)).run();
+    expect(plain.diagnostics).toEqual(coloured.diagnostics);
+    const page = (files: Map<string, string>) => files.get("modules/end_to_end_encryption.html") as string;
+    expect(page(coloured.files)).toContain('<span class="hljs-attr">&quot;sender_key&quot;</span>');
+    expect(page(plain.files)).not.toContain("hljs-");
+    expect(page(plain.files)).toContain("&quot;sender_key&quot;: &quot;");
+    // Only the examples' spans differ.
+    const unspanned = (html: string) => html.replace(/<\/?span[^>]*>/g, "");
+    expect(unspanned(page(plain.files))).toBe(unspanned(page(coloured.files)));
+  });
+});
