@@ -3,8 +3,10 @@
 // what it runs (src/cli.ts), so esbuild puts those modules in chunks of their
 // own: `--version` loads commander only, `check` neither the preview server,
 // the diff nor highlight.js (test/startup.test.ts).
-import { readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
 import { build } from "esbuild";
+import Handlebars from "handlebars";
 
 /**
  * json-schema-ref-parser's options merge asks `val instanceof Headers` of every
@@ -25,6 +27,30 @@ const refParserWithoutHeaders = {
   },
 };
 
+/**
+ * Fills src/render/precompiled.ts with the built-in templates compiled by
+ * Handlebars now, each with the sha1 of its text: the CLI uses one only while
+ * the template it renders has that very text, so an edited or overridden
+ * template is compiled at run time as before.
+ */
+const precompiledTemplates = {
+  name: "precompiled-templates",
+  setup(b) {
+    b.onLoad({ filter: /src[\\/]render[\\/]precompiled\.ts$/ }, async () => {
+      const dir = new URL("../templates/", import.meta.url);
+      const entries = [];
+      for (const file of (await readdir(dir)).filter((f) => f.endsWith(".hbs")).sort()) {
+        const text = await readFile(new URL(file, dir), "utf8");
+        const sha1 = createHash("sha1").update(text).digest("hex");
+        // The same options as compileTemplates' (src/render/templates.ts).
+        const spec = Handlebars.precompile(text, { preventIndent: true });
+        entries.push(`  [${JSON.stringify(file)}, { sha1: ${JSON.stringify(sha1)}, spec: ${spec} }],`);
+      }
+      return { contents: `export const PRECOMPILED = new Map([\n${entries.join("\n")}\n]);\n`, loader: "js" };
+    });
+  },
+};
+
 await build({
   entryPoints: ["src/cli.ts", "src/index.ts"],
   outdir: "dist",
@@ -35,7 +61,7 @@ await build({
   target: "node20",
   // CommonJS dependencies inside an ES bundle still call require().
   banner: { js: "import { createRequire as __specgenRequire } from 'node:module'; const require = __specgenRequire(import.meta.url);" },
-  plugins: [refParserWithoutHeaders],
+  plugins: [refParserWithoutHeaders, precompiledTemplates],
   legalComments: "none",
   logLevel: "warning",
 });

@@ -4,13 +4,22 @@
  * check touches no network module. Timings live in the benchmark; these tests
  * hold what makes them.
  */
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../src/config.js";
-import { Pipeline } from "../src/pipeline.js";
-import { copySample, specgen, tempDir, writeFiles } from "./helpers.js";
+import { loadSpec } from "../src/load/index.js";
+import { templateProblem } from "../src/load/templates.js";
+import { build as buildSite, Pipeline } from "../src/pipeline.js";
+import { copySample, makeRoot, REPO, specgen, tempDir, writeFiles } from "./helpers.js";
+
+// The template check, watched: it runs Handlebars' compiler.
+vi.mock("../src/load/templates.js", async (original) => {
+  const actual = await original<typeof import("../src/load/templates.js")>();
+  return { ...actual, templateProblem: vi.fn(actual.templateProblem) };
+});
 
 interface Loaded {
   code: number | null;
@@ -115,5 +124,56 @@ describe("a check without highlighting", () => {
     // Only the examples' spans differ.
     const unspanned = (html: string) => html.replace(/<\/?span[^>]*>/g, "");
     expect(unspanned(page(plain.files))).toBe(unspanned(page(coloured.files)));
+  });
+});
+
+describe("template overrides", () => {
+  it("are checked unless they are copies of the built-in templates", () => {
+    const builtin = (file: string) => readFileSync(path.join(REPO, "templates", file), "utf8");
+    const changed = builtin("page.hbs").replace("<body", "<body data-x");
+    const root = makeRoot({
+      "specification/index.md": "# Home\n",
+      "templates/event.hbs": builtin("event.hbs"),
+      "templates/page.hbs": changed,
+    });
+    vi.mocked(templateProblem).mockClear();
+    const { spec, diagnostics } = loadSpec(loadConfig(root));
+    expect(diagnostics).toEqual([]);
+    expect(vi.mocked(templateProblem).mock.calls.map(([text]) => text)).toEqual([changed]);
+    expect(spec.templates.get("page.hbs")).toBe(changed);
+  });
+});
+
+describe("templates compiled ahead of time", () => {
+  it("are in the bundle, one for each built-in template's current text", () => {
+    const dist = readdirSync(path.join(REPO, "dist"))
+      .filter((f) => f.endsWith(".js"))
+      .map((f) => readFileSync(path.join(REPO, "dist", f), "utf8"))
+      .join("\n");
+    const templates = readdirSync(path.join(REPO, "templates")).filter((f) => f.endsWith(".hbs"));
+    expect(templates.length).toBeGreaterThan(5);
+    for (const file of templates) {
+      const sha1 = createHash("sha1")
+        .update(readFileSync(path.join(REPO, "templates", file), "utf8"))
+        .digest("hex");
+      expect(dist, file).toContain(`{ sha1: "${sha1}", spec: {`);
+    }
+  });
+
+  it("render what Handlebars compiles at run time, with an overridden partial called by a precompiled template", async () => {
+    // An indented partial call shows whether the override was compiled with the templates' options (preventIndent).
+    const example = readFileSync(path.join(REPO, "templates/example.hbs"), "utf8").replace(
+      "<figcaption>",
+      "  {{> sections nothing}}\n<figcaption>",
+    );
+    const root = copySample();
+    writeFiles(root, { "templates/example.hbs": example });
+    const cli = specgen(["build", root, "--out", path.join(root, "bundled")]);
+    expect(cli.code, cli.stderr).toBe(0);
+    const compiled = await buildSite(loadConfig(root, { out: path.join(root, "compiled") }));
+    expect(compiled.written).toBe(true);
+    const page = "modules/end_to_end_encryption.html";
+    expect(compiled.files.get(page)).toContain("  <ul>\n</ul>\n<figcaption>");
+    for (const [file, text] of compiled.files) expect(readFileSync(path.join(root, "bundled", file), "utf8"), file).toBe(text);
   });
 });

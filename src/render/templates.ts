@@ -5,7 +5,9 @@
  * overrides any of them by file name.
  * Templates get fully computed view models: loops and conditionals only.
  */
+import { createHash } from "node:crypto";
 import Handlebars from "handlebars";
+import { PRECOMPILED } from "./precompiled.js";
 
 export type Template = (view: object) => string;
 
@@ -24,14 +26,20 @@ export const ASSET_NAMES = ["style.css", "site.js"] as const;
 
 export function compileTemplates(sources: ReadonlyMap<string, string>): Templates {
   const hb = Handlebars.create();
-  const text = (name: string) => {
-    const t = sources.get(`${name}.hbs`);
-    if (t === undefined) throw new Error(`template ${name}.hbs is missing`);
-    return t;
+  /** The bundle's precompiled built-in while the text is the built-in's, else compiled here (lazily, on first use). */
+  const compiled = (name: string) => {
+    const file = `${name}.hbs`;
+    const text = sources.get(file);
+    if (text === undefined) throw new Error(`template ${file} is missing`);
+    const precompiled = PRECOMPILED.get(file);
+    if (precompiled?.sha1 === createHash("sha1").update(text).digest("hex")) return hb.template(precompiled.spec);
+    // The same options as scripts/bundle.mjs's.
+    return hb.compile(text, { preventIndent: true });
   };
-  for (const name of PARTIAL_NAMES) hb.registerPartial(name, text(name));
+  // Registered compiled: a partial given as text would be compiled with its caller's options, which a precompiled caller lacks.
+  for (const name of PARTIAL_NAMES) hb.registerPartial(name, compiled(name));
   const compile = (name: string): Template => {
-    const template = hb.compile(text(name), { preventIndent: true });
+    const template = compiled(name);
     return (view) => template(view);
   };
   return {
