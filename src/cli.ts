@@ -96,8 +96,7 @@ Examples:
   addCommonOptions(checkCmd).action(async (root: string, opts: CommonOptions) => {
     const [{ loadConfig }, { check, failed }] = await Promise.all([import("./config.js"), import("./pipeline.js")]);
     const config = loadConfig(root, { strict: opts.strict, maxWarnings: opts.maxWarnings });
-    // Nothing is written: the examples need no colour.
-    const result = await check(config, { highlight: false });
+    const result = await check(config, { reportOnly: true });
     const stream = opts.format === "json" ? process.stdout : process.stderr;
     stream.write(render(result, config, opts.format, stream));
     process.exitCode = failed(result.diagnostics, config) ? EXIT.errors : EXIT.ok;

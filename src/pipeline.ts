@@ -38,10 +38,12 @@ export interface CheckResult {
 
 export interface PipelineOptions {
   /**
-   * Highlight the examples' JSON (the default). A check that only reports turns
-   * it off: colour changes no diagnostic, and highlight.js is then never loaded.
+   * Only the diagnostics are wanted (`specgen check`): the pages still render,
+   * for the link checks, but without what only readers need, which changes no
+   * diagnostic: colour in the examples (highlight.js is then never loaded) and
+   * the search index.
    */
-  highlight?: boolean;
+  reportOnly?: boolean;
 }
 
 /** A schema file's results, valid while its closure (the file and all it refers to) is unchanged. */
@@ -73,7 +75,7 @@ export class Pipeline {
   private readonly site: SiteRenderer;
   private readonly links = new LinkChecker();
   private readonly apis: ApiStage;
-  private highlighter?: Promise<Highlighter | undefined>;
+  private highlighter?: Promise<Highlighter>;
 
   constructor(
     readonly config: Config,
@@ -121,9 +123,8 @@ export class Pipeline {
       });
     diagnostics.push(...(apis?.diagnostics ?? []));
 
-    this.highlighter ??=
-      this.options.highlight === false ? Promise.resolve(undefined) : import("./render/highlight.js").then((m) => m.highlightJson);
-    const highlight = await this.highlighter;
+    if (!this.options.reportOnly) this.highlighter ??= import("./render/highlight.js").then((m) => m.highlightJson);
+    const publish = this.highlighter && { highlight: await this.highlighter };
     const site = guarded(diagnostics, {}, "rendering the site", () =>
       this.site.render({
         config,
@@ -134,7 +135,7 @@ export class Pipeline {
         components,
         apis: apis?.apis ?? [],
         definitions: apis?.definitions ?? [],
-        highlight,
+        publish,
       }),
     );
     if (site) diagnostics.push(...site.diagnostics, ...this.links.check(site.files, site.sources, site.marks));

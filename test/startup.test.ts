@@ -111,12 +111,15 @@ describe("start-up", () => {
   });
 });
 
-describe("a check without highlighting", () => {
-  it("reports what a highlighting run reports, and shows the examples as escaped JSON", async () => {
+describe("a report-only run (check)", () => {
+  it("reports what a full run reports; its examples are escaped JSON, and its search index is empty", async () => {
     const root = copySample();
-    const plain = await new Pipeline(loadConfig(root), { highlight: false }).run();
+    const plain = await new Pipeline(loadConfig(root), { reportOnly: true }).run();
     const coloured = await new Pipeline(loadConfig(root)).run();
     expect(plain.diagnostics).toEqual(coloured.diagnostics);
+    expect([...plain.files.keys()]).toEqual([...coloured.files.keys()]);
+    expect(coloured.files.get("search-index.js")).toContain("specgenSearchIndex");
+    expect(plain.files.get("search-index.js")).toBe("");
     const page = (files: Map<string, string>) => files.get("modules/end_to_end_encryption.html") as string;
     expect(page(coloured.files)).toContain('<span class="hljs-attr">&quot;sender_key&quot;</span>');
     expect(page(plain.files)).not.toContain("hljs-");

@@ -9,7 +9,7 @@ import json from "highlight.js/lib/languages/json";
 const highlighter = hljs.newInstance();
 highlighter.registerLanguage("json", json);
 
-/** JSON text → escaped HTML: highlighted for a site; plain for a check, where colour changes no diagnostic. */
+/** JSON text → escaped HTML. */
 export type Highlighter = (json: string) => string;
 
 /** JSON text as highlighted, escaped HTML. */

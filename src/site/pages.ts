@@ -43,8 +43,12 @@ export interface SiteInput {
   /** API documents, for the http-api blocks, and API definitions, for the definition blocks. */
   apis: readonly ApiModel[];
   definitions: readonly DefinitionModel[];
-  /** How examples' JSON becomes HTML: escaped only when absent. */
-  highlight?: Highlighter;
+  /**
+   * What only a site for readers needs (build, serve): examples' JSON highlighted,
+   * and the search index. Without it (check) examples are escaped text and the
+   * index is empty: no diagnostic depends on either.
+   */
+  publish?: { highlight: Highlighter };
 }
 
 export interface RenderedSite {
@@ -104,7 +108,7 @@ export class SiteRenderer {
   render(input: SiteInput): RenderedSite {
     const { config } = this;
     const { md, templates, key: setupKey } = this.prepare(input.templates);
-    const highlight = input.highlight ?? md.utils.escapeHtml;
+    const highlight = input.publish?.highlight ?? md.utils.escapeHtml;
     const sections = eventSections(input.examples, templates, md, highlight);
     const blocks = new BlockRegistry([
       eventBlocks(input.events, sections),
@@ -171,7 +175,8 @@ export class SiteRenderer {
       diagnostics.push(...page.diagnostics, ...result.diagnostics);
     }
     this.rendered = rendered;
-    files.set(SEARCH_INDEX_FILE, this.searchScript(pages));
+    // Listed either way, so that a link to it checks the same.
+    files.set(SEARCH_INDEX_FILE, input.publish ? this.searchScript(pages) : "");
     for (const name of ASSET_NAMES) files.set(name, input.templates.get(name) ?? "");
     return { files, sources, marks, diagnostics };
   }
