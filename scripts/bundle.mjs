@@ -2,9 +2,10 @@
 // hundreds starts the CLI several times faster. Each command's action imports
 // what it runs (src/cli.ts), so esbuild puts those modules in chunks of their
 // own: `--version` loads commander only, `check` neither the preview server,
-// the diff nor highlight.js (test/startup.test.ts).
+// the diff nor highlight.js (test/startup.test.ts holds that).
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import Handlebars from "handlebars";
 
@@ -51,7 +52,8 @@ const precompiledTemplates = {
   },
 };
 
-await build({
+/** The build; test/startup.test.ts bundles with it too (without writing), to know what each chunk holds. */
+export const bundleOptions = {
   entryPoints: ["src/cli.ts", "src/index.ts"],
   outdir: "dist",
   bundle: true,
@@ -62,6 +64,11 @@ await build({
   // CommonJS dependencies inside an ES bundle still call require().
   banner: { js: "import { createRequire as __specgenRequire } from 'node:module'; const require = __specgenRequire(import.meta.url);" },
   plugins: [refParserWithoutHeaders, precompiledTemplates],
+  // Less text to parse at every start (function names stay, for stack traces).
+  minifyWhitespace: true,
+  minifySyntax: true,
   legalComments: "none",
   logLevel: "warning",
-});
+};
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await build(bundleOptions);
