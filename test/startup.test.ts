@@ -29,6 +29,8 @@ interface Loaded {
   modules: Set<string>;
   /** The Node built-ins it loaded. */
   builtins: Set<string>;
+  /** The CommonJS files it required from outside the bundle. */
+  required: string[];
 }
 
 /**
@@ -37,14 +39,15 @@ interface Loaded {
  * built-ins it loaded.
  */
 const PROBE = `import { writeFileSync } from "node:fs";
-import { register } from "node:module";
+import { createRequire, register } from "node:module";
 import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";
 const { port1, port2 } = new MessageChannel();
 register("./hooks.mjs", { parentURL: import.meta.url, data: { port: port2 }, transferList: [port2] });
 process.on("exit", () => {
   const urls = [];
   for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) urls.push(m.message);
-  writeFileSync(process.env.PROBE_OUT, JSON.stringify({ urls, builtins: process.moduleLoadList }));
+  const required = Object.keys(createRequire(import.meta.url).cache);
+  writeFileSync(process.env.PROBE_OUT, JSON.stringify({ urls, builtins: process.moduleLoadList, required }));
 });
 `;
 const HOOKS = `let port;
@@ -59,7 +62,7 @@ let chunks: Map<string, string[]>;
 function run(args: string[]): Loaded {
   const out = path.join(tempDir(), "loaded.json");
   const r = specgen(args, { NODE_OPTIONS: `--import=${path.join(probeDir, "probe.mjs")}`, PROBE_OUT: out });
-  const { urls, builtins } = JSON.parse(readFileSync(out, "utf8")) as { urls: string[]; builtins: string[] };
+  const { urls, builtins, required } = JSON.parse(readFileSync(out, "utf8")) as { urls: string[]; builtins: string[]; required: string[] };
   const modules = new Set<string>();
   for (const url of urls.filter((u) => u.includes("/dist/"))) {
     const held = chunks.get(path.basename(url));
@@ -67,26 +70,33 @@ function run(args: string[]): Loaded {
     for (const m of held) modules.add(m);
   }
   const natives = builtins.filter((b) => b.startsWith("NativeModule ")).map((b) => b.slice("NativeModule ".length));
-  return { code: r.code, stderr: r.stderr, modules, builtins: new Set(natives) };
+  return { code: r.code, stderr: r.stderr, modules, builtins: new Set(natives), required };
 }
 
 const has = (loaded: Loaded, prefix: string) => [...loaded.modules].some((m) => m.startsWith(prefix));
+/** Handlebars' compiler: in the bundle, or required from node_modules. */
+const compiles = (loaded: Loaded) =>
+  has(loaded, "node_modules/handlebars/dist/cjs/handlebars/compiler/") ||
+  loaded.required.some((f) => f.includes("/node_modules/handlebars/"));
+
+beforeAll(async () => {
+  const { metafile } = await bundle({
+    ...bundleOptions,
+    absWorkingDir: REPO,
+    outdir: path.join(REPO, "dist"),
+    write: false,
+    metafile: true,
+  });
+  chunks = new Map(Object.entries((metafile as Metafile).outputs).map(([file, o]) => [path.basename(file), Object.keys(o.inputs)]));
+  probeDir = tempDir();
+  writeFiles(probeDir, { "probe.mjs": PROBE, "hooks.mjs": HOOKS });
+});
 
 describe("start-up", () => {
   let root: string;
   let check: Loaded;
   let build: Loaded;
-  beforeAll(async () => {
-    const { metafile } = await bundle({
-      ...bundleOptions,
-      absWorkingDir: REPO,
-      outdir: path.join(REPO, "dist"),
-      write: false,
-      metafile: true,
-    });
-    chunks = new Map(Object.entries((metafile as Metafile).outputs).map(([file, o]) => [path.basename(file), Object.keys(o.inputs)]));
-    probeDir = tempDir();
-    writeFiles(probeDir, { "probe.mjs": PROBE, "hooks.mjs": HOOKS });
+  beforeAll(() => {
     root = copySample();
     check = run(["check", root]);
     build = run(["build", root]);
@@ -101,7 +111,7 @@ describe("start-up", () => {
     expect(has(loaded, "src/pipeline.ts")).toBe(false);
   });
 
-  it("check loads neither highlight.js nor the preview server nor the diff; build does load highlight.js", () => {
+  it("check loads neither highlight.js nor the preview server nor the diff; build loads highlight.js; neither compiles templates", () => {
     expect(check.code, check.stderr).toBe(0);
     expect(check.modules).toContain("src/pipeline.ts");
     for (const prefix of [
@@ -115,6 +125,9 @@ describe("start-up", () => {
     }
     expect(build.code, build.stderr).toBe(0);
     expect(has(build, "node_modules/highlight.js/")).toBe(true);
+    // Their templates are the built-in ones, precompiled.
+    expect(compiles(check)).toBe(false);
+    expect(compiles(build)).toBe(false);
   });
 
   it("check loads no network module (json-schema-ref-parser's options merge would load undici)", () => {
@@ -184,8 +197,9 @@ describe("templates compiled ahead of time", () => {
     );
     const root = copySample();
     writeFiles(root, { "templates/example.hbs": example });
-    const cli = specgen(["build", root, "--out", path.join(root, "bundled")]);
+    const cli = run(["build", root, "--out", path.join(root, "bundled")]);
     expect(cli.code, cli.stderr).toBe(0);
+    expect(compiles(cli)).toBe(true);
     const compiled = await buildSite(loadConfig(root, { out: path.join(root, "compiled") }));
     expect(compiled.written).toBe(true);
     const page = "modules/end_to_end_encryption.html";

@@ -6,8 +6,8 @@
  * Templates get fully computed view models: loops and conditionals only.
  */
 import { createHash } from "node:crypto";
-import Handlebars from "handlebars";
-import { PRECOMPILED } from "./precompiled.js";
+import { handlebarsCompiler, handlebarsRuntime } from "../handlebars.js";
+import { PRECOMPILED, type PrecompiledTemplate } from "./precompiled.js";
 
 export type Template = (view: object) => string;
 
@@ -25,16 +25,21 @@ export const PARTIAL_NAMES = ["field-table", "example", "version-notes", "sectio
 export const ASSET_NAMES = ["style.css", "site.js"] as const;
 
 export function compileTemplates(sources: ReadonlyMap<string, string>): Templates {
-  const hb = Handlebars.create();
-  /** The bundle's precompiled built-in while the text is the built-in's, else compiled here (lazily, on first use). */
-  const compiled = (name: string) => {
+  // The bundle's precompiled built-in while a template's text is the built-in's; any other is compiled here.
+  const names = [...TEMPLATE_NAMES, ...PARTIAL_NAMES];
+  const precompiled = new Map<string, PrecompiledTemplate["spec"]>();
+  for (const name of names) {
     const file = `${name}.hbs`;
     const text = sources.get(file);
     if (text === undefined) throw new Error(`template ${file} is missing`);
-    const precompiled = PRECOMPILED.get(file);
-    if (precompiled?.sha1 === createHash("sha1").update(text).digest("hex")) return hb.template(precompiled.spec);
-    // The same options as scripts/bundle.mjs's.
-    return hb.compile(text, { preventIndent: true });
+    const known = PRECOMPILED.get(file);
+    if (known?.sha1 === createHash("sha1").update(text).digest("hex")) precompiled.set(name, known.spec);
+  }
+  const hb = precompiled.size === names.length ? handlebarsRuntime.create() : handlebarsCompiler().create();
+  const compiled = (name: string) => {
+    const spec = precompiled.get(name);
+    // The same options as scripts/bundle.mjs's; compiled lazily, on first use.
+    return spec ? hb.template(spec) : hb.compile(sources.get(`${name}.hbs`) as string, { preventIndent: true });
   };
   // Registered compiled: a partial given as text would be compiled with its caller's options, which a precompiled caller lacks.
   for (const name of PARTIAL_NAMES) hb.registerPartial(name, compiled(name));
