@@ -3,7 +3,6 @@
 // what it runs (src/cli.ts), so esbuild puts those modules in chunks of their
 // own: `--version` loads commander only, `check` neither the preview server,
 // the diff nor highlight.js (test/startup.test.ts holds that).
-import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -30,9 +29,9 @@ const refParserWithoutHeaders = {
 
 /**
  * Fills src/render/precompiled.ts with the built-in templates compiled by
- * Handlebars now, each with the sha1 of its text: the CLI uses one only while
- * the template it renders has that very text, so an edited or overridden
- * template is compiled at run time as before.
+ * Handlebars now, each with its text: the CLI uses one only while the template
+ * it renders has that very text, so an edited or overridden template is
+ * compiled at run time as before.
  */
 const precompiledTemplates = {
   name: "precompiled-templates",
@@ -42,10 +41,9 @@ const precompiledTemplates = {
       const entries = [];
       for (const file of (await readdir(dir)).filter((f) => f.endsWith(".hbs")).sort()) {
         const text = await readFile(new URL(file, dir), "utf8");
-        const sha1 = createHash("sha1").update(text).digest("hex");
         // The same options as compileTemplates' (src/render/templates.ts).
         const spec = Handlebars.precompile(text, { preventIndent: true });
-        entries.push(`  [${JSON.stringify(file)}, { sha1: ${JSON.stringify(sha1)}, spec: ${spec} }],`);
+        entries.push(`  [${JSON.stringify(file)}, { text: ${JSON.stringify(text)}, spec: ${spec} }],`);
       }
       return { contents: `export const PRECOMPILED = new Map([\n${entries.join("\n")}\n]);\n`, loader: "js" };
     });

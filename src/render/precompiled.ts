@@ -1,13 +1,13 @@
 /**
- * The built-in templates compiled ahead of time, by file name, with the sha1
- * of the text each was compiled from. Empty in the sources: scripts/bundle.mjs
+ * The built-in templates compiled ahead of time, by file name, with the text
+ * each was compiled from. Empty in the sources: scripts/bundle.mjs
  * fills it, so the CLI does not run Handlebars' compiler on templates a spec
  * root leaves alone (that compiler is most of a small check's rendering).
  */
 import type Handlebars from "handlebars";
 
 export interface PrecompiledTemplate {
-  sha1: string;
+  text: string;
   spec: Parameters<typeof Handlebars.template>[0];
 }
 

@@ -5,7 +5,6 @@
  * overrides any of them by file name.
  * Templates get fully computed view models: loops and conditionals only.
  */
-import { createHash } from "node:crypto";
 import { handlebarsCompiler, handlebarsRuntime } from "../handlebars.js";
 import { PRECOMPILED, type PrecompiledTemplate } from "./precompiled.js";
 
@@ -33,7 +32,7 @@ export function compileTemplates(sources: ReadonlyMap<string, string>): Template
     const text = sources.get(file);
     if (text === undefined) throw new Error(`template ${file} is missing`);
     const known = PRECOMPILED.get(file);
-    if (known?.sha1 === createHash("sha1").update(text).digest("hex")) precompiled.set(name, known.spec);
+    if (known?.text === text) precompiled.set(name, known.spec);
   }
   const hb = precompiled.size === names.length ? handlebarsRuntime.create() : handlebarsCompiler().create();
   const compiled = (name: string) => {

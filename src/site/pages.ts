@@ -8,7 +8,6 @@
  * depend on, so a rebuild renders only the pages whose inputs changed. A cold
  * build is the same code with nothing remembered.
  */
-import { createHash } from "node:crypto";
 import path from "node:path";
 import type MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
@@ -183,7 +182,7 @@ export class SiteRenderer {
 
   /** The markdown-it instance and compiled templates, rebuilt only when the templates change. */
   private prepare(templateSources: ReadonlyMap<string, string>) {
-    const key = sha1(JSON.stringify([...templateSources]));
+    const key = JSON.stringify([...templateSources]);
     if (this.setup?.key !== key) {
       this.setup = { key, md: createMarkdown({ allowHtml: this.config.allowHtml }), templates: compileTemplates(templateSources) };
     }
@@ -260,10 +259,6 @@ function searchKey(page: ParsedPage): string {
 
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((s, i) => s === b[i]);
-}
-
-function sha1(text: string): string {
-  return createHash("sha1").update(text).digest("hex");
 }
 
 /** The home page when the spec has no `index.md`: its title and a list of the pages. */
