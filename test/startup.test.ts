@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { build as bundle, type Metafile } from "esbuild";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { bundleOptions } from "../scripts/bundle.mjs";
+import { bundleOptions } from "../scripts/bundle-options.mjs";
 import { loadConfig } from "../src/config.js";
 import { loadSpec } from "../src/load/index.js";
 import { templateProblem } from "../src/load/templates.js";

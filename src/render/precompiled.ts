@@ -1,6 +1,6 @@
 /**
  * The built-in templates compiled ahead of time, by file name, with the text
- * each was compiled from. Empty in the sources: scripts/bundle.mjs
+ * each was compiled from. Empty in the sources: scripts/bundle-options.mjs
  * fills it, so the CLI does not run Handlebars' compiler on templates a spec
  * root leaves alone (that compiler is most of a small check's rendering).
  */

@@ -37,7 +37,7 @@ export function compileTemplates(sources: ReadonlyMap<string, string>): Template
   const hb = precompiled.size === names.length ? handlebarsRuntime.create() : handlebarsCompiler().create();
   const compiled = (name: string) => {
     const spec = precompiled.get(name);
-    // The same options as scripts/bundle.mjs's; compiled lazily, on first use.
+    // The same options as scripts/bundle-options.mjs's; compiled lazily, on first use.
     return spec ? hb.template(spec) : hb.compile(sources.get(`${name}.hbs`) as string, { preventIndent: true });
   };
   // Registered compiled: a partial given as text would be compiled with its caller's options, which a precompiled caller lacks.
