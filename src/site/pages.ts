@@ -95,7 +95,8 @@ export function outputPath(config: Config, page: Source): string {
 }
 
 export class SiteRenderer {
-  private setup?: { key: string; md: MarkdownIt; templates: Templates };
+  /** The templates' texts as JSON, and a number that changes with them: it is in every page's key. */
+  private setup?: { sources: string; version: number; md: MarkdownIt; templates: Templates };
   private parsed = new Map<Source, ParsedPage>();
   private rendered = new Map<string, RenderedPage>();
   private search?: { keys: string[]; script: string };
@@ -106,7 +107,7 @@ export class SiteRenderer {
 
   render(input: SiteInput): RenderedSite {
     const { config } = this;
-    const { md, templates, key: setupKey } = this.prepare(input.templates);
+    const { md, templates, version: setupVersion } = this.prepare(input.templates);
     const highlight = input.publish?.highlight ?? md.utils.escapeHtml;
     const sections = eventSections(input.examples, templates, md, highlight);
     const blocks = new BlockRegistry([
@@ -134,7 +135,7 @@ export class SiteRenderer {
       for (const { title, id } of page.blockTitles) site.add(title, { page: page.out, id });
     }
     // Every page shows the navigation, and links through the site index: both are in every page's key.
-    const siteKey = `${setupKey}\n${this.outlineVersion(pages.map(outlineKey))}`;
+    const siteKey = `${setupVersion}\n${this.outlineVersion(pages.map(outlineKey))}`;
 
     const files = new Map<string, string>();
     const sources = new Map<string, Source>();
@@ -182,9 +183,15 @@ export class SiteRenderer {
 
   /** The markdown-it instance and compiled templates, rebuilt only when the templates change. */
   private prepare(templateSources: ReadonlyMap<string, string>) {
-    const key = JSON.stringify([...templateSources]);
-    if (this.setup?.key !== key) {
-      this.setup = { key, md: createMarkdown({ allowHtml: this.config.allowHtml }), templates: compileTemplates(templateSources) };
+    const sources = JSON.stringify([...templateSources]);
+    if (this.setup?.sources !== sources) {
+      const version = (this.setup?.version ?? 0) + 1;
+      this.setup = {
+        sources,
+        version,
+        md: createMarkdown({ allowHtml: this.config.allowHtml }),
+        templates: compileTemplates(templateSources),
+      };
     }
     return this.setup;
   }
