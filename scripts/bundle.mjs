@@ -1,18 +1,9 @@
 // Bundles the CLI and the library into dist/: one file to load instead of
-// hundreds starts the CLI several times faster. Heavy modules that a command
-// may not need are loaded with import() and land in chunks of their own.
+// hundreds starts the CLI several times faster. Each command's action imports
+// what it runs (src/cli.ts), so esbuild puts those modules in chunks of their
+// own: `--version` loads commander only, `check` neither the preview server,
+// the diff nor highlight.js (test/startup.test.ts holds that).
 import { build } from "esbuild";
+import { bundleOptions } from "./bundle-options.mjs";
 
-await build({
-  entryPoints: ["src/cli.ts", "src/index.ts"],
-  outdir: "dist",
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  // CommonJS dependencies inside an ES bundle still call require().
-  banner: { js: "import { createRequire as __specgenRequire } from 'node:module'; const require = __specgenRequire(import.meta.url);" },
-  legalComments: "none",
-  logLevel: "warning",
-});
+await build(bundleOptions);

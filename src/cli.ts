@@ -1,9 +1,14 @@
-/** The command line: parse flags, run a pipeline command, report, set the exit code. */
+/**
+ * The command line: parse flags, run a pipeline command, report, set the exit code.
+ * Each command's action imports what it runs, so that `--version` and `--help`
+ * load only commander and `check` loads neither the preview server nor the diff
+ * (the bundle puts each dynamic import's modules in their own chunks).
+ */
 import { createRequire } from "node:module";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { type Config, ConfigError, loadConfig } from "./config.js";
+import type { Config } from "./config.js";
 import { diffCommand } from "./diff/command.js";
-import { build, type CheckResult, check, failed } from "./pipeline.js";
+import type { CheckResult } from "./pipeline.js";
 import { FORMATS, type Format, report } from "./report.js";
 import { RULES } from "./rules.js";
 import { serveCommand } from "./serve/command.js";
@@ -75,6 +80,7 @@ Examples:
     .argument("[root]", "the spec root", ".")
     .option("--out <dir>", "output folder (default: output/ in the spec root)");
   addCommonOptions(buildCmd).action(async (root: string, opts: CommonOptions & { out?: string }) => {
+    const [{ loadConfig }, { build, failed }] = await Promise.all([import("./config.js"), import("./pipeline.js")]);
     const config = loadConfig(root, { out: opts.out, strict: opts.strict, maxWarnings: opts.maxWarnings });
     const result = await build(config);
     const stream = opts.format === "json" ? process.stdout : process.stderr;
@@ -88,8 +94,9 @@ Examples:
     .description("check schemas, examples and pages; write nothing")
     .argument("[root]", "the spec root", ".");
   addCommonOptions(checkCmd).action(async (root: string, opts: CommonOptions) => {
+    const [{ loadConfig }, { check, failed }] = await Promise.all([import("./config.js"), import("./pipeline.js")]);
     const config = loadConfig(root, { strict: opts.strict, maxWarnings: opts.maxWarnings });
-    const result = await check(config);
+    const result = await check(config, { reportOnly: true });
     const stream = opts.format === "json" ? process.stdout : process.stderr;
     stream.write(render(result, config, opts.format, stream));
     process.exitCode = failed(result.diagnostics, config) ? EXIT.errors : EXIT.ok;
@@ -131,6 +138,8 @@ export async function main(argv: string[]): Promise<number> {
     return Number(process.exitCode ?? EXIT.ok);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    // Only an action throws this, and it has loaded the module already.
+    const { ConfigError } = await import("./config.js");
     if (e instanceof ConfigError) {
       process.stderr.write(`specgen: ${e.message}\n`);
       return EXIT.usage;

@@ -20,6 +20,7 @@ import { isApiDocument, loadSpec, SourceCache, type Spec } from "./load/index.js
 import { at, type Source } from "./load/source.js";
 import type { ComponentSchema } from "./render/blocks/common.js";
 import type { ExampleView } from "./render/blocks/event.js";
+import { highlightJson } from "./render/highlight.js";
 import { applyRules } from "./rules.js";
 import { type EventModel, isEventSchema, modelEvent, schemaName } from "./schema/model.js";
 import { resolveSchemas, type SchemaObject } from "./schema/resolve.js";
@@ -33,6 +34,15 @@ export interface CheckResult {
   /** Output path → content of the rendered site. */
   files: Map<string, string>;
   diagnostics: Diagnostic[];
+}
+
+export interface PipelineOptions {
+  /**
+   * Only the diagnostics are wanted (`specgen check`): the pages still render,
+   * for the link checks, but without what only readers need, which changes no
+   * diagnostic: colour in the examples and the search index.
+   */
+  reportOnly?: boolean;
 }
 
 /** A schema file's results, valid while its closure (the file and all it refers to) is unchanged. */
@@ -65,7 +75,10 @@ export class Pipeline {
   private readonly links = new LinkChecker();
   private readonly apis: ApiStage;
 
-  constructor(readonly config: Config) {
+  constructor(
+    readonly config: Config,
+    private readonly options: PipelineOptions = {},
+  ) {
     this.site = new SiteRenderer(config);
     this.formats = knownFormats(config);
     this.validators = new Validators([...this.formats]);
@@ -106,6 +119,7 @@ export class Pipeline {
     });
     diagnostics.push(...(apis?.diagnostics ?? []));
 
+    const publish = this.options.reportOnly ? undefined : { highlight: highlightJson };
     const site = guarded(diagnostics, {}, "rendering the site", () =>
       this.site.render({
         config,
@@ -116,6 +130,7 @@ export class Pipeline {
         components,
         apis: apis?.apis ?? [],
         definitions: apis?.definitions ?? [],
+        publish,
       }),
     );
     if (site) diagnostics.push(...site.diagnostics, ...this.links.check(site.files, site.sources, site.marks));
@@ -324,8 +339,8 @@ class Closures {
   }
 }
 
-export async function check(config: Config): Promise<CheckResult> {
-  return new Pipeline(config).run();
+export async function check(config: Config, options?: PipelineOptions): Promise<CheckResult> {
+  return new Pipeline(config, options).run();
 }
 
 /** True when the run failed: errors, or more warnings than `--max-warnings` allows. */

@@ -1,8 +1,7 @@
 /** The `diff` subcommand: flags, the report on stdout, the exit code. */
 import { Command, InvalidArgumentError, Option } from "commander";
 import { report as reportDiagnostics } from "../report.js";
-import { DIFF_FORMATS, type DiffFormat, formatDiff } from "./format.js";
-import { diffSpec } from "./index.js";
+import { DIFF_FORMATS, type DiffFormat } from "./format.js";
 
 function siteUrl(value: string): string {
   if (!/^https?:\/\/[^\s]+$/i.test(value)) throw new InvalidArgumentError("give the http(s) address the site is published at");
@@ -35,6 +34,7 @@ Examples:
   specgen diff --base origin/main --format markdown --fail-on breaking --site-url https://spec.example.org`,
     )
     .action(async (root: string, opts: { base: string; head?: string; format: DiffFormat; failOn?: "breaking"; siteUrl?: string }) => {
+      const [{ diffSpec }, { formatDiff }] = await Promise.all([import("./index.js"), import("./format.js")]);
       const result = await diffSpec({ root, base: opts.base, head: opts.head });
       for (const { revision, errors } of result.problems) {
         const where = revision.commit ? `at ${revision.label}` : "in the working tree";

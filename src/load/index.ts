@@ -428,7 +428,9 @@ function loadTemplates(spec: Spec, diagnostics: Diagnostic[]): void {
   const partials = new Set([...spec.templates.keys(), ...overrides.map((s) => name(config.templates, s.path))]);
   for (const source of overrides) {
     spec.sources.set(source.path, source);
-    const problem = source.path.endsWith(".hbs") ? templateProblem(source.text, partials) : undefined;
+    // A copy of a built-in template (a root that copied the folder to change one file) is as sound as the built-in.
+    const builtin = spec.templates.get(name(config.templates, source.path));
+    const problem = source.path.endsWith(".hbs") && source.text !== builtin ? templateProblem(source.text, partials) : undefined;
     if (problem) {
       diagnostics.push(
         error("template-invalid", `${problem.message}; using the built-in template instead`, { file: source.rel, ...problem.at }),

@@ -3,7 +3,7 @@
  * unknown helper or an unknown partial would otherwise throw in the middle of
  * rendering.
  */
-import Handlebars from "handlebars";
+import { handlebarsCompiler } from "../handlebars.js";
 import type { Position } from "./source.js";
 
 export interface TemplateProblem {
@@ -15,9 +15,10 @@ export interface TemplateProblem {
 export function templateProblem(text: string, partials: ReadonlySet<string>): TemplateProblem | undefined {
   let program: hbs.AST.Program;
   try {
-    program = Handlebars.parse(text);
+    const compiler = handlebarsCompiler();
+    program = compiler.parse(text);
     // Compiling with knownHelpersOnly turns a call of an unknown helper into an error now, not at render time.
-    Handlebars.precompile(program, { knownHelpersOnly: true });
+    compiler.precompile(program, { knownHelpersOnly: true });
   } catch (e) {
     return handlebarsError(e as Error & { lineNumber?: number; column?: number });
   }

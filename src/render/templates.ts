@@ -5,7 +5,8 @@
  * overrides any of them by file name.
  * Templates get fully computed view models: loops and conditionals only.
  */
-import Handlebars from "handlebars";
+import { handlebarsCompiler, handlebarsRuntime } from "../handlebars.js";
+import { PRECOMPILED, type PrecompiledTemplate } from "./precompiled.js";
 
 export type Template = (view: object) => string;
 
@@ -23,15 +24,26 @@ export const PARTIAL_NAMES = ["field-table", "example", "version-notes", "sectio
 export const ASSET_NAMES = ["style.css", "site.js"] as const;
 
 export function compileTemplates(sources: ReadonlyMap<string, string>): Templates {
-  const hb = Handlebars.create();
-  const text = (name: string) => {
-    const t = sources.get(`${name}.hbs`);
-    if (t === undefined) throw new Error(`template ${name}.hbs is missing`);
-    return t;
+  // The bundle's precompiled built-in while a template's text is the built-in's; any other is compiled here.
+  const names = [...TEMPLATE_NAMES, ...PARTIAL_NAMES];
+  const precompiled = new Map<string, PrecompiledTemplate["spec"]>();
+  for (const name of names) {
+    const file = `${name}.hbs`;
+    const text = sources.get(file);
+    if (text === undefined) throw new Error(`template ${file} is missing`);
+    const known = PRECOMPILED.get(file);
+    if (known?.text === text) precompiled.set(name, known.spec);
+  }
+  const hb = precompiled.size === names.length ? handlebarsRuntime.create() : handlebarsCompiler().create();
+  const compiled = (name: string) => {
+    const spec = precompiled.get(name);
+    // The same options as scripts/bundle-options.mjs's; compiled lazily, on first use.
+    return spec ? hb.template(spec) : hb.compile(sources.get(`${name}.hbs`) as string, { preventIndent: true });
   };
-  for (const name of PARTIAL_NAMES) hb.registerPartial(name, text(name));
+  // Registered compiled: a partial given as text would be compiled with its caller's options, which a precompiled caller lacks.
+  for (const name of PARTIAL_NAMES) hb.registerPartial(name, compiled(name));
   const compile = (name: string): Template => {
-    const template = hb.compile(text(name), { preventIndent: true });
+    const template = compiled(name);
     return (view) => template(view);
   };
   return {

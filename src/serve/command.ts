@@ -2,7 +2,6 @@
 import { spawn } from "node:child_process";
 import { Command, InvalidArgumentError } from "commander";
 import { summarize } from "../report.js";
-import { serve } from "./index.js";
 
 function portNumber(value: string): number {
   const port = Number(value);
@@ -27,6 +26,7 @@ export function serveCommand(): Command {
       const onSignal = () => stopRequested();
       process.on("SIGINT", onSignal);
       process.on("SIGTERM", onSignal);
+      const { serve } = await import("./index.js");
       const preview = await serve({
         root,
         port: opts.port,

@@ -8,7 +8,6 @@
  * depend on, so a rebuild renders only the pages whose inputs changed. A cold
  * build is the same code with nothing remembered.
  */
-import { createHash } from "node:crypto";
 import path from "node:path";
 import type MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
@@ -24,6 +23,7 @@ import { groupBlocks } from "../render/blocks/group.js";
 import { httpApiBlocks } from "../render/blocks/http-api.js";
 import { BlockRegistry, type OutlineHeading, type OutlineTerm } from "../render/blocks/registry.js";
 import { type PageMarks, pageLocator, type RenderEnv } from "../render/env.js";
+import type { Highlighter } from "../render/highlight.js";
 import { createMarkdown } from "../render/markdown.js";
 import { pathHref, SiteIndex } from "../render/site-index.js";
 import { ASSET_NAMES, compileTemplates, type Templates } from "../render/templates.js";
@@ -42,6 +42,12 @@ export interface SiteInput {
   /** API documents, for the http-api blocks, and API definitions, for the definition blocks. */
   apis: readonly ApiModel[];
   definitions: readonly DefinitionModel[];
+  /**
+   * What only a site for readers needs (build, serve): examples' JSON highlighted,
+   * and the search index. Without it (check) examples are escaped text and the
+   * index is empty: no diagnostic depends on either.
+   */
+  publish?: { highlight: Highlighter };
 }
 
 export interface RenderedSite {
@@ -89,7 +95,8 @@ export function outputPath(config: Config, page: Source): string {
 }
 
 export class SiteRenderer {
-  private setup?: { key: string; md: MarkdownIt; templates: Templates };
+  /** The templates' texts as JSON, and a number that changes with them: it is in every page's key. */
+  private setup?: { sources: string; version: number; md: MarkdownIt; templates: Templates };
   private parsed = new Map<Source, ParsedPage>();
   private rendered = new Map<string, RenderedPage>();
   private search?: { keys: string[]; script: string };
@@ -100,14 +107,15 @@ export class SiteRenderer {
 
   render(input: SiteInput): RenderedSite {
     const { config } = this;
-    const { md, templates, key: setupKey } = this.prepare(input.templates);
-    const sections = eventSections(input.examples, templates, md);
+    const { md, templates, version: setupVersion } = this.prepare(input.templates);
+    const highlight = input.publish?.highlight ?? md.utils.escapeHtml;
+    const sections = eventSections(input.examples, templates, md, highlight);
     const blocks = new BlockRegistry([
       eventBlocks(input.events, sections),
       groupBlocks(config.groups, input.events, sections),
       commonFieldBlocks(input.components, templates, md),
-      httpApiBlocks(input.apis, templates, md),
-      definitionBlocks(input.definitions, templates, md),
+      httpApiBlocks(input.apis, templates, md, highlight),
+      definitionBlocks(input.definitions, templates, md, highlight),
     ]);
     const blockKeys = (names: readonly string[]) => names.map((n) => `${n}=${blocks.outline(n)?.key ?? "?"}`).join("\n");
 
@@ -123,7 +131,7 @@ export class SiteRenderer {
 
     // Every page shows the navigation, and links through the site index: both are in every page's key.
     const { version, site } = this.siteOutline(pages);
-    const siteKey = `${setupKey}\n${version}`;
+    const siteKey = `${setupVersion}\n${version}`;
 
     const files = new Map<string, string>();
     const sources = new Map<string, Source>();
@@ -163,16 +171,23 @@ export class SiteRenderer {
       diagnostics.push(...page.diagnostics, ...result.diagnostics);
     }
     this.rendered = rendered;
-    files.set(SEARCH_INDEX_FILE, this.searchScript(pages));
+    // Listed either way, so that a link to it checks the same.
+    files.set(SEARCH_INDEX_FILE, input.publish ? this.searchScript(pages) : "");
     for (const name of ASSET_NAMES) files.set(name, input.templates.get(name) ?? "");
     return { files, sources, marks, diagnostics };
   }
 
   /** The markdown-it instance and compiled templates, rebuilt only when the templates change. */
   private prepare(templateSources: ReadonlyMap<string, string>) {
-    const key = sha1(JSON.stringify([...templateSources]));
-    if (this.setup?.key !== key) {
-      this.setup = { key, md: createMarkdown({ allowHtml: this.config.allowHtml }), templates: compileTemplates(templateSources) };
+    const sources = JSON.stringify([...templateSources]);
+    if (this.setup?.sources !== sources) {
+      const version = (this.setup?.version ?? 0) + 1;
+      this.setup = {
+        sources,
+        version,
+        md: createMarkdown({ allowHtml: this.config.allowHtml }),
+        templates: compileTemplates(templateSources),
+      };
     }
     return this.setup;
   }
@@ -260,10 +275,6 @@ function searchKey(page: ParsedPage): string {
 
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((s, i) => s === b[i]);
-}
-
-function sha1(text: string): string {
-  return createHash("sha1").update(text).digest("hex");
 }
 
 /** The home page when the spec has no `index.md`: its title and a list of the pages. */

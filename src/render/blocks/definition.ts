@@ -9,12 +9,17 @@ import { objectId } from "../../identity.js";
 import { origins } from "../../load/source.js";
 import { renderDescription } from "../describe.js";
 import { valueLocator } from "../env.js";
-import { highlightJson } from "../highlight.js";
+import type { Highlighter } from "../highlight.js";
 import type { Templates } from "../templates.js";
 import { tableTerms, tableView } from "./event.js";
 import type { BlockKind } from "./registry.js";
 
-export function definitionBlocks(definitions: readonly DefinitionModel[], templates: Templates, md: MarkdownIt): BlockKind {
+export function definitionBlocks(
+  definitions: readonly DefinitionModel[],
+  templates: Templates,
+  md: MarkdownIt,
+  highlight: Highlighter,
+): BlockKind {
   const byBlock = new Map<string, DefinitionModel>();
   for (const d of definitions) if (!byBlock.has(d.blockName)) byBlock.set(d.blockName, d);
   return {
@@ -40,7 +45,7 @@ export function definitionBlocks(definitions: readonly DefinitionModel[], templa
         descriptionHtml: renderDescription(md, definition.description, env, valueLocator(origin, "description")),
         type: definition.type,
         tables: definition.tables.map((t) => tableView(t, md, env)),
-        examples: definition.examples.map((e) => ({ ...e, html: highlightJson(e.json) })),
+        examples: definition.examples.map((e) => ({ ...e, html: highlight(e.json) })),
       });
     },
   };

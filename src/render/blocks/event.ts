@@ -7,7 +7,7 @@ import type { FieldTable } from "../../schema/fields.js";
 import type { EventKind, EventModel } from "../../schema/model.js";
 import { renderDescription, renderInlineDescription } from "../describe.js";
 import { type RenderEnv, valueLocator } from "../env.js";
-import { highlightJson } from "../highlight.js";
+import type { Highlighter } from "../highlight.js";
 import type { Templates } from "../templates.js";
 import type { BlockKind, BlockOutline, OutlineTerm } from "./registry.js";
 
@@ -31,9 +31,14 @@ const KIND_LABELS: Record<EventKind, string> = {
 /** Outlines by event, kept while the event and its examples are the same objects (a rebuild asks for every one). */
 const outlines = new WeakMap<EventModel, BlockOutline>();
 
-export function eventSections(examples: ReadonlyMap<string, ExampleView[]>, templates: Templates, md: MarkdownIt): EventSections {
+export function eventSections(
+  examples: ReadonlyMap<string, ExampleView[]>,
+  templates: Templates,
+  md: MarkdownIt,
+  highlight: Highlighter,
+): EventSections {
   return {
-    render: (event, env) => templates.event(eventView(event, examples.get(event.name) ?? [], md, env)),
+    render: (event, env) => templates.event(eventView(event, examples.get(event.name) ?? [], md, env, highlight)),
     outline: (event) => {
       const own = examples.get(event.name) ?? [];
       const key = [objectId(event), ...own.map(objectId)].join(",");
@@ -77,7 +82,7 @@ function eventOutline(event: EventModel, key: string): BlockOutline {
 }
 
 /** Everything the event template shows, computed. */
-export function eventView(event: EventModel, examples: ExampleView[], md: MarkdownIt, env: RenderEnv) {
+export function eventView(event: EventModel, examples: ExampleView[], md: MarkdownIt, env: RenderEnv, highlight: Highlighter) {
   const schemaOrigin = origins.get(event.source.value as object);
   return {
     anchor: event.anchor,
@@ -91,20 +96,8 @@ export function eventView(event: EventModel, examples: ExampleView[], md: Markdo
     descriptionHtml: renderDescription(md, event.description, env, valueLocator(schemaOrigin, "description")),
     ...annotationsView(event, md, env),
     tables: event.tables.map((t) => tableView(t, md, env)),
-    examples: examples.map((e) => ({ ...e, html: exampleHtml(e) })),
+    examples: examples.map((e) => ({ ...e, html: highlight(e.json) })),
   };
-}
-
-/** Highlighted examples, kept while the example is the same object: a rebuild renders a page's other events again. */
-const highlighted = new WeakMap<ExampleView, string>();
-
-function exampleHtml(example: ExampleView): string {
-  let html = highlighted.get(example);
-  if (html === undefined) {
-    html = highlightJson(example.json);
-    highlighted.set(example, html);
-  }
-  return html;
 }
 
 /** Every field of some tables, for search: each found at its table, in the context `owner › table`. */

@@ -10,12 +10,12 @@ import { objectId } from "../../identity.js";
 import type { FieldTable } from "../../schema/fields.js";
 import { renderDescription } from "../describe.js";
 import { type RenderEnv, valueLocator } from "../env.js";
-import { highlightJson } from "../highlight.js";
+import type { Highlighter } from "../highlight.js";
 import type { Templates } from "../templates.js";
 import { tableTerms, tableView } from "./event.js";
 import type { BlockKind, BlockOutline } from "./registry.js";
 
-export function httpApiBlocks(apis: readonly ApiModel[], templates: Templates, md: MarkdownIt): BlockKind {
+export function httpApiBlocks(apis: readonly ApiModel[], templates: Templates, md: MarkdownIt, highlight: Highlighter): BlockKind {
   const byBlock = new Map<string, ApiModel>();
   for (const api of apis) if (!byBlock.has(api.blockName)) byBlock.set(api.blockName, api);
   return {
@@ -26,7 +26,7 @@ export function httpApiBlocks(apis: readonly ApiModel[], templates: Templates, m
     },
     render(name, env) {
       const api = byBlock.get(name);
-      return api?.endpoints.map((endpoint) => templates.endpoint(endpointView(endpoint, md, env))).join("\n");
+      return api?.endpoints.map((endpoint) => templates.endpoint(endpointView(endpoint, md, env, highlight))).join("\n");
     },
   };
 }
@@ -53,7 +53,7 @@ function endpointTables(endpoint: EndpointModel): FieldTable[] {
 }
 
 /** Everything endpoint.hbs shows, computed. */
-export function endpointView(endpoint: EndpointModel, md: MarkdownIt, env: RenderEnv) {
+export function endpointView(endpoint: EndpointModel, md: MarkdownIt, env: RenderEnv, highlight: Highlighter) {
   const described = (text: string, origin: EndpointModel["origin"] | undefined) =>
     text ? renderDescription(md, text, env, valueLocator(origin, "description")) : "";
   const example = endpoint.requestExample;
@@ -75,7 +75,7 @@ export function endpointView(endpoint: EndpointModel, md: MarkdownIt, env: Rende
       head: example.head,
       html: [
         md.utils.escapeHtml(example.head),
-        example.json !== undefined ? highlightJson(example.json) : md.utils.escapeHtml(example.text ?? ""),
+        example.json !== undefined ? highlight(example.json) : md.utils.escapeHtml(example.text ?? ""),
       ]
         .filter((part) => part !== "")
         .join("\n\n"),
@@ -86,7 +86,7 @@ export function endpointView(endpoint: EndpointModel, md: MarkdownIt, env: Rende
       descriptionHtml: described(response.description, response.origin),
       headers: response.headers.map((t) => tableView(t, md, env)),
       body: response.body && bodyView(response.body, md, env),
-      examples: response.examples.map((e) => ({ ...e, html: highlightJson(e.json) })),
+      examples: response.examples.map((e) => ({ ...e, html: highlight(e.json) })),
     })),
   };
 }

@@ -1,0 +1,64 @@
+// The bundle's options and plugins; scripts/bundle.mjs builds with them.
+import { readdir, readFile } from "node:fs/promises";
+import Handlebars from "handlebars";
+
+/**
+ * json-schema-ref-parser's options merge asks `val instanceof Headers` of every
+ * options object. On Node 20 the first read of the global `Headers` loads
+ * undici, http, tls and http2 (about 25 ms of every check); specgen's
+ * options never hold a Headers, so the bundle skips the question. A new
+ * version that words it differently fails the bundle rather than going slow.
+ */
+const refParserWithoutHeaders = {
+  name: "ref-parser-without-headers",
+  setup(b) {
+    b.onLoad({ filter: /json-schema-ref-parser[\\/]dist[\\/]lib[\\/]options\.js$/ }, async (args) => {
+      const text = await readFile(args.path, "utf8");
+      const question = '(typeof Headers !== "undefined" && val instanceof Headers)';
+      if (!text.includes(question)) throw new Error(`${args.path} no longer asks ${question}: see scripts/bundle-options.mjs`);
+      return { contents: text.replace(question, "false"), loader: "js" };
+    });
+  },
+};
+
+/**
+ * Fills src/render/precompiled.ts with the built-in templates compiled by
+ * Handlebars now, each with its text: the CLI uses one only while the template
+ * it renders has that very text, so an edited or overridden template is
+ * compiled at run time as before.
+ */
+const precompiledTemplates = {
+  name: "precompiled-templates",
+  setup(b) {
+    b.onLoad({ filter: /src[\\/]render[\\/]precompiled\.ts$/ }, async () => {
+      const dir = new URL("../templates/", import.meta.url);
+      const entries = [];
+      for (const file of (await readdir(dir)).filter((f) => f.endsWith(".hbs")).sort()) {
+        const text = await readFile(new URL(file, dir), "utf8");
+        // The same options as compileTemplates' (src/render/templates.ts).
+        const spec = Handlebars.precompile(text, { preventIndent: true });
+        entries.push(`  [${JSON.stringify(file)}, { text: ${JSON.stringify(text)}, spec: ${spec} }],`);
+      }
+      return { contents: `export const PRECOMPILED = new Map([\n${entries.join("\n")}\n]);\n`, loader: "js" };
+    });
+  },
+};
+
+/** The build; test/startup.test.ts bundles with it too (without writing), to know what each chunk holds. */
+export const bundleOptions = {
+  entryPoints: ["src/cli.ts", "src/index.ts"],
+  outdir: "dist",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  // CommonJS dependencies inside an ES bundle still call require().
+  banner: { js: "import { createRequire as __specgenRequire } from 'node:module'; const require = __specgenRequire(import.meta.url);" },
+  plugins: [refParserWithoutHeaders, precompiledTemplates],
+  // Less text to parse at every start (function names stay, for stack traces).
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: "none",
+  logLevel: "warning",
+};
