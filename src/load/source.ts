@@ -12,6 +12,7 @@ import yaml from "js-yaml";
 import { isMap, isSeq, type Node, parseDocument } from "yaml";
 import { type Diagnostic, error } from "../diagnostics.js";
 import { type JsonProblem, scanJson } from "./json.js";
+import { type Place, readPlaces } from "./places.js";
 
 export type SourceKind = "data" | "page" | "template";
 
@@ -175,6 +176,7 @@ export function joinPointer(tokens: readonly (string | number)[]): string {
 
 const lineStartsOf = new WeakMap<Source, number[]>();
 const syntaxTrees = new WeakMap<Source, Node | null>();
+const placesOf = new WeakMap<Source, Place | null>();
 
 function lineStarts(source: Source): number[] {
   let starts = lineStartsOf.get(source);
@@ -222,9 +224,44 @@ export function offsetToPosition(source: Source, offset: number): Position {
  * start of the value itself (the first line of a block scalar's text).
  */
 export function locate(source: Source, pointer: string, at: "key" | "value" = "key"): Position {
+  const fast = placeOffset(source, pointer, at);
+  return fast !== undefined ? offsetToPosition(source, fast) : locateInTree(source, pointer, at);
+}
+
+/** locate by the `yaml` syntax tree: what the cheap reading falls back on, and the reference it is tested against. */
+export function locateInTree(source: Source, pointer: string, at: "key" | "value" = "key"): Position {
   const found = findNode(source, pointer, at);
   const offset = at === "value" && found.node ? textStart(source, found.node, found.offset) : found.offset;
   return offsetToPosition(source, offset);
+}
+
+/** locate's offset from the cheap reading of places (places.ts); undefined when that reading cannot vouch for the file. */
+function placeOffset(source: Source, pointer: string, at: "key" | "value"): number | undefined {
+  let root = placesOf.get(source);
+  if (root === undefined) {
+    root = source.kind === "data" ? (readPlaces(source.text) ?? null) : null;
+    placesOf.set(source, root);
+  }
+  if (root === null) return undefined;
+  let node = root;
+  let offset = node.start;
+  for (const token of splitPointer(pointer)) {
+    const entry = node.entries?.get(token);
+    const item = node.items?.[Number(token)];
+    if (entry) {
+      offset = at === "value" ? entry.value.start : entry.key;
+      node = entry.value;
+    } else if (item) {
+      offset = item.start;
+      node = item;
+    } else break;
+  }
+  // A block scalar's text starts on the line after its `|` or `>` header (no other node starts with either).
+  if (at === "value" && (source.text[offset] === "|" || source.text[offset] === ">")) {
+    const next = source.text.indexOf("\n", offset);
+    return next >= 0 ? next + 1 : offset;
+  }
+  return offset;
 }
 
 /**
