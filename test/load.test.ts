@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
-import { loadSpec } from "../src/load/index.js";
-import { locate, origins } from "../src/load/source.js";
+import { loadSpec, refSites } from "../src/load/index.js";
+import { locate, origins, parseData, type Source, sharesNodes } from "../src/load/source.js";
 import { makeRoot } from "./helpers.js";
 
 describe("load", () => {
@@ -51,5 +51,68 @@ describe("load", () => {
       ["ref-network", 4],
     ]);
     expect([...spec.sources.values()].map((s) => s.rel)).toContain("api/defs/thing.yaml");
+  });
+
+  it("tells values that may share nodes (YAML aliases) from trees, and reads shared nodes once, at their first place", () => {
+    const parsed = (text: string) => {
+      const source: Source = { path: "/r/x.yaml", rel: "x.yaml", kind: "data", text, value: undefined };
+      expect(parseData(source)).toEqual([]);
+      return source;
+    };
+    /** True when some node is reached on two paths. */
+    const shared = (value: unknown) => {
+      const seen = new Set<object>();
+      const walk = (node: unknown): boolean => {
+        if (typeof node !== "object" || node === null) return false;
+        if (seen.has(node)) return true;
+        seen.add(node);
+        return Object.values(node).some(walk);
+      };
+      return walk(value);
+    };
+    const aliased = [
+      "a: &x {b: 1}\nc: *x\n",
+      "a: &x\n  b: 1\nc:\n  - *x\n",
+      "{a: &x [1], c: *x}",
+      '{"a":&x {"b": 1}, "c":*x}',
+      "[&x {b: 1},*x]",
+      "---\n- &x [1]\n- *x\n",
+      "base: &b {x: {y: 1}}\nchild:\n  <<: *b\n",
+      "a: !!map &x {b: 1}\nc: *x\n",
+    ];
+    for (const text of aliased) {
+      const source = parsed(text);
+      expect(shared(source.value), text).toBe(true);
+      expect(sharesNodes(source), text).toBe(true);
+    }
+    expect(sharesNodes(parsed("a: 1\nb: [2]\n"))).toBe(false);
+
+    const root = makeRoot({
+      "specgen.config.yaml": "substitutions:\n  V: v1\n",
+      "event-schemas/schema/m.a": [
+        "type: object",
+        "properties:",
+        "  one: &shared",
+        "    type: enum",
+        "    enum: [a, b]",
+        "    description: version %V% and %W%",
+        "    items: {$ref: m.b}",
+        "  two: *shared",
+      ].join("\n"),
+      "event-schemas/schema/m.b": "type: string\n",
+    });
+    const { spec, diagnostics } = loadSpec(loadConfig(root));
+    const a = spec.schemas[0];
+    expect(sharesNodes(a)).toBe(true);
+    const value = a.value as { properties: Record<string, { type: string; description: string }> };
+    expect(value.properties.two).toBe(value.properties.one);
+    expect(value.properties.one.type).toBe("string");
+    expect(value.properties.one.description).toBe("version v1 and %W%");
+    expect(refSites(a)).toEqual([{ pointer: "/properties/one/items", ref: "m.b" }]);
+    expect(origins.get(value.properties.two)).toEqual({ source: a, pointer: "/properties/one" });
+    expect(diagnostics.map((d) => [d.code, d.line, d.pointer])).toEqual([
+      ["substitution-unknown", 6, "/properties/one/description"],
+      ["schema-2020-habit", 4, "/properties/one/type"],
+    ]);
   });
 });

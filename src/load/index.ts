@@ -11,7 +11,7 @@ import { type Diagnostic, error, warning } from "../diagnostics.js";
 import { isExamplePointer } from "./example-pointer.js";
 import { readHabits } from "./habits.js";
 import { findRefs, type RefSite, type RefTarget, refTarget } from "./refs.js";
-import { at, parseData, type Source, type SourceKind } from "./source.js";
+import { at, parseData, type Source, type SourceKind, sharesNodes } from "./source.js";
 import { substitute } from "./substitute.js";
 import { templateProblem } from "./templates.js";
 
@@ -379,16 +379,9 @@ function throughLinkFiles(file: string, depth = 0): string | undefined {
   return undefined;
 }
 
-const refSitesOf = new WeakMap<Source, RefSite[]>();
-
 /** The `$ref`s of a loaded file, found once. */
 export function refSites(source: Source): RefSite[] {
-  let sites = refSitesOf.get(source);
-  if (!sites) {
-    sites = findRefs(source.value);
-    refSitesOf.set(source, sites);
-  }
-  return sites;
+  return findRefs(source.value, sharesNodes(source));
 }
 
 function isInsideFolder(file: string, dir: string): boolean {
@@ -400,7 +393,8 @@ function isInside(config: Config, file: string): boolean {
   if (config.allowExternalRefs) return true;
   let real: string;
   try {
-    real = realpathSync(file);
+    // The system's realpath: one call, where the JavaScript one stats every folder on the way.
+    real = realpathSync.native(file);
   } catch {
     real = path.resolve(file);
   }

@@ -54,11 +54,28 @@ export function parseData(source: Source): Diagnostic[] {
   } catch (e) {
     return [e instanceof JsonFailure ? jsonFailure(source, e.problem) : parseFailure(source, e)];
   }
-  const problem = checkShape(value);
+  const shares = ANCHOR.test(text) && ALIAS.test(text);
+  const problem = checkShape(value, shares);
   if (problem) return [error("parse-too-complex", problem, { file: source.rel, line: 1, column: 1 })];
   source.value = value;
+  if (shares) sharing.add(source);
   registerOrigins(source, value);
   return [];
+}
+
+/** A YAML anchor (`&name`) and alias (`*name`) where a node may start; text that has no pair of them is a tree. */
+const ANCHOR = /(?:^|[\s[{,:])&[^\s[\]{},]/m;
+const ALIAS = /(?:^|[\s[{,:])\*[^\s[\]{},]/m;
+
+/** Sources whose parsed value may reach one node on two paths (YAML aliases). */
+const sharing = new WeakSet<Source>();
+
+/**
+ * Whether the parsed value of `source` may reach a node on two paths. A walk
+ * over a value that cannot needs no set of visited nodes.
+ */
+export function sharesNodes(source: Source): boolean {
+  return sharing.has(source);
 }
 
 function looksLikeJson(source: Source): boolean {
@@ -121,9 +138,10 @@ function parseFailure(source: Source, e: unknown): Diagnostic {
  * MAX_DEPTH, and YAML aliases that expand into a huge tree (an "alias bomb":
  * js-yaml shares aliased nodes, so the tree is only large when walked).
  */
-function checkShape(value: unknown): string | undefined {
-  const sizes = new Map<object, number>();
-  const onPath = new Set<object>();
+function checkShape(value: unknown, shares: boolean): string | undefined {
+  // Without shared nodes nothing is met twice: no sizes to remember, no cycles to find.
+  const sizes = shares ? new Map<object, number>() : undefined;
+  const onPath = shares ? new Set<object>() : undefined;
   let problem: string | undefined;
   const size = (node: unknown, depth: number): number => {
     if (problem || typeof node !== "object" || node === null) return 1;
@@ -131,17 +149,17 @@ function checkShape(value: unknown): string | undefined {
       problem = `nesting is deeper than ${MAX_DEPTH} levels`;
       return 1;
     }
-    const known = sizes.get(node);
+    const known = sizes?.get(node);
     if (known !== undefined) return known;
-    if (onPath.has(node)) {
+    if (onPath?.has(node)) {
       problem = "a YAML alias refers to a node that contains it";
       return 1;
     }
-    onPath.add(node);
+    onPath?.add(node);
     let total = 1;
     for (const child of Object.values(node)) total += size(child, depth + 1);
-    onPath.delete(node);
-    sizes.set(node, total);
+    onPath?.delete(node);
+    sizes?.set(node, total);
     if (total > MAX_EXPANDED_NODES) problem = `the document expands to more than ${MAX_EXPANDED_NODES} nodes (YAML aliases?)`;
     return total;
   };
@@ -159,11 +177,12 @@ function registerOrigins(source: Source, value: unknown): void {
 }
 
 export function escapePointer(token: string): string {
-  return token.replace(/~/g, "~0").replace(/\//g, "~1");
+  // Most keys hold neither character, and then no new string is made.
+  return token.includes("~") || token.includes("/") ? token.replace(/~/g, "~0").replace(/\//g, "~1") : token;
 }
 
 export function unescapePointer(token: string): string {
-  return token.replace(/~1/g, "/").replace(/~0/g, "~");
+  return token.includes("~") ? token.replace(/~1/g, "/").replace(/~0/g, "~") : token;
 }
 
 export function splitPointer(pointer: string): string[] {
