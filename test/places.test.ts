@@ -1,9 +1,9 @@
-/** The cheap reading of places (load/places.ts) puts every node where the `yaml` syntax tree does. */
+/** The cheap reading of places (load/places.ts) puts every node, and every string's end, where the `yaml` syntax tree does. */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readPlaces } from "../src/load/places.js";
-import { escapePointer, locate, locateInTree, parseData, type Source } from "../src/load/source.js";
+import { escapePointer, locate, locateInTree, parseData, type Source, valueRange, valueRangeInTree } from "../src/load/source.js";
 import { CORPUS, hasCorpus } from "./helpers.js";
 
 function source(text: string, rel = "x.yaml"): Source {
@@ -38,6 +38,9 @@ function disagreements(text: string, rel?: string): string[] {
       const b = locateInTree(tree, pointer, at);
       if (a.line !== b.line || a.column !== b.column) out.push(`${at} ${pointer}: ${a.line}:${a.column} vs ${b.line}:${b.column}`);
     }
+    const a = valueRange(fast, pointer);
+    const b = valueRangeInTree(tree, pointer);
+    if (String(a) !== String(b)) out.push(`range ${pointer}: ${a} vs ${b}`);
   }
   return out;
 }
@@ -85,6 +88,18 @@ const SHAPES: Record<string, string> = {
     "pairs: [k: v, plain, {m: n}]",
     "multi: plain text",
     "  over lines",
+    "strip: |-",
+    "  stripped",
+    "",
+    "",
+    "keep: |+",
+    "  kept",
+    "",
+    "indented: |2",
+    "    two more",
+    "# a comment at the left",
+    "last: >",
+    "  folded at the end",
     "",
   ].join("\n"),
   JSON: '{\n  "a": {"b": [1, {"c": null}], "d": "x\\ny"},\n  "e": []\n}\n',

@@ -13,6 +13,8 @@ import yaml from "js-yaml";
 export interface Place {
   /** Where the node's content starts. */
   start: number;
+  /** A string's end, where known: after a quote, a plain text's last character, a block's last line. */
+  end?: number;
   /** A mapping's keys: where each key starts, and its value. */
   entries?: Map<string, { key: number; value: Place }>;
   /** A sequence's items. */
@@ -58,7 +60,9 @@ export function readPlaces(text: string): Place | undefined {
       // A collection read where a block mapping's first key might have been (`- {a: 1}`, a JSON file): the same node.
       seen = children[0];
     } else {
-      seen = { place: { start: empty ? skipBlanks(text, frame.open) : contentStart(text, frame.open) }, result, empty };
+      const start = empty ? skipBlanks(text, frame.open) : contentStart(text, frame.open);
+      const end = typeof result === "string" && !empty ? stringEnd(text, start, state.position) : undefined;
+      seen = { place: end === undefined ? { start } : { start, end }, result, empty };
       if (children.length > 0 && typeof result === "object" && result !== null) {
         const filled = Array.isArray(result) ? fillItems(seen.place, result, children) : fillEntries(seen.place, result, children);
         if (!filled) sound = false;
@@ -119,6 +123,26 @@ function fillEntries(place: Place, mapping: object, children: Seen[]): boolean {
   if (entries.size !== Object.keys(mapping).length) return false;
   place.entries = entries;
   return true;
+}
+
+/**
+ * Where the `yaml` tree ends a string that starts at `start` and that js-yaml
+ * read up to `position` (past the white space after it): a quoted one at its
+ * closing quote, a plain one at its last character, a block scalar after the
+ * line break of its last line with text. A block that keeps its trailing
+ * lines (`|+`) is left to the tree.
+ */
+function stringEnd(text: string, start: number, position: number): number | undefined {
+  const c = text[start];
+  // js-yaml reads the text with a line break added at its end if it has none.
+  let end = Math.min(position, text.length);
+  if (c === '"' || c === "'") return end;
+  while (end > start && /\s/.test(text[end - 1])) end--;
+  if (c !== "|" && c !== ">") return end;
+  const header = text.indexOf("\n", start);
+  if (header < 0 || end <= header || text.slice(start, header).includes("+")) return undefined;
+  const lineEnd = text.indexOf("\n", end);
+  return lineEnd < 0 ? text.length : lineEnd + 1;
 }
 
 /** The offset after spaces and tabs: where the `yaml` tree puts an empty value. */

@@ -243,8 +243,9 @@ export function offsetToPosition(source: Source, offset: number): Position {
  * start of the value itself (the first line of a block scalar's text).
  */
 export function locate(source: Source, pointer: string, at: "key" | "value" = "key"): Position {
-  const fast = placeOffset(source, pointer, at);
-  return fast !== undefined ? offsetToPosition(source, fast) : locateInTree(source, pointer, at);
+  const place = findPlace(source, pointer, at);
+  if (!place) return locateInTree(source, pointer, at);
+  return offsetToPosition(source, at === "value" ? textStartAt(source, place.offset) : place.offset);
 }
 
 /** locate by the `yaml` syntax tree: what the cheap reading falls back on, and the reference it is tested against. */
@@ -254,8 +255,12 @@ export function locateInTree(source: Source, pointer: string, at: "key" | "value
   return offsetToPosition(source, offset);
 }
 
-/** locate's offset from the cheap reading of places (places.ts); undefined when that reading cannot vouch for the file. */
-function placeOffset(source: Source, pointer: string, at: "key" | "value"): number | undefined {
+/**
+ * The node at `pointer` (or its nearest existing ancestor) by the cheap
+ * reading of places (places.ts), with locate's offset; undefined when that
+ * reading cannot vouch for the file.
+ */
+function findPlace(source: Source, pointer: string, at: "key" | "value"): { node: Place; offset: number; complete: boolean } | undefined {
   let root = placesOf.get(source);
   if (root === undefined) {
     root = source.kind === "data" ? (readPlaces(source.text) ?? null) : null;
@@ -273,14 +278,16 @@ function placeOffset(source: Source, pointer: string, at: "key" | "value"): numb
     } else if (item) {
       offset = item.start;
       node = item;
-    } else break;
+    } else return { node, offset, complete: false };
   }
-  // A block scalar's text starts on the line after its `|` or `>` header (no other node starts with either).
-  if (at === "value" && (source.text[offset] === "|" || source.text[offset] === ">")) {
-    const next = source.text.indexOf("\n", offset);
-    return next >= 0 ? next + 1 : offset;
-  }
-  return offset;
+  return { node, offset, complete: true };
+}
+
+/** A block scalar's text starts on the line after its `|` or `>` header (no other node starts with either). */
+function textStartAt(source: Source, offset: number): number {
+  if (source.text[offset] !== "|" && source.text[offset] !== ">") return offset;
+  const next = source.text.indexOf("\n", offset);
+  return next >= 0 ? next + 1 : offset;
 }
 
 /**
@@ -288,6 +295,13 @@ function placeOffset(source: Source, pointer: string, at: "key" | "value"): numb
  * from its first line of text), or undefined when the file has no such node.
  */
 export function valueRange(source: Source, pointer: string): [number, number] | undefined {
+  const place = findPlace(source, pointer, "value");
+  if (place?.complete && place.node.end !== undefined) return [textStartAt(source, place.offset), place.node.end];
+  return valueRangeInTree(source, pointer);
+}
+
+/** valueRange by the `yaml` syntax tree (see locateInTree). */
+export function valueRangeInTree(source: Source, pointer: string): [number, number] | undefined {
   const found = findNode(source, pointer, "value");
   if (!found.complete || !found.node?.range) return undefined;
   return [textStart(source, found.node, found.node.range[0]), found.node.range[1]];
