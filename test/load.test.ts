@@ -108,11 +108,46 @@ describe("load", () => {
     expect(value.properties.two).toBe(value.properties.one);
     expect(value.properties.one.type).toBe("string");
     expect(value.properties.one.description).toBe("version v1 and %W%");
-    expect(refSites(a)).toEqual([{ pointer: "/properties/one/items", ref: "m.b" }]);
+    expect(refSites(a)).toEqual([{ pointer: "/properties/one/items", ref: "m.b", inExample: false }]);
     expect(origins.get(value.properties.two)).toEqual({ source: a, pointer: "/properties/one" });
     expect(diagnostics.map((d) => [d.code, d.line, d.pointer])).toEqual([
       ["substitution-unknown", 6, "/properties/one/description"],
       ["schema-2020-habit", 4, "/properties/one/type"],
+    ]);
+  });
+
+  it("tells the files that only example $refs reach (example files) from schema files", () => {
+    const root = makeRoot({
+      "api/client-server/things.yaml": [
+        "swagger: '2.0'",
+        "paths:",
+        "  /x:",
+        "    get:",
+        "      responses:",
+        "        200:",
+        "          description: ok",
+        "          schema:",
+        "            properties:",
+        "              example: {$ref: defs/named.yaml}",
+        "            allOf: [{$ref: defs/base.yaml}]",
+        "          examples:",
+        "            application/json: {$ref: examples/one.json}",
+        "      x-example: {$ref: examples/two.json}",
+      ].join("\n"),
+      "api/client-server/defs/named.yaml": "type: string\n",
+      "api/client-server/defs/base.yaml": "type: object\n",
+      "api/client-server/examples/one.json": '{"a": 1}',
+      "api/client-server/examples/two.json": '{"b": 2}',
+    });
+    const { spec, diagnostics } = loadSpec(loadConfig(root));
+    expect(diagnostics).toEqual([]);
+    const rel = (files: Iterable<string>) => [...files].map((f) => f.slice(root.length + 1)).sort();
+    expect(rel(spec.exampleFiles)).toEqual(["api/client-server/examples/one.json", "api/client-server/examples/two.json"]);
+    expect(rel(spec.refs.get(`${root}/api/client-server/things.yaml`) ?? [])).toEqual([
+      "api/client-server/defs/base.yaml",
+      "api/client-server/defs/named.yaml",
+      "api/client-server/examples/one.json",
+      "api/client-server/examples/two.json",
     ]);
   });
 });

@@ -1,12 +1,15 @@
 /** Finding `$ref`s in parsed values and naming their targets. */
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { EXAMPLE_KEYS, NAMING_KEYS } from "./example-pointer.js";
 import { joinPointer } from "./source.js";
 
 export interface RefSite {
   /** Pointer of the object holding the `$ref`. */
   pointer: string;
   ref: string;
+  /** Whether the pointer lies inside an example (`/responses/200/examples/application~1json/...`), not a schema. */
+  inExample: boolean;
 }
 
 export type RefTarget =
@@ -28,18 +31,20 @@ export function findRefs(value: unknown, shares = true): RefSite[] {
   const sites: RefSite[] = [];
   const seen = shares ? new Set<object>() : undefined;
   const keys: string[] = [];
-  const walk = (node: unknown) => {
+  const walk = (node: unknown, inExample: boolean) => {
     if (typeof node !== "object" || node === null || seen?.has(node)) return;
     seen?.add(node);
     const ref = (node as { $ref?: unknown }).$ref;
-    if (typeof ref === "string" && !Array.isArray(node)) sites.push({ pointer: joinPointer(keys), ref });
+    if (typeof ref === "string" && !Array.isArray(node)) sites.push({ pointer: joinPointer(keys), ref, inExample });
+    // Under `example(s)` is an example, unless the key names a property or definition.
+    const naming = keys.length > 0 && NAMING_KEYS.has(keys[keys.length - 1]);
     for (const key of Object.keys(node)) {
       keys.push(key);
-      walk((node as Record<string, unknown>)[key]);
+      walk((node as Record<string, unknown>)[key], inExample || (EXAMPLE_KEYS.has(key) && !naming));
       keys.pop();
     }
   };
-  walk(value);
+  walk(value, false);
   found.set(value, sites);
   return sites;
 }
