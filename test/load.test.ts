@@ -150,4 +150,20 @@ describe("load", () => {
       "api/client-server/examples/two.json",
     ]);
   });
+
+  it("substitutes variables however the text writes the %, also as an escape", () => {
+    const root = makeRoot({
+      "specgen.config.yaml": "substitutions:\n  V: v1\n",
+      "event-schemas/schema/m.a": "description: plain %V%\n",
+      "event-schemas/schema/m.b.json": '{"description": "escaped \\u0025V\\u0025"}',
+      "event-schemas/schema/m.c": 'description: "quoted \\x25V\\x25 and %W%"\n',
+    });
+    const { spec, diagnostics } = loadSpec(loadConfig(root));
+    expect(spec.schemas.map((s) => (s.value as { description: string }).description)).toEqual([
+      "plain v1",
+      "escaped v1",
+      "quoted v1 and %W%",
+    ]);
+    expect(diagnostics.map((d) => [d.code, d.file, d.line])).toEqual([["substitution-unknown", "event-schemas/schema/m.c", 1]]);
+  });
 });

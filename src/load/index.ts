@@ -158,7 +158,10 @@ export function listFiles(
 }
 
 export function relPath(config: Config, file: string): string {
-  return path.relative(config.root, file).split(path.sep).join("/");
+  // Loaded paths are normalised: one under the root is the root, a separator, and the rest.
+  const under = `${config.root}${path.sep}`;
+  const rel = file.startsWith(under) ? file.slice(under.length) : path.relative(config.root, file);
+  return path.sep === "/" ? rel : rel.split(path.sep).join("/");
 }
 
 /**

@@ -118,6 +118,7 @@ function fillEntries(place: Place, mapping: object, children: Seen[]): boolean {
     const name = String(key);
     // A merge key (`<<`) adds other keys: its entries are not its children.
     if (name === "<<" || !Object.hasOwn(mapping, name) || entries.has(name)) return false;
+    if ((mapping as Record<string, unknown>)[name] !== nodes[i + 1].result) return false;
     entries.set(name, { key: nodes[i].place.start, value: nodes[i + 1].place });
   }
   if (entries.size !== Object.keys(mapping).length) return false;

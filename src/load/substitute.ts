@@ -11,6 +11,8 @@ import { at, joinPointer, type Source, sharesNodes } from "./source.js";
 const VARIABLE = /%([A-Z][A-Z0-9_]*)%/g;
 
 export function substitute(source: Source, values: Readonly<Record<string, string>>): Diagnostic[] {
+  // No string of the file can hold a `%` that its text does not (unless written as an escape).
+  if (!source.text.includes("%") && !source.text.includes("\\")) return [];
   const unknown = new Map<string, { pointer: string; count: number }>();
   // The keys on the way to the string; its pointer is made only for a warning.
   const keys: string[] = [];
