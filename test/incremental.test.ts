@@ -119,6 +119,30 @@ const STEPS: Step[] = [
   ],
   ["edit an endpoint", (r) => replaceIn(r, "api/client-server/things.yaml", "Get a thing.", "Fetch a thing.")],
   ["edit the definition it refers to", (r) => replaceIn(r, "api/client-server/definitions/thing.yaml", "Its name.", "What it is called.")],
+  [
+    "give a parameter without a $ref one to the definition",
+    (r) =>
+      replaceIn(
+        r,
+        "api/client-server/things.yaml",
+        "        - {in: path,",
+        "        - {in: query, name: like, type: array, items: {$ref: definitions/thing.yaml}, description: Like these.}\n        - {in: path,",
+      ),
+  ],
+  [
+    "edit the definition both refer to",
+    (r) => replaceIn(r, "api/client-server/definitions/thing.yaml", "What it is called.", "Its given name."),
+  ],
+  [
+    "share a node of the definition through a YAML alias",
+    (r) =>
+      replaceIn(
+        r,
+        "api/client-server/definitions/thing.yaml",
+        "  name: {type: string, description: Its given name.}",
+        "  name: &name {type: string, description: Its given name.}\n  alias: *name",
+      ),
+  ],
   ["break its example", (r) => replaceIn(r, "api/client-server/things.yaml", "{name: one}", "{name: 1}")],
   ["fix its example", (r) => replaceIn(r, "api/client-server/things.yaml", "{name: 1}", "{name: one}")],
   [

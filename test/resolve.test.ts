@@ -1,7 +1,9 @@
-import { describe, expect, it } from "vitest";
+import $RefParser from "@apidevtools/json-schema-ref-parser";
+import { describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { loadSpec } from "../src/load/index.js";
-import { resolveSchemas } from "../src/schema/resolve.js";
+import { origins } from "../src/load/source.js";
+import { nodeKey, resolveSchemaNodes, resolveSchemas } from "../src/schema/resolve.js";
 import { makeRoot } from "./helpers.js";
 
 async function resolve(files: Record<string, string>) {
@@ -83,5 +85,45 @@ describe("resolve", () => {
     expect(diagnostics.map((d) => [d.code, d.file, d.line, d.pointer])).toEqual([
       ["ref-missing-pointer", "event-schemas/schema/m.a", 4, "/properties/x"],
     ]);
+  });
+
+  it("resolves nodes with and without $refs in one call; a node without needs no resolver and shares nothing with the loaded value", async () => {
+    const root = makeRoot({
+      "api/a.yaml": [
+        'swagger: "2.0"',
+        "plain:",
+        "  type: object",
+        "  description: no refs here",
+        "  properties: {n: {type: integer}}",
+        "  allOf: [{required: [n]}]",
+        "linked:",
+        "  allOf: [{$ref: defs.yaml#/base}]",
+        "  properties: {m: {type: string}}",
+        "scalar: 3",
+      ].join("\n"),
+      "api/defs.yaml": "base: {title: Base, properties: {id: {type: string}}}\n",
+    });
+    const { spec } = loadSpec(loadConfig(root));
+    const source = spec.sources.get(`${root}/api/a.yaml`)!;
+    const nodes = ["/plain", "/linked", "/scalar"].map((pointer) => ({ source, pointer }));
+    const { schemas, diagnostics } = await resolveSchemaNodes(spec, nodes);
+    expect(diagnostics).toEqual([]);
+    const plain = schemas.get(nodeKey(nodes[0])) as Record<string, any>;
+    expect(plain).toEqual({ required: ["n"], type: "object", description: "no refs here", properties: { n: { type: "integer" } } });
+    expect(origins.get(plain.properties.n)).toEqual({ source, pointer: "/plain/properties/n" });
+    const loaded = (source.value as Record<string, any>).plain;
+    expect(plain.properties).not.toBe(loaded.properties);
+    expect(loaded.allOf).toEqual([{ required: ["n"] }]);
+    const linked = schemas.get(nodeKey(nodes[1])) as Record<string, any>;
+    expect(linked).toEqual({ title: "Base", properties: { id: { type: "string" }, m: { type: "string" } } });
+    expect(schemas.has(nodeKey(nodes[2]))).toBe(false);
+
+    const dereference = vi.spyOn($RefParser.prototype, "dereference");
+    const again = await resolveSchemaNodes(spec, [nodes[0]]);
+    expect(again.schemas.get(nodeKey(nodes[0]))).toEqual(plain);
+    expect(dereference).not.toHaveBeenCalled();
+    await resolveSchemaNodes(spec, nodes);
+    expect(dereference).toHaveBeenCalledTimes(1);
+    dereference.mockRestore();
   });
 });

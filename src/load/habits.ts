@@ -12,14 +12,16 @@
  */
 import { type Diagnostic, warning } from "../diagnostics.js";
 import { EXAMPLE_KEYS, NAMING_KEYS } from "./example-pointer.js";
-import { at, escapePointer, type Source } from "./source.js";
+import { at, joinPointer, type Source, sharesNodes } from "./source.js";
 
 export function readHabits(source: Source): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const seen = new Set<object>();
-  const walk = (node: unknown, pointer: string, inExample: boolean) => {
-    if (typeof node !== "object" || node === null || seen.has(node)) return;
-    seen.add(node);
+  const seen = sharesNodes(source) ? new Set<object>() : undefined;
+  // The keys on the way to the node; its pointer is made only for a warning.
+  const keys: string[] = [];
+  const walk = (node: unknown, inExample: boolean) => {
+    if (typeof node !== "object" || node === null || seen?.has(node)) return;
+    seen?.add(node);
     const record = node as Record<string, unknown>;
     if (!Array.isArray(node) && !inExample) {
       if (record.type === "enum" && Array.isArray(record.enum)) {
@@ -29,7 +31,7 @@ export function readHabits(source: Source): Diagnostic[] {
         diagnostics.push(
           habit(
             source,
-            `${pointer}/type`,
+            joinPointer([...keys, "type"]),
             `"type: enum" is not a JSON Schema type; write the type of its values${types.length === 1 ? ` (${types[0]})` : ""}`,
           ),
         );
@@ -37,16 +39,18 @@ export function readHabits(source: Source): Diagnostic[] {
       if (Array.isArray(record.properties) && record.properties.length === 0) {
         record.properties = {};
         diagnostics.push(
-          habit(source, `${pointer}/properties`, '"properties: []" must be a mapping; write "properties: {}" or leave it out'),
+          habit(source, joinPointer([...keys, "properties"]), '"properties: []" must be a mapping; write "properties: {}" or leave it out'),
         );
       }
     }
-    const naming = NAMING_KEYS.has(pointer.slice(pointer.lastIndexOf("/") + 1));
-    for (const [key, child] of Object.entries(record)) {
-      walk(child, `${pointer}/${escapePointer(key)}`, inExample || (EXAMPLE_KEYS.has(key) && !naming));
+    const naming = keys.length > 0 && NAMING_KEYS.has(keys[keys.length - 1]);
+    for (const key of Object.keys(record)) {
+      keys.push(key);
+      walk(record[key], inExample || (EXAMPLE_KEYS.has(key) && !naming));
+      keys.pop();
     }
   };
-  walk(source.value, "", false);
+  walk(source.value, false);
   return diagnostics;
 }
 

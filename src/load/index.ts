@@ -8,10 +8,9 @@ import { type Dirent, existsSync, readdirSync, readFileSync, realpathSync, statS
 import path from "node:path";
 import { BUILTIN_TEMPLATES, type Config, isWithin } from "../config.js";
 import { type Diagnostic, error, warning } from "../diagnostics.js";
-import { isExamplePointer } from "./example-pointer.js";
 import { readHabits } from "./habits.js";
 import { findRefs, type RefSite, type RefTarget, refTarget } from "./refs.js";
-import { at, parseData, type Source, type SourceKind } from "./source.js";
+import { at, parseData, type Source, type SourceKind, sharesNodes } from "./source.js";
 import { substitute } from "./substitute.js";
 import { templateProblem } from "./templates.js";
 
@@ -127,7 +126,7 @@ export function listFiles(
   const walk = (d: string) => {
     let real: string;
     try {
-      real = realpathSync(d);
+      real = realpathSync.native(d);
     } catch {
       return;
     }
@@ -140,9 +139,11 @@ export function listFiles(
       onError?.(d, e as Error);
       return;
     }
+    // What path.join would give, without normalising each name again.
+    const prefix = d.endsWith(path.sep) ? d : `${d}${path.sep}`;
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (entry.name.startsWith(".")) continue;
-      const full = path.join(d, entry.name);
+      const full = `${prefix}${entry.name}`;
       let isDir = entry.isDirectory();
       if (entry.isSymbolicLink()) {
         if (!followLinks) continue;
@@ -157,7 +158,10 @@ export function listFiles(
 }
 
 export function relPath(config: Config, file: string): string {
-  return path.relative(config.root, file).split(path.sep).join("/");
+  // Loaded paths are normalised: one under the root is the root, a separator, and the rest.
+  const under = `${config.root}${path.sep}`;
+  const rel = file.startsWith(under) ? file.slice(under.length) : path.relative(config.root, file);
+  return path.sep === "/" ? rel : rel.split(path.sep).join("/");
 }
 
 /**
@@ -229,18 +233,21 @@ function followRefs(spec: Spec, cache: SourceCache, diagnostics: Diagnostic[]): 
   };
   const schemaEdges = new Map<string, Set<string>>();
   const queue = [...spec.sources.values()].filter((s) => s.kind === "data");
-  while (queue.length > 0) {
-    const source = queue.shift() as Source;
+  // An index, not shift(): shifting a queue of thousands of files moves all of them, for each one.
+  for (let next = 0; next < queue.length; next++) {
+    const source = queue[next];
     const edges = new Set<string>();
     const fromSchema = new Set<string>();
     spec.refs.set(source.path, edges);
     schemaEdges.set(source.path, fromSchema);
     // The file each `$ref` object's siblings are read against, by pointer (the 2020 pipeline's habit).
     const bases: { pointer: string; file: string }[] = [];
-    for (const site of refSites(source)) {
+    const sites = refSites(source);
+    const targets = siteTargets(source, sites);
+    for (const [i, site] of sites.entries()) {
       while (bases.length > 0 && !site.pointer.startsWith(`${bases[bases.length - 1].pointer}/`)) bases.pop();
       const here = () => ({ ...at(source, `${site.pointer}/$ref`), pointer: site.pointer });
-      let target = refTarget(source.path, site.ref);
+      let target = targets[i];
       const outer = bases[bases.length - 1];
       if (target.kind === "file" && outer && !(isAllowed(target.path) && resolvable(target.path))) {
         const corrected = refTarget(outer.file, site.ref);
@@ -280,7 +287,7 @@ function followRefs(spec: Spec, cache: SourceCache, diagnostics: Diagnostic[]): 
         continue;
       }
       edges.add(target.path);
-      if (!isExamplePointer(site.pointer)) fromSchema.add(target.path);
+      if (!site.inExample) fromSchema.add(target.path);
       if (spec.sources.has(target.path)) continue;
       const from = exists(target.path) ? target.path : throughLinkFiles(target.path);
       if (from === undefined || !isAllowed(from)) {
@@ -379,16 +386,21 @@ function throughLinkFiles(file: string, depth = 0): string | undefined {
   return undefined;
 }
 
-const refSitesOf = new WeakMap<Source, RefSite[]>();
-
 /** The `$ref`s of a loaded file, found once. */
 export function refSites(source: Source): RefSite[] {
-  let sites = refSitesOf.get(source);
-  if (!sites) {
-    sites = findRefs(source.value);
-    refSitesOf.set(source, sites);
+  return findRefs(source.value, sharesNodes(source));
+}
+
+const targetsOf = new WeakMap<Source, RefTarget[]>();
+
+/** Where each `$ref` of a loaded file points as written, worked out once (a rebuild walks every file's `$ref`s). */
+function siteTargets(source: Source, sites: readonly RefSite[]): RefTarget[] {
+  let targets = targetsOf.get(source);
+  if (!targets) {
+    targets = sites.map((site) => refTarget(source.path, site.ref));
+    targetsOf.set(source, targets);
   }
-  return sites;
+  return targets;
 }
 
 function isInsideFolder(file: string, dir: string): boolean {
@@ -400,7 +412,8 @@ function isInside(config: Config, file: string): boolean {
   if (config.allowExternalRefs) return true;
   let real: string;
   try {
-    real = realpathSync(file);
+    // The system's realpath: one call, where the JavaScript one stats every folder on the way.
+    real = realpathSync.native(file);
   } catch {
     real = path.resolve(file);
   }

@@ -1,12 +1,15 @@
 /** Finding `$ref`s in parsed values and naming their targets. */
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { escapePointer } from "./source.js";
+import { EXAMPLE_KEYS, NAMING_KEYS } from "./example-pointer.js";
+import { joinPointer } from "./source.js";
 
 export interface RefSite {
   /** Pointer of the object holding the `$ref`. */
   pointer: string;
   ref: string;
+  /** Whether the pointer lies inside an example (`/responses/200/examples/application~1json/...`), not a schema. */
+  inExample: boolean;
 }
 
 export type RefTarget =
@@ -14,18 +17,35 @@ export type RefTarget =
   | { kind: "network"; url: string }
   | { kind: "unsupported"; url: string };
 
-/** Every `$ref` string in a value, in document order. */
-export function findRefs(value: unknown): RefSite[] {
+const found = new WeakMap<object, RefSite[]>();
+
+/**
+ * Every `$ref` string in a value, in document order; found once per value
+ * (a loaded value does not change). `shares` says whether a node may be met
+ * twice (YAML aliases); a tree needs no record of the nodes met.
+ */
+export function findRefs(value: unknown, shares = true): RefSite[] {
+  if (typeof value !== "object" || value === null) return [];
+  const known = found.get(value);
+  if (known) return known;
   const sites: RefSite[] = [];
-  const seen = new Set<object>();
-  const walk = (node: unknown, pointer: string) => {
-    if (typeof node !== "object" || node === null || seen.has(node)) return;
-    seen.add(node);
+  const seen = shares ? new Set<object>() : undefined;
+  const keys: string[] = [];
+  const walk = (node: unknown, inExample: boolean) => {
+    if (typeof node !== "object" || node === null || seen?.has(node)) return;
+    seen?.add(node);
     const ref = (node as { $ref?: unknown }).$ref;
-    if (typeof ref === "string" && !Array.isArray(node)) sites.push({ pointer, ref });
-    for (const [key, child] of Object.entries(node)) walk(child, `${pointer}/${escapePointer(key)}`);
+    if (typeof ref === "string" && !Array.isArray(node)) sites.push({ pointer: joinPointer(keys), ref, inExample });
+    // Under `example(s)` is an example, unless the key names a property or definition.
+    const naming = keys.length > 0 && NAMING_KEYS.has(keys[keys.length - 1]);
+    for (const key of Object.keys(node)) {
+      keys.push(key);
+      walk((node as Record<string, unknown>)[key], inExample || (EXAMPLE_KEYS.has(key) && !naming));
+      keys.pop();
+    }
   };
-  walk(value, "");
+  walk(value, false);
+  found.set(value, sites);
   return sites;
 }
 

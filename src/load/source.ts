@@ -12,6 +12,7 @@ import yaml from "js-yaml";
 import { isMap, isSeq, type Node, parseDocument } from "yaml";
 import { type Diagnostic, error } from "../diagnostics.js";
 import { type JsonProblem, scanJson } from "./json.js";
+import { type Place, readPlaces } from "./places.js";
 
 export type SourceKind = "data" | "page" | "template";
 
@@ -53,11 +54,28 @@ export function parseData(source: Source): Diagnostic[] {
   } catch (e) {
     return [e instanceof JsonFailure ? jsonFailure(source, e.problem) : parseFailure(source, e)];
   }
-  const problem = checkShape(value);
+  const shares = ANCHOR.test(text) && ALIAS.test(text);
+  const problem = checkShape(value, shares);
   if (problem) return [error("parse-too-complex", problem, { file: source.rel, line: 1, column: 1 })];
   source.value = value;
+  if (shares) sharing.add(source);
   registerOrigins(source, value);
   return [];
+}
+
+/** A YAML anchor (`&name`) and alias (`*name`) where a node may start; text that has no pair of them is a tree. */
+const ANCHOR = /(?:^|[\s[{,:])&[^\s[\]{},]/m;
+const ALIAS = /(?:^|[\s[{,:])\*[^\s[\]{},]/m;
+
+/** Sources whose parsed value may reach one node on two paths (YAML aliases). */
+const sharing = new WeakSet<Source>();
+
+/**
+ * Whether the parsed value of `source` may reach a node on two paths. A walk
+ * over a value that cannot needs no set of visited nodes.
+ */
+export function sharesNodes(source: Source): boolean {
+  return sharing.has(source);
 }
 
 function looksLikeJson(source: Source): boolean {
@@ -120,9 +138,10 @@ function parseFailure(source: Source, e: unknown): Diagnostic {
  * MAX_DEPTH, and YAML aliases that expand into a huge tree (an "alias bomb":
  * js-yaml shares aliased nodes, so the tree is only large when walked).
  */
-function checkShape(value: unknown): string | undefined {
-  const sizes = new Map<object, number>();
-  const onPath = new Set<object>();
+function checkShape(value: unknown, shares: boolean): string | undefined {
+  // Without shared nodes nothing is met twice: no sizes to remember, no cycles to find.
+  const sizes = shares ? new Map<object, number>() : undefined;
+  const onPath = shares ? new Set<object>() : undefined;
   let problem: string | undefined;
   const size = (node: unknown, depth: number): number => {
     if (problem || typeof node !== "object" || node === null) return 1;
@@ -130,17 +149,17 @@ function checkShape(value: unknown): string | undefined {
       problem = `nesting is deeper than ${MAX_DEPTH} levels`;
       return 1;
     }
-    const known = sizes.get(node);
+    const known = sizes?.get(node);
     if (known !== undefined) return known;
-    if (onPath.has(node)) {
+    if (onPath?.has(node)) {
       problem = "a YAML alias refers to a node that contains it";
       return 1;
     }
-    onPath.add(node);
+    onPath?.add(node);
     let total = 1;
     for (const child of Object.values(node)) total += size(child, depth + 1);
-    onPath.delete(node);
-    sizes.set(node, total);
+    onPath?.delete(node);
+    sizes?.set(node, total);
     if (total > MAX_EXPANDED_NODES) problem = `the document expands to more than ${MAX_EXPANDED_NODES} nodes (YAML aliases?)`;
     return total;
   };
@@ -158,11 +177,12 @@ function registerOrigins(source: Source, value: unknown): void {
 }
 
 export function escapePointer(token: string): string {
-  return token.replace(/~/g, "~0").replace(/\//g, "~1");
+  // Most keys hold neither character, and then no new string is made.
+  return token.includes("~") || token.includes("/") ? token.replace(/~/g, "~0").replace(/\//g, "~1") : token;
 }
 
 export function unescapePointer(token: string): string {
-  return token.replace(/~1/g, "/").replace(/~0/g, "~");
+  return token.includes("~") ? token.replace(/~1/g, "/").replace(/~0/g, "~") : token;
 }
 
 export function splitPointer(pointer: string): string[] {
@@ -175,6 +195,7 @@ export function joinPointer(tokens: readonly (string | number)[]): string {
 
 const lineStartsOf = new WeakMap<Source, number[]>();
 const syntaxTrees = new WeakMap<Source, Node | null>();
+const placesOf = new WeakMap<Source, Place | null>();
 
 function lineStarts(source: Source): number[] {
   let starts = lineStartsOf.get(source);
@@ -222,9 +243,51 @@ export function offsetToPosition(source: Source, offset: number): Position {
  * start of the value itself (the first line of a block scalar's text).
  */
 export function locate(source: Source, pointer: string, at: "key" | "value" = "key"): Position {
+  const place = findPlace(source, pointer, at);
+  if (!place) return locateInTree(source, pointer, at);
+  return offsetToPosition(source, at === "value" ? textStartAt(source, place.offset) : place.offset);
+}
+
+/** locate by the `yaml` syntax tree: what the cheap reading falls back on, and the reference it is tested against. */
+export function locateInTree(source: Source, pointer: string, at: "key" | "value" = "key"): Position {
   const found = findNode(source, pointer, at);
   const offset = at === "value" && found.node ? textStart(source, found.node, found.offset) : found.offset;
   return offsetToPosition(source, offset);
+}
+
+/**
+ * The node at `pointer` (or its nearest existing ancestor) by the cheap
+ * reading of places (places.ts), with locate's offset; undefined when that
+ * reading cannot vouch for the file.
+ */
+function findPlace(source: Source, pointer: string, at: "key" | "value"): { node: Place; offset: number; complete: boolean } | undefined {
+  let root = placesOf.get(source);
+  if (root === undefined) {
+    root = source.kind === "data" ? (readPlaces(source.text) ?? null) : null;
+    placesOf.set(source, root);
+  }
+  if (root === null) return undefined;
+  let node = root;
+  let offset = node.start;
+  for (const token of splitPointer(pointer)) {
+    const entry = node.entries?.get(token);
+    const item = node.items?.[Number(token)];
+    if (entry) {
+      offset = at === "value" ? entry.value.start : entry.key;
+      node = entry.value;
+    } else if (item) {
+      offset = item.start;
+      node = item;
+    } else return { node, offset, complete: false };
+  }
+  return { node, offset, complete: true };
+}
+
+/** A block scalar's text starts on the line after its `|` or `>` header (no other node starts with either). */
+function textStartAt(source: Source, offset: number): number {
+  if (source.text[offset] !== "|" && source.text[offset] !== ">") return offset;
+  const next = source.text.indexOf("\n", offset);
+  return next >= 0 ? next + 1 : offset;
 }
 
 /**
@@ -232,6 +295,13 @@ export function locate(source: Source, pointer: string, at: "key" | "value" = "k
  * from its first line of text), or undefined when the file has no such node.
  */
 export function valueRange(source: Source, pointer: string): [number, number] | undefined {
+  const place = findPlace(source, pointer, "value");
+  if (place?.complete && place.node.end !== undefined) return [textStartAt(source, place.offset), place.node.end];
+  return valueRangeInTree(source, pointer);
+}
+
+/** valueRange by the `yaml` syntax tree (see locateInTree). */
+export function valueRangeInTree(source: Source, pointer: string): [number, number] | undefined {
   const found = findNode(source, pointer, "value");
   if (!found.complete || !found.node?.range) return undefined;
   return [textStart(source, found.node, found.node.range[0]), found.node.range[1]];

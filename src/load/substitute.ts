@@ -6,37 +6,43 @@
  * with no value stays as it is, with a warning at its first string in the file.
  */
 import { type Diagnostic, warning } from "../diagnostics.js";
-import { at, escapePointer, type Source } from "./source.js";
+import { at, joinPointer, type Source, sharesNodes } from "./source.js";
 
 const VARIABLE = /%([A-Z][A-Z0-9_]*)%/g;
 
 export function substitute(source: Source, values: Readonly<Record<string, string>>): Diagnostic[] {
+  // No string of the file can hold a `%` that its text does not (unless written as an escape).
+  if (!source.text.includes("%") && !source.text.includes("\\")) return [];
   const unknown = new Map<string, { pointer: string; count: number }>();
-  const replace = (text: string, pointer: string): string => {
+  // The keys on the way to the string; its pointer is made only for a warning.
+  const keys: string[] = [];
+  const replace = (text: string): string => {
     if (!text.includes("%")) return text;
     return text.replace(VARIABLE, (whole, name: string) => {
       if (Object.hasOwn(values, name)) return values[name];
       const seen = unknown.get(name);
       if (seen) seen.count++;
-      else unknown.set(name, { pointer, count: 1 });
+      else unknown.set(name, { pointer: joinPointer(keys), count: 1 });
       return whole;
     });
   };
-  const seen = new Set<object>();
-  const walk = (node: unknown, pointer: string) => {
-    if (typeof node !== "object" || node === null || seen.has(node)) return;
-    seen.add(node);
+  const seen = sharesNodes(source) ? new Set<object>() : undefined;
+  const walk = (node: unknown) => {
+    if (typeof node !== "object" || node === null || seen?.has(node)) return;
+    seen?.add(node);
     const record = node as Record<string, unknown>;
-    for (const [key, value] of Object.entries(record)) {
-      const here = `${pointer}/${escapePointer(key)}`;
+    for (const key of Object.keys(record)) {
+      const value = record[key];
+      keys.push(key);
       if (typeof value === "string") {
-        const replaced = replace(value, here);
+        const replaced = replace(value);
         if (replaced !== value) record[key] = replaced;
-      } else walk(value, here);
+      } else walk(value);
+      keys.pop();
     }
   };
-  if (typeof source.value === "string") source.value = replace(source.value, "");
-  else walk(source.value, "");
+  if (typeof source.value === "string") source.value = replace(source.value);
+  else walk(source.value);
   return [...unknown].map(([name, { pointer, count }]) =>
     warning(
       "substitution-unknown",

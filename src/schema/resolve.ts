@@ -70,15 +70,23 @@ export async function resolveSchemaNodes(
 ): Promise<ResolveResult> {
   const { refs, copy, diagnostics } = checkSchemaRefs(spec, closureOf(spec, [...checkFiles, ...nodes.map((n) => n.source)]));
   const root: SchemaObject = {};
-  for (const node of nodes) root[nodeKey(node)] = { $ref: encodeRef(path.relative(spec.config.root, node.source.path), node.pointer) };
+  // A node with no `$ref` in it needs no resolver: it is merged from the loaded value itself.
+  const plain = new Map<string, unknown>();
+  for (const node of nodes) {
+    const loaded = resolvePointer(node.source.value, node.pointer);
+    if (loaded !== undefined && !holdsRef(loaded)) plain.set(nodeKey(node), loaded);
+    else root[nodeKey(node)] = { $ref: encodeRef(path.relative(spec.config.root, node.source.path), node.pointer) };
+  }
 
   let dereferenced: SchemaObject = {};
   try {
-    dereferenced = (await new $RefParser().dereference(
-      path.join(spec.config.root, "(specgen)"),
-      root,
-      refParserOptions(spec, copy),
-    )) as SchemaObject;
+    if (Object.keys(root).length > 0) {
+      dereferenced = (await new $RefParser().dereference(
+        path.join(spec.config.root, "(specgen)"),
+        root,
+        refParserOptions(spec, copy),
+      )) as SchemaObject;
+    }
   } catch (e) {
     if (e instanceof JSONParserErrorGroup) {
       dereferenced = e.files.schema as SchemaObject;
@@ -91,10 +99,20 @@ export async function resolveSchemaNodes(
   const merger = new AllOfMerger();
   const schemas = new Map<string, SchemaObject>();
   for (const node of nodes) {
-    const value = dereferenced[nodeKey(node)];
+    // The merger copies every node, so a plain node's result does not share the loaded value (which the validator walks).
+    const value = plain.has(nodeKey(node)) ? plain.get(nodeKey(node)) : dereferenced[nodeKey(node)];
     if (isObject(value)) schemas.set(nodeKey(node), merger.merge(value) as SchemaObject);
   }
   return { schemas, refs, diagnostics };
+}
+
+/** True when some object in `value` has a `$ref` key (a string or not). */
+function holdsRef(value: unknown, seen = new Set<object>()): boolean {
+  if (typeof value !== "object" || value === null || seen.has(value)) return false;
+  seen.add(value);
+  if (!Array.isArray(value) && Object.hasOwn(value, "$ref")) return true;
+  for (const child of Object.values(value)) if (holdsRef(child, seen)) return true;
+  return false;
 }
 
 /** The given files and every schema file their `$ref`s reach (example files are not schemas). */
