@@ -12,7 +12,7 @@
 export type Highlighter = (json: string) => string;
 
 /** Strings (a key when a `:` follows), numbers, the literals, punctuation; anything else one character at a time. */
-const TOKEN = /("(?:[^"\\\r\n]|\\.)*")(\s*:)?|(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|(true|false|null)|([\s{}[\],:]+)|([^])/y;
+const TOKEN = /("(?:[^"\\\r\n]|\\.)*")(\s*:)?|(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|(true|false|null)|([\s{}[\],:]+)|([\s\S])/y;
 
 /** JSON text as highlighted, escaped HTML. */
 export function highlightJson(text: string): string {
