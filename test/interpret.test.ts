@@ -107,6 +107,18 @@ describe("interpret", () => {
     ]);
   });
 
+  it("compares for uniqueItems only the items of the type items of scalar types want, as ajv", () => {
+    expect(errors({ uniqueItems: true, items: { type: "string" } }, [false, false, "a"])).toEqual([
+      ["/0", "type", "must be string"],
+      ["/1", "type", "must be string"],
+    ]);
+    expect(errors({ uniqueItems: true, items: { type: "object" } }, [false, false])).toEqual([
+      ["", "uniqueItems", "must NOT have duplicate items (items ## 1 and 0 are identical)"],
+      ["/0", "type", "must be object"],
+      ["/1", "type", "must be object"],
+    ]);
+  });
+
   it("follows a $ref through the table, and leaves out a $ref the table has no target for", () => {
     const target = { type: "string" };
     const holder = { $ref: "other.yaml#/definitions/name" };

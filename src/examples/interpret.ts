@@ -235,9 +235,14 @@ class Walker {
     if (typeof maxItems === "number" && value.length > maxItems) this.fail(f, "maxItems", `must NOT have more than ${maxItems} items`);
     if (typeof minItems === "number" && value.length < minItems) this.fail(f, "minItems", `must NOT have fewer than ${minItems} items`);
     if (uniqueItems === true) {
+      // As ajv: under `items` of scalar types only, an item of another type (an error already) is not compared.
+      const types = isObject(items) && items.type !== undefined ? [items.type].flat() : [];
+      const scalar = types.length > 0 && !types.some((t) => t === "object" || t === "array");
+      const compared = (item: unknown) => !scalar || typeMatches((items as SchemaObject).type, typeOf(item));
       outer: for (let i = value.length - 1; i > 0; i--) {
+        if (!compared(value[i])) continue;
         for (let j = i - 1; j >= 0; j--) {
-          if (equal(value[i], value[j])) {
+          if (compared(value[j]) && equal(value[i], value[j])) {
             this.fail(f, "uniqueItems", `must NOT have duplicate items (items ## ${i} and ${j} are identical)`);
             break outer;
           }
