@@ -59,6 +59,66 @@ describe("interpret", () => {
     ]);
   });
 
+  // The cases below are where test/interpret-vs-ajv.test.ts found interpret.ts reporting otherwise than ajv.
+  it("reports the failing branches when several oneOf branches pass, and tries none after the second", () => {
+    const schema = { oneOf: [{}, { type: "string" }, {}, { type: "boolean" }] };
+    expect(errors(schema, 1)).toEqual([
+      ["", "type", "must be string"],
+      ["", "oneOf", "must match exactly one schema in oneOf"],
+    ]);
+  });
+
+  it("says why the items do not count when contains fails", () => {
+    expect(errors({ contains: { type: "string" } }, [1])).toEqual([
+      ["/0", "type", "must be string"],
+      ["", "contains", "must contain at least 1 valid item(s)"],
+    ]);
+    expect(errors({ contains: { type: "string" } }, [1, "a"])).toEqual([]);
+  });
+
+  it("reports a false item schema at each item, and false after a tuple once at the array", () => {
+    expect(errors({ items: false }, [1, 2])).toEqual([
+      ["/0", "false schema", "boolean schema is false"],
+      ["/1", "false schema", "boolean schema is false"],
+    ]);
+    expect(errors({ items: [{}, false] }, [1, 2])).toEqual([["/1", "false schema", "boolean schema is false"]]);
+    expect(errors({ prefixItems: [{}], items: false }, [1, 2, 3], "2020")).toEqual([["", "items", "must NOT have more than 1 items"]]);
+  });
+
+  it("does not repeat a rejected property as unevaluated (properties, patterns, additionalProperties, allOf)", () => {
+    const schema = {
+      properties: { a: { type: "string" } },
+      patternProperties: { "^b": { type: "string" } },
+      allOf: [{ properties: { c: { type: "string" } } }, { additionalProperties: false }],
+      unevaluatedProperties: false,
+    };
+    expect(errors(schema, { a: 1, b: 1, c: 1, d: 1 }, "2020").map(([p, k]) => `${p} ${k}`)).toEqual([
+      "/c type",
+      " additionalProperties",
+      " additionalProperties",
+      " additionalProperties",
+      " additionalProperties",
+      "/a type",
+      "/b type",
+    ]);
+    // A failing anyOf branch still evaluates nothing: the verdict does not change.
+    expect(errors({ anyOf: [{ properties: { a: { type: "string" } } }, {}], unevaluatedProperties: false }, { a: 1 }, "2020")).toEqual([
+      ["", "unevaluatedProperties", "must NOT have unevaluated properties"],
+    ]);
+  });
+
+  it("compares for uniqueItems only the items of the type items of scalar types want, as ajv", () => {
+    expect(errors({ uniqueItems: true, items: { type: "string" } }, [false, false, "a"])).toEqual([
+      ["/0", "type", "must be string"],
+      ["/1", "type", "must be string"],
+    ]);
+    expect(errors({ uniqueItems: true, items: { type: "object" } }, [false, false])).toEqual([
+      ["", "uniqueItems", "must NOT have duplicate items (items ## 1 and 0 are identical)"],
+      ["/0", "type", "must be object"],
+      ["/1", "type", "must be object"],
+    ]);
+  });
+
   it("follows a $ref through the table, and leaves out a $ref the table has no target for", () => {
     const target = { type: "string" };
     const holder = { $ref: "other.yaml#/definitions/name" };

@@ -8,7 +8,8 @@
  * followed through `refTarget` (the table schema/refs-check.ts builds), and a
  * `$ref` that has no target there (reported as broken or looping) is left out.
  * Errors name the schema object that rejected the value, so that its origin
- * gives the file and pointer; messages are worded like ajv's.
+ * gives the file and pointer; messages are worded like ajv's, and the
+ * errors are ajv's (test/interpret-vs-ajv.test.ts compares the two).
  *
  * Drafts 04, 07, 2019-09 and 2020-12: what differs between them for
  * validation is draft-04's boolean `exclusiveMinimum`/`exclusiveMaximum`;
@@ -138,11 +139,14 @@ class Walker {
     f.errors.push({ instancePath: f.path, keyword, message, params, schema: f.schema });
   }
 
-  /** Applies `sub` to the same value; what it evaluates counts for `f` when it passes. */
-  private inPlace(f: Frame, sub: unknown, value: unknown, errors: SchemaError[]): boolean {
+  /**
+   * Applies `sub` to the same value; what it evaluates counts for `f` when it
+   * passes, or in any case (`always`: `allOf`, as ajv counts it; when it fails, `f` fails anyway).
+   */
+  private inPlace(f: Frame, sub: unknown, value: unknown, errors: SchemaError[], always = false): boolean {
     const own = f.seen && evaluated();
     const valid = this.check(sub, value, f.path, errors, own, f.schema);
-    if (valid) merge(f.seen, own);
+    if (valid || always) merge(f.seen, own);
     return valid;
   }
 
@@ -167,11 +171,14 @@ class Walker {
     if (Array.isArray(schema.oneOf)) {
       const failed: SchemaError[] = [];
       const passing: number[] = [];
-      for (const [i, sub] of schema.oneOf.entries()) if (this.inPlace(f, sub, value, failed)) passing.push(i);
-      if (passing.length === 0) errors.push(...failed);
+      // As ajv: a second passing branch settles it; the branches after it are not tried.
+      for (let i = 0; i < schema.oneOf.length && passing.length < 2; i++)
+        if (this.inPlace(f, schema.oneOf[i], value, failed)) passing.push(i);
+      // As ajv: the failing branches' errors whenever oneOf fails (also when several branches pass).
+      if (passing.length !== 1) errors.push(...failed);
       if (passing.length !== 1) this.fail(f, "oneOf", "must match exactly one schema in oneOf", { passingSchemas: passing });
     }
-    if (Array.isArray(schema.allOf)) for (const sub of schema.allOf) this.inPlace(f, sub, value, errors);
+    if (Array.isArray(schema.allOf)) for (const sub of schema.allOf) this.inPlace(f, sub, value, errors, true);
     if (schema.if !== undefined) {
       const branch = this.inPlace(f, schema.if, value, []) ? "then" : "else";
       if (schema[branch] !== undefined && !this.inPlace(f, schema[branch], value, errors)) {
@@ -228,9 +235,14 @@ class Walker {
     if (typeof maxItems === "number" && value.length > maxItems) this.fail(f, "maxItems", `must NOT have more than ${maxItems} items`);
     if (typeof minItems === "number" && value.length < minItems) this.fail(f, "minItems", `must NOT have fewer than ${minItems} items`);
     if (uniqueItems === true) {
+      // As ajv: under `items` of scalar types only, an item of another type (an error already) is not compared.
+      const types = isObject(items) && items.type !== undefined ? [items.type].flat() : [];
+      const scalar = types.length > 0 && !types.some((t) => t === "object" || t === "array");
+      const compared = (item: unknown) => !scalar || typeMatches((items as SchemaObject).type, typeOf(item));
       outer: for (let i = value.length - 1; i > 0; i--) {
+        if (!compared(value[i])) continue;
         for (let j = i - 1; j >= 0; j--) {
-          if (equal(value[i], value[j])) {
+          if (compared(value[j]) && equal(value[i], value[j])) {
             this.fail(f, "uniqueItems", `must NOT have duplicate items (items ## ${i} and ${j} are identical)`);
             break outer;
           }
@@ -242,26 +254,26 @@ class Walker {
     const rest = Array.isArray(items) ? additionalItems : items;
     const restKeyword = Array.isArray(items) ? "additionalItems" : "items";
     const start = tuple ? Math.min(tuple.length, value.length) : 0;
-    for (let i = 0; i < start; i++) {
-      const sub = (tuple as unknown[])[i];
-      if (sub === false) this.fail(f, Array.isArray(prefixItems) ? "prefixItems" : "items", `must NOT have more than ${i} items`);
-      else if (this.part(f, sub, value[i], `${path}/${i}`)) seen?.items.add(i);
-    }
-    if (rest === false && value.length > start) this.fail(f, restKeyword, `must NOT have more than ${start} items`);
-    else if (rest !== undefined && rest !== false) {
+    for (let i = 0; i < start; i++) if (this.part(f, (tuple as unknown[])[i], value[i], `${path}/${i}`)) seen?.items.add(i);
+    // As ajv: `false` after a tuple is one error at the array; `items: false` alone, a false schema at each item.
+    if (rest === false && tuple) {
+      if (value.length > start) this.fail(f, restKeyword, `must NOT have more than ${start} items`);
+    } else if (rest !== undefined) {
       for (let i = start; i < value.length; i++) if (this.part(f, rest, value[i], `${path}/${i}`)) seen?.items.add(i);
     }
     if (contains !== undefined) {
       const min = typeof schema.minContains === "number" ? schema.minContains : 1;
       const max = typeof schema.maxContains === "number" ? schema.maxContains : undefined;
       let count = 0;
+      const failed: SchemaError[] = [];
       for (let i = 0; i < value.length; i++) {
-        if (this.check(contains, value[i], `${path}/${i}`, [], undefined, schema)) {
+        if (this.check(contains, value[i], `${path}/${i}`, failed, undefined, schema)) {
           count++;
           seen?.items.add(i);
         }
       }
       if (count < min || (max !== undefined && count > max)) {
+        f.errors.push(...failed); // as ajv: why the other items do not count
         this.fail(f, "contains", `must contain at least ${min}${max === undefined ? "" : ` and no more than ${max}`} valid item(s)`);
       }
     }
@@ -309,24 +321,31 @@ class Walker {
       ? Object.keys(patternProperties).map((p) => ({ sub: patternProperties[p], regExp: this.regExp(patternProperties, p, p) }))
       : NO_PATTERNS;
     const covered = (key: string) => (isObject(properties) && Object.hasOwn(properties, key)) || patterns.some((p) => p.regExp.test(key));
+    // As ajv, `properties`, `patternProperties`, `additionalProperties` and `unevaluatedProperties` evaluate
+    // the names they apply to, valid or not (where one is not, the schema fails anyway).
     if (additionalProperties !== undefined) {
       for (const key of keys) {
+        seen?.props.add(key);
         if (covered(key)) continue;
         if (additionalProperties === false)
           this.fail(f, "additionalProperties", "must NOT have additional properties", { additionalProperty: key });
-        else if (this.part(f, additionalProperties, value[key], `${path}/${token(key)}`)) seen?.props.add(key);
+        else this.part(f, additionalProperties, value[key], `${path}/${token(key)}`);
       }
     }
     this.dependencies(f, value, "dependencies", true, true);
     if (isObject(properties)) {
       // Over the value's keys: a meta-schema's `properties` names every keyword, a schema node uses a few.
       for (const key of keys) {
-        if (Object.hasOwn(properties, key) && this.part(f, properties[key], value[key], `${path}/${token(key)}`)) seen?.props.add(key);
+        if (!Object.hasOwn(properties, key)) continue;
+        this.part(f, properties[key], value[key], `${path}/${token(key)}`);
+        seen?.props.add(key);
       }
     }
     for (const { sub, regExp } of patterns) {
       for (const key of keys) {
-        if (regExp.test(key) && this.part(f, sub, value[key], `${path}/${token(key)}`)) seen?.props.add(key);
+        if (!regExp.test(key)) continue;
+        this.part(f, sub, value[key], `${path}/${token(key)}`);
+        seen?.props.add(key);
       }
     }
     this.dependencies(f, value, "dependentSchemas", false, true);
@@ -335,9 +354,8 @@ class Walker {
         if (seen?.props.has(key) || covered(key)) continue;
         if (schema.unevaluatedProperties === false) {
           this.fail(f, "unevaluatedProperties", "must NOT have unevaluated properties", { unevaluatedProperty: key });
-        } else if (this.part(f, schema.unevaluatedProperties, value[key], `${path}/${token(key)}`)) {
-          seen?.props.add(key);
-        }
+        } else this.part(f, schema.unevaluatedProperties, value[key], `${path}/${token(key)}`);
+        seen?.props.add(key);
       }
     }
   }

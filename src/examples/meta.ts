@@ -66,8 +66,8 @@ function withoutFragment(url: string): string {
   return hash === -1 ? url : url.slice(0, hash);
 }
 
-/** Every object in a JSON value. */
-function objects(value: unknown, out: SchemaObject[] = []): SchemaObject[] {
+/** Every object in a JSON value, outermost first. */
+export function objects(value: unknown, out: SchemaObject[] = []): SchemaObject[] {
   if (Array.isArray(value)) for (const item of value) objects(item, out);
   else if (isObject(value)) {
     out.push(value);

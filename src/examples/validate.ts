@@ -16,7 +16,8 @@ import { patternRegExp } from "./patterns.js";
 
 export type { Draft } from "./interpret.js";
 
-function draftOf(schema: unknown): Draft | undefined {
+/** The draft a schema file is written in, by its `$schema` (draft-07 when absent; undefined when unknown). */
+export function draftOf(schema: unknown): Draft | undefined {
   const id = isObject(schema) ? schema.$schema : undefined;
   if (id === undefined) return "07";
   if (typeof id !== "string") return undefined;
