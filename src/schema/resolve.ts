@@ -132,11 +132,14 @@ async function dereferenceAndMerge(
     }
   }
 
-  const merger = new AllOfMerger();
+  // A plain node's result must not share the loaded value (which the validator walks): its merger copies every node.
+  // The resolver's copies are this batch's own: a part of them with no `allOf` is its own merged form.
+  const plainMerger = new AllOfMerger();
+  const merger = new AllOfMerger(true);
   for (const node of nodes) {
-    // The merger copies every node, so a plain node's result does not share the loaded value (which the validator walks).
-    const value = plain.has(nodeKey(node)) ? plain.get(nodeKey(node)) : dereferenced[nodeKey(node)];
-    if (isObject(value)) use(nodeKey(node), merger.merge(value) as SchemaObject);
+    const key = nodeKey(node);
+    const value = plain.has(key) ? plain.get(key) : dereferenced[key];
+    if (isObject(value)) use(key, (plain.has(key) ? plainMerger : merger).merge(value) as SchemaObject);
   }
   return diagnostics;
 }
@@ -254,11 +257,17 @@ export function isObject(v: unknown): v is SchemaObject {
 export class AllOfMerger {
   private readonly merged = new Map<object, unknown>();
   private readonly inProgress = new Set<object>();
+  /** Nodes known to reach no `allOf` and no loop (true), or not (false). */
+  private readonly allOfFree = new Map<object, boolean>();
+
+  /** `reuse`: the nodes merged are not shared with anyone else, so those that need no merging are kept, not copied. */
+  constructor(private readonly reuse = false) {}
 
   merge(node: unknown): unknown {
     if (typeof node !== "object" || node === null) return node;
     const done = this.merged.get(node);
     if (done !== undefined) return done;
+    if (this.reuse && this.free(node, new Set())) return node;
     if (Array.isArray(node)) {
       const out: unknown[] = [];
       this.merged.set(node, out);
@@ -283,6 +292,22 @@ export class AllOfMerger {
     mergeInto(out, own);
     this.inProgress.delete(node);
     return out;
+  }
+
+  /** True when nothing `node` reaches has an `allOf` or loops back (such a node is copied, as before). */
+  private free(node: object, open: Set<object>): boolean {
+    const known = this.allOfFree.get(node);
+    if (known !== undefined) return known;
+    if (open.has(node)) return false;
+    let free = Array.isArray(node) || !Object.hasOwn(node, "allOf");
+    open.add(node);
+    for (const child of Object.values(node)) {
+      if (!free) break;
+      if (typeof child === "object" && child !== null) free = this.free(child, open);
+    }
+    open.delete(node);
+    this.allOfFree.set(node, free);
+    return free;
   }
 }
 
