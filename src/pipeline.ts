@@ -152,19 +152,19 @@ export class Pipeline {
       }
     }
     if (stale.length > 0) {
-      const resolved = await resolveSchemas(spec, stale).catch((e) => {
-        diagnostics.push(internalError("resolving schemas", e, {}));
-        return { schemas: new Map<string, SchemaObject>(), refs: new Map<object, unknown>(), diagnostics: [] };
-      });
-      for (const source of stale) {
+      // Each event is modelled as soon as its schema is merged, so the merged schemas are never all held at once.
+      const model = (source: Source, schema: SchemaObject) => {
         const entry = entries.get(source.path) as SchemaEntry;
-        const schema = resolved.schemas.get(source.path);
-        if (schema && isEventSchema(this.config.schemas, source, schema)) {
+        if (isEventSchema(this.config.schemas, source, schema)) {
           entry.event = guarded(entry.diagnostics, { file: source.rel }, "modelling the event", () => modelEvent(source, schema));
         }
         // An event needs its merged schema no more once modelled; a component's is what its block shows.
         if (!entry.event) entry.schema = schema;
-      }
+      };
+      const resolved = await resolveSchemas(spec, stale, model).catch((e) => {
+        diagnostics.push(internalError("resolving schemas", e, {}));
+        return { schemas: new Map<string, SchemaObject>(), refs: new Map<object, unknown>(), diagnostics: [] };
+      });
       this.validators.addRefs(resolved.refs);
       // A diagnostic belongs to every re-resolved file whose closure holds the file it is about.
       for (const d of resolved.diagnostics) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
-import { ExampleMerger } from "../src/examples/merge.js";
+import { ExampleMerger, originOf } from "../src/examples/merge.js";
 import { schemaOfExample } from "../src/examples/validate.js";
 import { loadSpec } from "../src/load/index.js";
 import { checkRoot, makeRoot } from "./helpers.js";
@@ -21,6 +21,30 @@ describe("examples", () => {
     expect(Object.keys(merger.merge(byName("m.x")) as object)).toEqual(["content", "type", "sender", "room_id"]);
     expect(merger.merge(byName("m.y"))).toEqual({ content: { items: [1, 2] } });
     expect(merger.diagnostics).toEqual([]);
+  });
+
+  it("keeps a part with no $ref as loaded, and copies one whose YAML aliases share nodes; origins say where each value was written", () => {
+    const root = makeRoot({
+      "event-schemas/examples/core/event.json": '{"content": {"base": true}, "type": "org.example"}',
+      "event-schemas/examples/m.x": '{"$ref": "core/event.json", "content": {"info": {"size": 3}}, "tags": ["a"]}',
+      "event-schemas/examples/m.shared": "info: &i {size: 3}\nagain: *i\n",
+    });
+    const { spec } = loadSpec(loadConfig(root));
+    const merger = new ExampleMerger(spec);
+    const byName = (n: string) => spec.examples.find((e) => e.rel.endsWith(n))!;
+    const x = byName("m.x");
+    const merged = merger.merge(x) as Record<string, any>;
+    const loaded = x.value as Record<string, any>;
+    expect(merged).not.toBe(loaded);
+    expect(merged.content).toBe(loaded.content);
+    expect(merged.tags).toBe(loaded.tags);
+    expect(originOf(merged, "/content/info/size")).toEqual({ source: x, pointer: "/content/info/size" });
+    expect(originOf(merged, "/type")?.source).toBe(byName("core/event.json"));
+    const shared = byName("m.shared");
+    const copied = merger.merge(shared) as Record<string, any>;
+    expect(copied).toEqual({ info: { size: 3 }, again: { size: 3 } });
+    expect(copied.again).not.toBe((shared.value as Record<string, any>).again);
+    expect(originOf(copied, "/again/size")).toEqual({ source: shared, pointer: "/again/size" });
   });
 
   it("belongs to the schema of its name, or of the part before $", () => {

@@ -4,7 +4,7 @@ import { loadConfig } from "../src/config.js";
 import { loadSpec } from "../src/load/index.js";
 import { origins } from "../src/load/source.js";
 import { nodeKey, resolveSchemaNodes, resolveSchemas } from "../src/schema/resolve.js";
-import { makeRoot } from "./helpers.js";
+import { copySample, makeRoot, writeFiles } from "./helpers.js";
 
 async function resolve(files: Record<string, string>) {
   const root = makeRoot(files);
@@ -125,5 +125,29 @@ describe("resolve", () => {
     await resolveSchemaNodes(spec, nodes);
     expect(dereference).toHaveBeenCalledTimes(1);
     dereference.mockRestore();
+  });
+});
+
+describe("resolveSchemaNodes in batches", () => {
+  it("hands every schema to `use` and finds what one batch finds, each diagnostic once", async () => {
+    const root = copySample();
+    writeFiles(root, {
+      "event-schemas/schema/m.loop_a": "allOf: [{$ref: m.loop_b}]\n",
+      "event-schemas/schema/m.loop_b": "allOf: [{$ref: m.loop_a}]\n",
+      "event-schemas/schema/m.broken_one": "properties: {content: {$ref: core/shared.yaml#/nothing}}\n",
+      "event-schemas/schema/m.broken_two": "properties: {content: {$ref: core/shared.yaml#/nothing}}\n",
+      "event-schemas/schema/core/shared.yaml": "type: object\n",
+    });
+    const { spec } = loadSpec(loadConfig(root));
+    const nodes = spec.schemas.map((source) => ({ source, pointer: "" }));
+    const whole = await resolveSchemaNodes(spec, nodes);
+    const handed = new Map<string, unknown>();
+    const batched = await resolveSchemaNodes(spec, nodes, [], (key, schema) => handed.set(key, schema), 1);
+    expect(batched.schemas.size).toBe(0);
+    expect(handed.size).toBeGreaterThan(5);
+    expect([...handed.keys()]).toEqual([...whole.schemas.keys()]);
+    expect(Object.fromEntries(handed)).toEqual(Object.fromEntries(whole.schemas));
+    expect(batched.diagnostics).toEqual(whole.diagnostics);
+    expect(whole.diagnostics.map((d) => d.code).sort()).toEqual(["ref-missing-pointer", "ref-missing-pointer", "schema-ref-loop"]);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { type Diagnostic, error } from "../diagnostics.js";
 import { refTargetAt, type Spec } from "../load/index.js";
-import { at, escapePointer, type Origin, origins, type Source, unescapePointer } from "../load/source.js";
+import { at, escapePointer, type Origin, origins, type Source, sharesNodes, unescapePointer } from "../load/source.js";
 import { isObject, resolvePointer } from "../schema/resolve.js";
 
 /** For objects built by merging: where each key's value came from. */
@@ -41,6 +41,8 @@ export class ExampleMerger {
 
   private node(source: Source, node: unknown, pointer: string): unknown {
     if (typeof node !== "object" || node === null) return node;
+    // A part with no `$ref` to follow merges to itself: the loader gave each of its nodes the origin a copy would get.
+    if (!sharesNodes(source) && !holdsBaseRef(node)) return node;
     if (Array.isArray(node)) {
       const out = node.map((item, i) => this.node(source, item, `${pointer}/${i}`));
       origins.set(out, { source, pointer });
@@ -62,8 +64,9 @@ export class ExampleMerger {
     }
     for (const [k, v] of Object.entries(node)) {
       if (k === "$ref" && typeof ref === "string") continue;
-      out[k] = this.node(source, v, `${pointer}/${escapePointer(k)}`);
-      from[k] = { source, pointer: `${pointer}/${escapePointer(k)}` };
+      const at = `${pointer}/${escapePointer(k)}`;
+      out[k] = this.node(source, v, at);
+      from[k] = { source, pointer: at };
     }
     origins.set(out, { source, pointer });
     keyOrigins.set(out, from);
@@ -90,6 +93,13 @@ export class ExampleMerger {
     }
     return this.mergeAt(baseSource, target.fragment);
   }
+}
+
+/** True when some object in `node` extends a base (has a string `$ref`). */
+function holdsBaseRef(node: object): boolean {
+  if (!Array.isArray(node) && typeof (node as Record<string, unknown>).$ref === "string") return true;
+  for (const child of Object.values(node)) if (typeof child === "object" && child !== null && holdsBaseRef(child)) return true;
+  return false;
 }
 
 /**

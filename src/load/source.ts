@@ -171,7 +171,9 @@ function registerOrigins(source: Source, value: unknown): void {
   const walk = (node: unknown, pointer: string) => {
     if (typeof node !== "object" || node === null || origins.has(node)) return;
     origins.set(node, { source, pointer });
-    for (const [key, child] of Object.entries(node)) walk(child, `${pointer}/${escapePointer(key)}`);
+    // The children's pointers share one prefix string: a pointer is kept for every node of every file.
+    const prefix = `${pointer}/`;
+    for (const [key, child] of Object.entries(node)) walk(child, prefix + escapePointer(key));
   };
   walk(value, "");
 }

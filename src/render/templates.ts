@@ -44,7 +44,7 @@ export function compileTemplates(sources: ReadonlyMap<string, string>): Template
   for (const name of PARTIAL_NAMES) hb.registerPartial(name, compiled(name));
   const compile = (name: string): Template => {
     const template = compiled(name);
-    return (view) => template(view);
+    return (view) => flatten(template(view));
   };
   return {
     page: compile("page"),
@@ -53,4 +53,15 @@ export function compileTemplates(sources: ReadonlyMap<string, string>): Template
     endpoint: compile("endpoint"),
     definition: compile("definition"),
   };
+}
+
+/**
+ * The same string, stored as one piece. Handlebars builds its output by
+ * concatenation, which V8 keeps as a tree of the pieces (several times the
+ * size of the text); a page is kept until it is written, so it is made flat
+ * at once. Converting a string to a number flattens it in place.
+ */
+function flatten(html: string): string {
+  Number(html);
+  return html;
 }

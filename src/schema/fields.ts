@@ -286,10 +286,17 @@ function removeDuplicates(tables: FieldTable[]): FieldTable[] {
     if (path.length === 0) signatures.set(table.anchor, text);
     return text;
   };
+  // A table can only equal another of the same title: one whose title no other has needs no signature.
+  const titles = new Map<string, number>();
+  for (const table of tables) titles.set(table.title, (titles.get(table.title) ?? 0) + 1);
   const firstOf = new Map<string, string>();
   const alias = new Map<string, string>();
   const kept: FieldTable[] = [];
   for (const table of tables) {
+    if (titles.get(table.title) === 1) {
+      kept.push(table);
+      continue;
+    }
     const sig = signature(table, []);
     const first = firstOf.get(sig);
     if (first) alias.set(table.anchor, first);

@@ -17,7 +17,7 @@ import { refTargetAt } from "../load/index.js";
 import { findRefs, refTarget } from "../load/refs.js";
 import { at, origins, type Source } from "../load/source.js";
 import { isObject, resolvePointer, type SchemaObject } from "./resolve.js";
-import { schemaNodes, subschemas } from "./walk.js";
+import { eachSchemaNode, sameValueSubschemas } from "./walk.js";
 
 export interface CheckedSchemas {
   /** Every object holding a `$ref` → the schema it names, or undefined when the `$ref` is left out (a network `$ref` is not here). */
@@ -112,16 +112,14 @@ function findLoops(files: readonly Source[], targets: ReadonlyMap<object, unknow
   const closing: object[] = [];
   const state = new Map<object, "open" | "done">();
   const edges = (node: SchemaObject): SchemaObject[] => {
-    const out = subschemas(node)
-      .filter((s) => s.sameValue)
-      .map((s) => s.node);
+    const out = sameValueSubschemas(node);
     const target = targets.get(node);
     if (isObject(target)) out.push(target);
     return out;
   };
   for (const source of files) {
-    for (const { node: start } of schemaNodes(source.value)) {
-      if (state.has(start)) continue;
+    eachSchemaNode(source.value, (start) => {
+      if (state.has(start)) return;
       // An explicit stack: a long chain of $refs must not overflow the call stack.
       const stack: { node: SchemaObject; next: SchemaObject[] }[] = [{ node: start, next: edges(start) }];
       state.set(start, "open");
@@ -145,7 +143,7 @@ function findLoops(files: readonly Source[], targets: ReadonlyMap<object, unknow
         state.set(child, "open");
         stack.push({ node: child, next: edges(child) });
       }
-    }
+    });
   }
   return closing;
 }

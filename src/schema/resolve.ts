@@ -7,7 +7,7 @@
  */
 import path from "node:path";
 import $RefParser, { type JSONParserError, JSONParserErrorGroup } from "@apidevtools/json-schema-ref-parser";
-import { type Diagnostic, error } from "../diagnostics.js";
+import { type Diagnostic, error, uniqueDiagnostics } from "../diagnostics.js";
 import type { Spec } from "../load/index.js";
 import { at, escapePointer, origins, type Source, splitPointer } from "../load/source.js";
 import { type CheckedSchemas, checkSchemaRefs, copyWithOrigins } from "./refs-check.js";
@@ -26,8 +26,17 @@ export interface ResolveResult {
   diagnostics: Diagnostic[];
 }
 
-/** Resolves the given schema files (by default every file of the schema folder). */
-export async function resolveSchemas(spec: Spec, files: readonly Source[] = spec.schemas): Promise<ResolveResult> {
+/**
+ * Resolves the given schema files (by default every file of the schema folder).
+ * With `use`, each file's schema is handed to it as soon as it is merged and
+ * none is kept in the result: the resolver's copies are made a batch of files
+ * at a time, so a large spec never holds them all at once.
+ */
+export async function resolveSchemas(
+  spec: Spec,
+  files: readonly Source[] = spec.schemas,
+  use?: (source: Source, schema: SchemaObject) => void,
+): Promise<ResolveResult> {
   const diagnostics: Diagnostic[] = [];
   for (const s of files) {
     if (s.value !== undefined && !isObject(s.value)) {
@@ -35,17 +44,24 @@ export async function resolveSchemas(spec: Spec, files: readonly Source[] = spec
     }
   }
   const usable = files.filter((s) => isObject(s.value));
+  const schemas = new Map<string, SchemaObject>();
+  const sourceOf = new Map(usable.map((source) => [nodeKey({ source, pointer: "" }), source]));
   const resolved = await resolveSchemaNodes(
     spec,
     usable.map((source) => ({ source, pointer: "" })),
+    [],
+    (key, schema) => {
+      const source = sourceOf.get(key) as Source;
+      if (use) use(source, schema);
+      else schemas.set(source.path, schema);
+    },
+    use ? BATCH : Number.POSITIVE_INFINITY,
   );
-  const schemas = new Map<string, SchemaObject>();
-  for (const s of usable) {
-    const schema = resolved.schemas.get(nodeKey({ source: s, pointer: "" }));
-    if (schema) schemas.set(s.path, schema);
-  }
   return { schemas, refs: resolved.refs, diagnostics: [...diagnostics, ...resolved.diagnostics] };
 }
+
+/** Schema nodes dereferenced together when their schemas are not all kept: large enough to share the common files' parses. */
+const BATCH = 500;
 
 /** A schema inside a file: the whole file (pointer ""), or a node of it (an API document's response schema). */
 export interface SchemaNode {
@@ -58,17 +74,37 @@ export function nodeKey(node: SchemaNode): string {
 }
 
 /**
- * Dereferences and allOf-merges schema nodes, all in one call so that the
- * files they share are parsed once. Results are keyed by nodeKey. The `$ref`s
- * of every file the nodes (and `checkFiles`) reach are checked first, and
- * those reported are left out of the copies that are dereferenced.
+ * Dereferences and allOf-merges schema nodes. Results are keyed by nodeKey:
+ * in the result, or handed to `use` (and not kept) when it is given. The
+ * `$ref`s of every file the nodes (and `checkFiles`) reach are checked first,
+ * and those reported are left out of the copies that are dereferenced. Nodes
+ * are dereferenced `batchSize` at a time (all in one call by default, so that
+ * the files they share are parsed once).
  */
 export async function resolveSchemaNodes(
   spec: Spec,
   nodes: readonly SchemaNode[],
   checkFiles: readonly Source[] = [],
+  use?: (key: string, schema: SchemaObject) => void,
+  batchSize = Number.POSITIVE_INFINITY,
 ): Promise<ResolveResult> {
-  const { refs, copy, diagnostics } = checkSchemaRefs(spec, closureOf(spec, [...checkFiles, ...nodes.map((n) => n.source)]));
+  const checked = checkSchemaRefs(spec, closureOf(spec, [...checkFiles, ...nodes.map((n) => n.source)]));
+  const schemas = new Map<string, SchemaObject>();
+  const diagnostics = [...checked.diagnostics];
+  for (let start = 0; start < nodes.length; start += batchSize) {
+    const batch = nodes.slice(start, start + batchSize);
+    diagnostics.push(...(await dereferenceAndMerge(spec, batch, checked.copy, use ?? ((key, schema) => schemas.set(key, schema)))));
+  }
+  return { schemas, refs: checked.refs, diagnostics: uniqueDiagnostics(diagnostics) };
+}
+
+async function dereferenceAndMerge(
+  spec: Spec,
+  nodes: readonly SchemaNode[],
+  copy: CheckedSchemas["copy"],
+  use: (key: string, schema: SchemaObject) => void,
+): Promise<Diagnostic[]> {
+  const diagnostics: Diagnostic[] = [];
   const root: SchemaObject = {};
   // A node with no `$ref` in it needs no resolver: it is merged from the loaded value itself.
   const plain = new Map<string, unknown>();
@@ -96,14 +132,16 @@ export async function resolveSchemaNodes(
     }
   }
 
-  const merger = new AllOfMerger();
-  const schemas = new Map<string, SchemaObject>();
+  // A plain node's result must not share the loaded value (which the validator walks): its merger copies every node.
+  // The resolver's copies are this batch's own: a part of them with no `allOf` is its own merged form.
+  const plainMerger = new AllOfMerger();
+  const merger = new AllOfMerger(true);
   for (const node of nodes) {
-    // The merger copies every node, so a plain node's result does not share the loaded value (which the validator walks).
-    const value = plain.has(nodeKey(node)) ? plain.get(nodeKey(node)) : dereferenced[nodeKey(node)];
-    if (isObject(value)) schemas.set(nodeKey(node), merger.merge(value) as SchemaObject);
+    const key = nodeKey(node);
+    const value = plain.has(key) ? plain.get(key) : dereferenced[key];
+    if (isObject(value)) use(key, (plain.has(key) ? plainMerger : merger).merge(value) as SchemaObject);
   }
-  return { schemas, refs, diagnostics };
+  return diagnostics;
 }
 
 /** True when some object in `value` has a `$ref` key (a string or not). */
@@ -219,11 +257,17 @@ export function isObject(v: unknown): v is SchemaObject {
 export class AllOfMerger {
   private readonly merged = new Map<object, unknown>();
   private readonly inProgress = new Set<object>();
+  /** Nodes known to reach no `allOf` and no loop (true), or not (false). */
+  private readonly allOfFree = new Map<object, boolean>();
+
+  /** `reuse`: the nodes merged are not shared with anyone else, so those that need no merging are kept, not copied. */
+  constructor(private readonly reuse = false) {}
 
   merge(node: unknown): unknown {
     if (typeof node !== "object" || node === null) return node;
     const done = this.merged.get(node);
     if (done !== undefined) return done;
+    if (this.reuse && this.free(node, new Set())) return node;
     if (Array.isArray(node)) {
       const out: unknown[] = [];
       this.merged.set(node, out);
@@ -248,6 +292,22 @@ export class AllOfMerger {
     mergeInto(out, own);
     this.inProgress.delete(node);
     return out;
+  }
+
+  /** True when nothing `node` reaches has an `allOf` or loops back (such a node is copied, as before). */
+  private free(node: object, open: Set<object>): boolean {
+    const known = this.allOfFree.get(node);
+    if (known !== undefined) return known;
+    if (open.has(node)) return false;
+    let free = Array.isArray(node) || !Object.hasOwn(node, "allOf");
+    open.add(node);
+    for (const child of Object.values(node)) {
+      if (!free) break;
+      if (typeof child === "object" && child !== null) free = this.free(child, open);
+    }
+    open.delete(node);
+    this.allOfFree.set(node, free);
+    return free;
   }
 }
 

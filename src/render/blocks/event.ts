@@ -102,7 +102,11 @@ export function eventView(event: EventModel, examples: ExampleView[], md: Markdo
 
 /** Every field of some tables, for search: each found at its table, in the context `owner › table`. */
 export function tableTerms(tables: readonly FieldTable[], owner: string): OutlineTerm[] {
-  return tables.flatMap((table) => table.rows.map((row) => ({ title: row.key, id: table.anchor, context: `${owner} › ${table.title}` })));
+  return tables.flatMap((table) => {
+    // One context string per table, shared by its rows' terms (an outline is kept as long as its event).
+    const context = `${owner} › ${table.title}`;
+    return table.rows.map((row) => ({ title: row.key, id: table.anchor, context }));
+  });
 }
 
 export function tableView(table: FieldTable, md: MarkdownIt, env: RenderEnv) {
