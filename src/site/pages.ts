@@ -16,6 +16,7 @@ import type { Config } from "../config.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { objectId } from "../identity.js";
 import type { Source } from "../load/source.js";
+import { BlockCache } from "../render/block-cache.js";
 import { type ComponentSchema, commonFieldBlocks } from "../render/blocks/common.js";
 import { definitionBlocks } from "../render/blocks/definition.js";
 import { type ExampleView, eventBlocks, eventSections } from "../render/blocks/event.js";
@@ -102,6 +103,12 @@ export class SiteRenderer {
   private search?: { keys: string[]; script: string };
   /** The outlines of all pages the last render saw, a number that changes with them, and their site index. */
   private outlines: { keys: string[]; version: number; site?: SiteIndex } = { keys: [], version: 0 };
+  /**
+   * Each page's blocks, kept from the second render on (a cold build renders
+   * once and would only pay for them), while the setup and highlighter are the same.
+   */
+  private blockCaches?: { setup: number; highlight: Highlighter; pages: Map<Source, BlockCache> };
+  private renders = 0;
 
   constructor(private readonly config: Config) {}
 
@@ -138,6 +145,7 @@ export class SiteRenderer {
     const marks = new Map<string, PageMarks>();
     const diagnostics: Diagnostic[] = [];
     const rendered = new Map<string, RenderedPage>();
+    const blockCaches = this.keptBlocks(setupVersion, highlight, pages);
     for (const page of pages) {
       const key = `${siteKey}\n${page.source ? objectId(page.source) : "fallback"}\n${page.blockKeys}`;
       let result = this.rendered.get(page.out);
@@ -150,6 +158,7 @@ export class SiteRenderer {
           diagnostics: [],
           marks: { links: [], anchors: [] },
           ids: new Set([...page.anchors.map((a) => a.id), ...page.blocks.flatMap((b) => blocks.outline(b)?.ids ?? [])]),
+          blockCache: page.source && blockCaches?.get(page.source),
         };
         const content = page.tokens ? md.renderer.render(page.tokens, md.options, env) : (page.html ?? "");
         const up = "../".repeat(page.out.split("/").length - 1);
@@ -175,6 +184,16 @@ export class SiteRenderer {
     files.set(SEARCH_INDEX_FILE, input.publish ? this.searchScript(pages) : "");
     for (const name of ASSET_NAMES) files.set(name, input.templates.get(name) ?? "");
     return { files, sources, marks, diagnostics };
+  }
+
+  /** The block caches of the pages, by source, when blocks are kept. */
+  private keptBlocks(setup: number, highlight: Highlighter, pages: readonly ParsedPage[]): Map<Source, BlockCache> | undefined {
+    if (this.renders++ === 0) return undefined;
+    const known = this.blockCaches?.setup === setup && this.blockCaches.highlight === highlight ? this.blockCaches.pages : new Map();
+    const kept = new Map<Source, BlockCache>();
+    for (const { source } of pages) if (source) kept.set(source, known.get(source) ?? new BlockCache());
+    this.blockCaches = { setup, highlight, pages: kept };
+    return kept;
   }
 
   /** The markdown-it instance and compiled templates, rebuilt only when the templates change. */
