@@ -69,8 +69,8 @@ interface ParsedPage extends SearchPage {
   /** The page's own headings, the title included: ids taken at parse time. */
   anchors: { title: string; id: string }[];
   blocks: string[];
-  /** The keys of the page's blocks when it was parsed: block ids shape heading ids. */
-  blockKeys: string;
+  /** The keys of the page's blocks when it was parsed (block ids shape heading ids), in the order of `blocks`. */
+  blockKeys: (string | undefined)[];
   /** The titles that references may use for the page's blocks. */
   blockTitles: { title: string; id: string }[];
   tokens?: Token[];
@@ -83,7 +83,9 @@ interface ParsedPage extends SearchPage {
 }
 
 interface RenderedPage {
+  /** The setup, the site's outline and the page's text it was rendered with, and its blocks' keys. */
   key: string;
+  blockKeys: (string | undefined)[];
   html: string;
   diagnostics: Diagnostic[];
   /** Links and ids of the page and of the descriptions rendered into it. */
@@ -124,12 +126,15 @@ export class SiteRenderer {
       httpApiBlocks(input.apis, templates, md, highlight),
       definitionBlocks(input.definitions, templates, md, highlight),
     ]);
-    const blockKeys = (names: readonly string[]) => names.map((n) => `${n}=${blocks.outline(n)?.key ?? "?"}`).join("\n");
+    const blockKeys = (names: readonly string[]) => names.map((n) => blocks.outline(n)?.key);
 
     const parsed = new Map<Source, ParsedPage>();
     for (const source of input.pages) {
       const known = this.parsed.get(source);
-      parsed.set(source, known && known.blockKeys === blockKeys(known.blocks) ? known : this.parse(md, blocks, source, blockKeys));
+      parsed.set(
+        source,
+        known && sameStrings(known.blockKeys, blockKeys(known.blocks)) ? known : this.parse(md, blocks, source, blockKeys),
+      );
     }
     this.parsed = parsed;
     const pages = [...parsed.values()];
@@ -147,9 +152,9 @@ export class SiteRenderer {
     const rendered = new Map<string, RenderedPage>();
     const blockCaches = this.keptBlocks(setupVersion, highlight, pages);
     for (const page of pages) {
-      const key = `${siteKey}\n${page.source ? objectId(page.source) : "fallback"}\n${page.blockKeys}`;
+      const key = `${siteKey}\n${page.source ? objectId(page.source) : "fallback"}`;
       let result = this.rendered.get(page.out);
-      if (result?.key !== key) {
+      if (result?.key !== key || !sameStrings(result.blockKeys, page.blockKeys)) {
         const env: RenderEnv = {
           page: page.out,
           where: page.source ? pageLocator(page.source) : () => ({}),
@@ -171,7 +176,7 @@ export class SiteRenderer {
           content,
         });
         const pageMarks = { links: [...page.marks.links, ...env.marks.links], anchors: [...page.marks.anchors, ...env.marks.anchors] };
-        result = { key, html, diagnostics: env.diagnostics, marks: pageMarks };
+        result = { key, blockKeys: page.blockKeys, html, diagnostics: env.diagnostics, marks: pageMarks };
       }
       rendered.set(page.out, result);
       files.set(page.out, result.html);
@@ -211,7 +216,7 @@ export class SiteRenderer {
     return this.setup;
   }
 
-  private parse(md: MarkdownIt, blocks: BlockRegistry, source: Source, blockKeys: (names: string[]) => string): ParsedPage {
+  private parse(md: MarkdownIt, blocks: BlockRegistry, source: Source, blockKeys: (names: string[]) => (string | undefined)[]): ParsedPage {
     const out = outputPath(this.config, source);
     const marks: PageMarks = { links: [], anchors: [] };
     const where = pageLocator(source);
@@ -292,7 +297,7 @@ function searchKey(page: ParsedPage): string {
   return key;
 }
 
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+function sameStrings(a: readonly (string | undefined)[], b: readonly (string | undefined)[]): boolean {
   return a.length === b.length && a.every((s, i) => s === b[i]);
 }
 
@@ -315,7 +320,7 @@ function emptyPage(out: string, title: string): ParsedPage {
     terms: [],
     anchors: [],
     blocks: [],
-    blockKeys: "",
+    blockKeys: [],
     blockTitles: [],
     diagnostics: [],
     marks: { links: [], anchors: [] },
