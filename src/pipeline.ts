@@ -259,6 +259,9 @@ function orphanExamples(spec: Spec, entries: ReadonlyMap<string, ExampleEntry>):
   return diagnostics;
 }
 
+/** A file whose key is being made: met again, it is on a `$ref` loop. No key is empty. */
+const OPEN = "";
+
 /** The closure of each loaded data file: itself and every file its `$ref`s reach. */
 class Closures {
   private readonly memo = new Map<string, Source[]>();
@@ -300,21 +303,20 @@ class Closures {
    * event's); a file on a `$ref` loop gets the ids of its whole closure.
    */
   key(file: string): string {
-    return this.treeKey(file, new Set()) ?? this.flatKey(file);
+    return this.treeKey(file) ?? this.flatKey(file);
   }
 
-  private treeKey(file: string, open: Set<string>): string | undefined {
+  /** Undefined when `file` reaches a `$ref` loop: the files on the way keep the OPEN mark, as they all reach it. */
+  private treeKey(file: string): string | undefined {
     const known = this.keys.get(file);
-    if (known !== undefined) return known;
-    if (open.has(file)) return undefined;
-    open.add(file);
+    if (known !== undefined) return known === OPEN ? undefined : known;
+    this.keys.set(file, OPEN);
     const targets: string[] = [];
     for (const target of this.spec.refs.get(file) ?? []) {
-      const key = this.treeKey(target, open);
+      const key = this.treeKey(target);
       if (key === undefined) return undefined;
       targets.push(key);
     }
-    open.delete(file);
     const source = this.spec.sources.get(file);
     // The same file with targets of the same keys as last run: the same key, without making it again.
     const last = source && this.lastKeys.get(source);
@@ -331,7 +333,7 @@ class Closures {
 
   private flatKey(file: string): string {
     let key = this.keys.get(file);
-    if (key === undefined) {
+    if (key === undefined || key === OPEN) {
       key = `[${this.files(file)
         .map(objectId)
         .sort((a, b) => a - b)

@@ -67,7 +67,7 @@ export class SourceCache {
       entry = { source: readSource(config, file, kind, own, from), diagnostics: own, from };
       this.entries.set(file, entry);
     }
-    diagnostics.push(...entry.diagnostics);
+    if (entry.diagnostics.length > 0) diagnostics.push(...entry.diagnostics);
     return entry.source;
   }
 
@@ -303,7 +303,7 @@ function followRefs(spec: Spec, cache: SourceCache, diagnostics: Diagnostic[]): 
     spec.refs.set(source.path, walk.edges);
     schemaEdges.set(source.path, walk.fromSchema);
     for (const [key, target] of walk.redirects) spec.redirects.set(key, target);
-    diagnostics.push(...walk.diagnostics);
+    if (walk.diagnostics.length > 0) diagnostics.push(...walk.diagnostics);
     for (const target of walk.targets) {
       if (spec.sources.has(target.path)) continue;
       let from = walk.from.get(target.path);
