@@ -41,7 +41,9 @@ function render(cache: BlockCache, site: SiteIndex, innerKey: string, ids: strin
     marks: { links: [], anchors: [] },
     blockCache: cache,
   };
-  const html = md.render(PAGE, env);
+  const tokens = md.parse(PAGE, env);
+  cache.begin(env.ids);
+  const html = md.renderer.render(tokens, md.options, env);
   return {
     html,
     renders,

@@ -16,6 +16,7 @@ interface KeptBlock {
   name: string;
   key: string;
   site: SiteIndex;
+  /** The ids taken before it: the page's ids when it began (by version), then those taken on the page since, in order. */
   idsBefore: string;
   /** Blocks rendered inside it, with their keys. */
   nested: [name: string, key: string | undefined][];
@@ -30,12 +31,25 @@ interface KeptBlock {
 export class BlockCache {
   private readonly kept = new Map<number, KeptBlock>();
   private recording?: [string, string | undefined][];
+  /** The ids the page began its last render with, and a number that changes with them. */
+  private initial = { ids: "", version: 0 };
+  /** Ids taken since the page began rendering, and how many of the env's ids that accounts for. */
+  private taken: string[] = [];
+  private counted = 0;
+
+  /** Called as the page begins to render, with the ids it has then (its headings' and its blocks'). */
+  begin(ids: ReadonlySet<string>): void {
+    const snapshot = [...ids].join("\n");
+    if (snapshot !== this.initial.ids) this.initial = { ids: snapshot, version: this.initial.version + 1 };
+    this.taken = [];
+    this.counted = ids.size;
+  }
 
   /** The HTML of the top-level block `name` on `line`, kept or made by `render`. */
   render(name: string, line: number, env: RenderEnv, render: () => string | undefined): string | undefined {
     const key = env.blocks.outline(name)?.key;
     if (key === undefined) return render();
-    const idsBefore = [...env.ids].join("\n");
+    const idsBefore = `${this.initial.version}\n${this.takenSince(env.ids).join("\n")}`;
     const known = this.kept.get(line);
     if (
       known?.name === name &&
@@ -48,9 +62,11 @@ export class BlockCache {
       env.marks.links.push(...known.links);
       env.marks.anchors.push(...known.anchors);
       for (const id of known.ids) env.ids.add(id);
+      this.takenSince(env.ids);
       return known.html;
     }
-    const [diagnostics, links, anchors, ids] = [env.diagnostics.length, env.marks.links.length, env.marks.anchors.length, env.ids.size];
+    const [diagnostics, links, anchors] = [env.diagnostics.length, env.marks.links.length, env.marks.anchors.length];
+    const ids = this.taken.length;
     const nested: [string, string | undefined][] = [];
     this.recording = nested;
     let html: string | undefined;
@@ -58,6 +74,7 @@ export class BlockCache {
       html = render();
     } finally {
       this.recording = undefined;
+      this.takenSince(env.ids);
     }
     // A block line naming no block reports the names close to it: that depends on every block, so is not kept.
     if (html !== undefined && nested.every(([, k]) => k !== undefined)) {
@@ -71,10 +88,19 @@ export class BlockCache {
         diagnostics: env.diagnostics.slice(diagnostics),
         links: env.marks.links.slice(links),
         anchors: env.marks.anchors.slice(anchors),
-        ids: [...env.ids].slice(ids),
+        ids: this.taken.slice(ids),
       });
     }
     return html;
+  }
+
+  /** The ids taken since the page began, brought up to date with the env's (ids are only ever added). */
+  private takenSince(ids: ReadonlySet<string>): string[] {
+    if (ids.size > this.counted) {
+      this.taken.push(...[...ids].slice(this.counted));
+      this.counted = ids.size;
+    }
+    return this.taken;
   }
 
   /** Notes a block rendered inside the one being rendered. */

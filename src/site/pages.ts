@@ -98,8 +98,8 @@ export function outputPath(config: Config, page: Source): string {
 }
 
 export class SiteRenderer {
-  /** The templates' texts as JSON, and a number that changes with them: it is in every page's key. */
-  private setup?: { sources: string; version: number; md: MarkdownIt; templates: Templates };
+  /** The templates (the map they came in, and their texts as JSON), and a number that changes with them: it is in every page's key. */
+  private setup?: { given: ReadonlyMap<string, string>; sources: string; version: number; md: MarkdownIt; templates: Templates };
   private parsed = new Map<Source, ParsedPage>();
   private rendered = new Map<string, RenderedPage>();
   private search?: { keys: string[]; script: string };
@@ -165,6 +165,7 @@ export class SiteRenderer {
           ids: new Set([...page.anchors.map((a) => a.id), ...page.blocks.flatMap((b) => blocks.outline(b)?.ids ?? [])]),
           blockCache: page.source && blockCaches?.get(page.source),
         };
+        env.blockCache?.begin(env.ids);
         const content = page.tokens ? md.renderer.render(page.tokens, md.options, env) : (page.html ?? "");
         const up = "../".repeat(page.out.split("/").length - 1);
         const html = templates.page({
@@ -203,16 +204,20 @@ export class SiteRenderer {
 
   /** The markdown-it instance and compiled templates, rebuilt only when the templates change. */
   private prepare(templateSources: ReadonlyMap<string, string>) {
+    // The load stage hands over the same map while no template changed.
+    if (this.setup?.given === templateSources) return this.setup;
     const sources = JSON.stringify([...templateSources]);
     if (this.setup?.sources !== sources) {
       const version = (this.setup?.version ?? 0) + 1;
       this.setup = {
+        given: templateSources,
         sources,
         version,
         md: createMarkdown({ allowHtml: this.config.allowHtml }),
         templates: compileTemplates(templateSources),
       };
     }
+    this.setup.given = templateSources;
     return this.setup;
   }
 
