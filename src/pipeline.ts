@@ -71,6 +71,7 @@ export class Pipeline {
   private schemaEntries = new Map<string, SchemaEntry>();
   private exampleEntries = new Map<string, ExampleEntry>();
   private readonly closureKeyNumbers = new Map<string, number>();
+  private readonly closureKeys = new WeakMap<Source, { targets: string[]; key: string }>();
   private readonly site: SiteRenderer;
   private readonly links = new LinkChecker();
   private readonly apis: ApiStage;
@@ -92,7 +93,7 @@ export class Pipeline {
     const diagnostics: Diagnostic[] = [];
     const { spec, diagnostics: loadDiagnostics } = loadSpec(config, this.sources);
     diagnostics.push(...loadDiagnostics);
-    const closures = new Closures(spec, this.closureKeyNumbers);
+    const closures = new Closures(spec, this.closureKeyNumbers, this.closureKeys);
 
     const schemas = await this.resolve(spec, closures, diagnostics);
     const events: EventModel[] = [];
@@ -258,15 +259,22 @@ function orphanExamples(spec: Spec, entries: ReadonlyMap<string, ExampleEntry>):
   return diagnostics;
 }
 
+/** A file whose key is being made: met again, it is on a `$ref` loop. No key is empty. */
+const OPEN = "";
+
 /** The closure of each loaded data file: itself and every file its `$ref`s reach. */
 class Closures {
   private readonly memo = new Map<string, Source[]>();
   private readonly keys = new Map<string, string>();
 
-  /** `keyNumbers`: kept by the pipeline across runs, so that equal keys of two runs give equal numbers. */
+  /**
+   * `keyNumbers`: kept by the pipeline across runs, so that equal keys of two runs give equal numbers;
+   * `lastKeys`: each file's key and its targets' keys when last made.
+   */
   constructor(
     private readonly spec: Spec,
     private readonly keyNumbers: Map<string, number>,
+    private readonly lastKeys: WeakMap<Source, { targets: string[]; key: string }>,
   ) {}
 
   files(file: string): Source[] {
@@ -295,30 +303,37 @@ class Closures {
    * event's); a file on a `$ref` loop gets the ids of its whole closure.
    */
   key(file: string): string {
-    return this.treeKey(file, new Set()) ?? this.flatKey(file);
+    return this.treeKey(file) ?? this.flatKey(file);
   }
 
-  private treeKey(file: string, open: Set<string>): string | undefined {
+  /** Undefined when `file` reaches a `$ref` loop: the files on the way keep the OPEN mark, as they all reach it. */
+  private treeKey(file: string): string | undefined {
     const known = this.keys.get(file);
-    if (known !== undefined) return known;
-    if (open.has(file)) return undefined;
-    open.add(file);
-    const targets: number[] = [];
+    if (known !== undefined) return known === OPEN ? undefined : known;
+    this.keys.set(file, OPEN);
+    const targets: string[] = [];
     for (const target of this.spec.refs.get(file) ?? []) {
-      const key = this.treeKey(target, open);
+      const key = this.treeKey(target);
       if (key === undefined) return undefined;
-      targets.push(this.keyNumber(key));
+      targets.push(key);
     }
-    open.delete(file);
     const source = this.spec.sources.get(file);
-    const key = `${source ? objectId(source) : ""}(${targets.sort((a, b) => a - b).join(",")})`;
+    // The same file with targets of the same keys as last run: the same key, without making it again.
+    const last = source && this.lastKeys.get(source);
+    let key: string;
+    if (last && last.targets.length === targets.length && last.targets.every((k, i) => k === targets[i])) key = last.key;
+    else {
+      const numbers = targets.map((k) => this.keyNumber(k)).sort((a, b) => a - b);
+      key = `${source ? objectId(source) : ""}(${numbers.join(",")})`;
+      if (source) this.lastKeys.set(source, { targets, key });
+    }
     this.keys.set(file, key);
     return key;
   }
 
   private flatKey(file: string): string {
     let key = this.keys.get(file);
-    if (key === undefined) {
+    if (key === undefined || key === OPEN) {
       key = `[${this.files(file)
         .map(objectId)
         .sort((a, b) => a - b)

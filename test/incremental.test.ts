@@ -22,7 +22,19 @@ function replaceIn(root: string, rel: string, from: string, to: string): string[
 
 const CORE = "event-schemas/schema/core-event-schema/event.yaml";
 const WITHHELD = "event-schemas/schema/m.room_key.withheld";
+const REQUEST = "event-schemas/schema/m.room_key_request";
+const FORWARDED = "event-schemas/schema/m.forwarded_room_key";
+const PAGE = "specification/modules/end_to_end_encryption.md";
+/** Outside every listed folder: only a `$ref` reaches it. */
+const EXTRA = "shared/extra.yaml";
 const swap = (rel: string, from: string, to: string) => (root: string) => replaceIn(root, rel, from, to);
+/** A heading "Key requests" (the page has one too) and a paragraph, at the end of a description. */
+const heading = (word: string) => `\n\n  ### Key requests\n\n  ${word} here.`;
+/** Several replacements, each [file, from, to]. */
+const swaps =
+  (...edits: [string, string, string][]) =>
+  (root: string) =>
+    edits.flatMap(([rel, from, to]) => replaceIn(root, rel, from, to));
 
 const STEPS: Step[] = [
   ["edit an event schema", (r) => replaceIn(r, "event-schemas/schema/m.room_key.withheld", "A machine-readable code", "A new code")],
@@ -58,6 +70,57 @@ const STEPS: Step[] = [
   ["restore it", (r) => replaceIn(r, "specification/modules/end_to_end_encryption.md", "## Requesting keys", "## Key requests")],
   ["break YAML", (r) => replaceIn(r, "event-schemas/schema/m.room_key_request", "properties:", "properties: [")],
   ["fix YAML", (r) => replaceIn(r, "event-schemas/schema/m.room_key_request", "properties: [", "properties:")],
+  // A page renders again when one of its events changed; its other blocks are kept (src/render/block-cache.ts)
+  // with what they reported, linked and took as ids, unless what they read of the page changed.
+  [
+    "give two events' descriptions headings of the same title, one a broken reference",
+    swaps(
+      [REQUEST, "respond to it.", `respond to it, and \`Nowhere\`_.${heading("Handled")}`],
+      [FORWARDED, "message.", `message.${heading("Answered")}`],
+    ),
+    "reference-unresolved",
+  ],
+  ["edit the event before it on its page", swap(WITHHELD, "sent as a to-device event.", "sent to a device."), "reference-unresolved"],
+  ["give the event before it a heading that takes the id", swap(WITHHELD, "sent to a device.", `sent to a device.${heading("Withheld")}`)],
+  ["edit the page's text between two blocks", swap(PAGE, "The two events below carry", "The events below carry")],
+  ["move the blocks down a line", swap(PAGE, "{{m_room_key_withheld_event}}", "\n{{m_room_key_withheld_event}}")],
+  [
+    "drop the reference and the headings",
+    swaps(
+      [REQUEST, `, and \`Nowhere\`_.${heading("Handled")}`, "."],
+      [WITHHELD, heading("Withheld"), ""],
+      [FORWARDED, heading("Answered"), ""],
+    ),
+    "!reference-unresolved",
+  ],
+  // A file added or removed changes what the folders list and where `$ref`s lead.
+  [
+    "point a $ref at a file not there yet",
+    swap(WITHHELD, "core-event-schema/event.yaml\n", "core-event-schema/event.yaml\n  - $ref: ../../shared/extra.yaml\n"),
+    "ref-missing-file",
+  ],
+  [
+    "add the file it names",
+    (r) => {
+      writeFiles(r, { [EXTRA]: "properties:\n  content:\n    properties:\n      extra: {type: string, description: An extra field.}\n" });
+      return [path.join(r, EXTRA)];
+    },
+    "!ref-missing-file",
+  ],
+  ["edit the added file", swap(EXTRA, "An extra field.", "One more field.")],
+  [
+    "remove it",
+    (r) => {
+      rmSync(path.join(r, EXTRA));
+      return [path.join(r, EXTRA)];
+    },
+    "ref-missing-file",
+  ],
+  [
+    "drop the $ref",
+    swap(WITHHELD, "core-event-schema/event.yaml\n  - $ref: ../../shared/extra.yaml\n", "core-event-schema/event.yaml\n"),
+    "!ref-missing-file",
+  ],
   [
     "add an event, its example and a page",
     (r) => {
@@ -68,6 +131,14 @@ const STEPS: Step[] = [
         "specification/new.md": "# New\n\n{{m_new_event}}\n\nSee `Key requests`_.\n",
       });
       return ["event-schemas/schema/m.new", "event-schemas/examples/m.new", "specification/new.md"].map((f) => path.join(r, f));
+    },
+  ],
+  [
+    "rename the page",
+    (r) => {
+      const [from, to] = ["specification/new.md", "specification/renamed.md"].map((f) => path.join(r, f));
+      renameSync(from, to);
+      return [from, to];
     },
   ],
   [
@@ -82,7 +153,7 @@ const STEPS: Step[] = [
   [
     "delete the example and the page",
     (r) => {
-      const files = ["event-schemas/examples/m.new", "specification/new.md"].map((f) => path.join(r, f));
+      const files = ["event-schemas/examples/m.new", "specification/renamed.md"].map((f) => path.join(r, f));
       for (const f of files) rmSync(f);
       return files;
     },
@@ -157,6 +228,14 @@ const STEPS: Step[] = [
     "override a template",
     (r) => {
       writeFiles(r, { "templates/example.hbs": '<pre class="mine"><code class="language-json">{{json}}</code></pre>\n' });
+      return [path.join(r, "templates/example.hbs")];
+    },
+  ],
+  ["edit the overridden template", swap("templates/example.hbs", 'class="mine"', 'class="theirs"')],
+  [
+    "remove the override",
+    (r) => {
+      rmSync(path.join(r, "templates/example.hbs"));
       return [path.join(r, "templates/example.hbs")];
     },
   ],

@@ -46,9 +46,18 @@ export interface LoadResult {
  * Files read so far, by path. A preview keeps one across rebuilds and forgets
  * the paths that changed; a cold build starts with an empty one. Either way the
  * result is the same.
+ *
+ * It also keeps what does not change while the same files exist: the folders'
+ * listings and templates, and where each file's `$ref`s lead. A changed path
+ * that was not a loaded or listed file, or that is no longer a file (something
+ * was added, removed or renamed), drops them all.
  */
 export class SourceCache {
   private readonly entries = new Map<string, { source?: Source; diagnostics: Diagnostic[]; from: string }>();
+  /** The last load's listings and templates. */
+  listing?: Listing;
+  /** Each file's `$ref` walk, while no file was added or removed (its results depend on which files exist). */
+  refWalks = new WeakMap<Source, RefWalk>();
 
   /** Reads `file`, or the file `from` that a link file shows at that path. */
   read(config: Config, file: string, kind: SourceKind, diagnostics: Diagnostic[], from = file): Source | undefined {
@@ -58,18 +67,52 @@ export class SourceCache {
       entry = { source: readSource(config, file, kind, own, from), diagnostics: own, from };
       this.entries.set(file, entry);
     }
-    diagnostics.push(...entry.diagnostics);
+    if (entry.diagnostics.length > 0) diagnostics.push(...entry.diagnostics);
     return entry.source;
   }
 
   forget(files: Iterable<string>): void {
     const gone = new Set(files);
+    if (gone.size === 0) return;
+    const known = this.listing?.known;
+    if (!known || [...gone].some((file) => !known.has(file) || !exists(file))) {
+      this.listing = undefined;
+      this.refWalks = new WeakMap();
+    }
     for (const [file, entry] of this.entries) if (gone.has(file) || gone.has(entry.from)) this.entries.delete(file);
   }
 }
 
+/** What listing the folders and reading the templates found. */
+interface Listing {
+  schemas: string[];
+  examples: string[];
+  pages: string[];
+  apis: string[];
+  templates: Map<string, string>;
+  /** The template overrides that were read, by path. */
+  overrides: Source[];
+  diagnostics: Diagnostic[];
+  /** Every file listed or loaded through a `$ref` (not a template): a change to any other path may add a file. */
+  known: Set<string>;
+}
+
+/** What following one file's `$ref`s found, replayed while the file and the set of files are the same. */
+interface RefWalk {
+  edges: Set<string>;
+  fromSchema: Set<string>;
+  redirects: [string, RefTarget][];
+  diagnostics: Diagnostic[];
+  /** The files its `$ref`s reach, in order, each with where the `$ref` is (for the diagnostic when the file is missing). */
+  targets: { path: string; ref: string; here: () => Partial<Diagnostic> }[];
+  /** Where each target is read from (a link file may show it), or null when it is missing. */
+  from: Map<string, string | null>;
+}
+
 export function loadSpec(config: Config, cache = new SourceCache()): LoadResult {
   const diagnostics: Diagnostic[] = [];
+  const listing = cache.listing ?? listFolders(config);
+  cache.listing = listing;
   const spec: Spec = {
     config,
     sources: new Map(),
@@ -77,36 +120,52 @@ export function loadSpec(config: Config, cache = new SourceCache()): LoadResult 
     examples: [],
     pages: [],
     apis: [],
-    templates: new Map(),
+    templates: listing.templates,
     refs: new Map(),
     redirects: new Map(),
     exampleFiles: new Set(),
   };
-  loadTemplates(spec, diagnostics);
-  const add = (file: string, kind: SourceKind) => {
+  diagnostics.push(...listing.diagnostics);
+  for (const source of listing.overrides) spec.sources.set(source.path, source);
+  const add = (list: Source[], file: string, kind: SourceKind) => {
     const source = cache.read(config, file, kind, diagnostics);
-    if (source) spec.sources.set(file, source);
-    return source;
+    if (!source) return;
+    spec.sources.set(file, source);
+    list.push(source);
   };
-  const unreadable = (dir: string, e: Error) =>
-    diagnostics.push(error("file-unreadable", `cannot read folder: ${e.message}`, { file: relPath(config, dir) }));
-  for (const file of listFiles(config.schemas, isDataFile, unreadable)) pushIf(spec.schemas, add(file, "data"));
-  for (const file of listFiles(config.examples, isDataFile, unreadable)) pushIf(spec.examples, add(file, "data"));
-  for (const file of listFiles(config.pages, (f) => f.endsWith(".md"), unreadable)) pushIf(spec.pages, add(file, "page"));
-  // Links in the API folder (definitions/event-schemas) are followed by `$ref`s, not listed: what they show is listed where it lives.
-  for (const file of listFiles(config.apis, (f) => isDataFile(f) && linkedFolder(f) === undefined, unreadable, false))
-    pushIf(spec.apis, add(file, "data"));
+  for (const file of listing.schemas) add(spec.schemas, file, "data");
+  for (const file of listing.examples) add(spec.examples, file, "data");
+  for (const file of listing.pages) add(spec.pages, file, "page");
+  for (const file of listing.apis) add(spec.apis, file, "data");
   if (spec.schemas.length + spec.examples.length + spec.pages.length + spec.apis.length === 0 && diagnostics.length === 0) {
     const folders = [config.schemas, config.examples, config.pages].map((d) => relPath(config, d) || ".").join(", ");
     diagnostics.push(warning("spec-empty", `nothing to check: no schema, example or page files in ${folders}`));
   }
   const schemaEdges = followRefs(spec, cache, diagnostics);
+  // Not the templates: a change to one is read again with the listing.
+  for (const [file, source] of spec.sources) if (source.kind !== "template") listing.known.add(file);
   spec.exampleFiles = exampleFiles(spec, schemaEdges);
   return { spec, diagnostics };
 }
 
-function pushIf(list: Source[], source: Source | undefined) {
-  if (source) list.push(source);
+/** Lists the source folders and reads the templates. */
+function listFolders(config: Config): Listing {
+  const diagnostics: Diagnostic[] = [];
+  const templates = loadTemplates(config, diagnostics);
+  const unreadable = (dir: string, e: Error) =>
+    diagnostics.push(error("file-unreadable", `cannot read folder: ${e.message}`, { file: relPath(config, dir) }));
+  const listing: Listing = {
+    schemas: listFiles(config.schemas, isDataFile, unreadable),
+    examples: listFiles(config.examples, isDataFile, unreadable),
+    pages: listFiles(config.pages, (f) => f.endsWith(".md"), unreadable),
+    // Links in the API folder (definitions/event-schemas) are followed by `$ref`s, not listed: what they show is listed where it lives.
+    apis: listFiles(config.apis, (f) => isDataFile(f) && linkedFolder(f) === undefined, unreadable, false),
+    ...templates,
+    diagnostics,
+    known: new Set(),
+  };
+  for (const list of [listing.schemas, listing.examples, listing.pages, listing.apis]) for (const file of list) listing.known.add(file);
+  return listing;
 }
 
 /** Data files are YAML or JSON, with or without an extension; prose beside them is skipped. */
@@ -236,62 +295,25 @@ function followRefs(spec: Spec, cache: SourceCache, diagnostics: Diagnostic[]): 
   // An index, not shift(): shifting a queue of thousands of files moves all of them, for each one.
   for (let next = 0; next < queue.length; next++) {
     const source = queue[next];
-    const edges = new Set<string>();
-    const fromSchema = new Set<string>();
-    spec.refs.set(source.path, edges);
-    schemaEdges.set(source.path, fromSchema);
-    // The file each `$ref` object's siblings are read against, by pointer (the 2020 pipeline's habit).
-    const bases: { pointer: string; file: string }[] = [];
-    const sites = refSites(source);
-    const targets = siteTargets(source, sites);
-    for (const [i, site] of sites.entries()) {
-      while (bases.length > 0 && !site.pointer.startsWith(`${bases[bases.length - 1].pointer}/`)) bases.pop();
-      const here = () => ({ ...at(source, `${site.pointer}/$ref`), pointer: site.pointer });
-      let target = targets[i];
-      const outer = bases[bases.length - 1];
-      if (target.kind === "file" && outer && !(isAllowed(target.path) && resolvable(target.path))) {
-        const corrected = refTarget(outer.file, site.ref);
-        if (corrected.kind === "file" && isAllowed(corrected.path) && resolvable(corrected.path)) {
-          const fixed = path.relative(path.dirname(source.path), corrected.path).split(path.sep).join("/");
-          const fragment = corrected.fragment ? `#${corrected.fragment}` : "";
-          diagnostics.push(
-            warning(
-              "ref-relative-to-outer",
-              `$ref "${site.ref}" is written relative to ${relPath(config, outer.file)}, the target of the $ref around it; ` +
-                `relative to this file it is "${fixed}${fragment}"`,
-              here(),
-            ),
-          );
-          spec.redirects.set(`${source.path}#${site.pointer}`, corrected);
-          target = corrected;
-        }
-      }
-      if (target.kind === "network") {
-        if (!config.allowNetworkRefs) {
-          diagnostics.push(
-            error("ref-network", `$ref "${site.ref}" points to the network; set allowNetworkRefs: true to allow it`, here()),
-          );
-        }
-        continue;
-      }
-      if (target.kind === "unsupported") {
-        diagnostics.push(error("ref-unsupported", `$ref "${site.ref}" is not a file path or URL specgen can read`, here()));
-        continue;
-      }
-      bases.push({ pointer: site.pointer, file: target.path });
-      if (target.path === source.path) continue;
-      if (!isAllowed(target.path)) {
-        diagnostics.push(
-          error("ref-outside-root", `$ref "${site.ref}" leaves the spec root; set allowExternalRefs: true to allow it`, here()),
-        );
-        continue;
-      }
-      edges.add(target.path);
-      if (!site.inExample) fromSchema.add(target.path);
+    let walk = cache.refWalks.get(source);
+    if (!walk) {
+      walk = walkRefs(spec, source, isAllowed);
+      cache.refWalks.set(source, walk);
+    }
+    spec.refs.set(source.path, walk.edges);
+    schemaEdges.set(source.path, walk.fromSchema);
+    for (const [key, target] of walk.redirects) spec.redirects.set(key, target);
+    if (walk.diagnostics.length > 0) diagnostics.push(...walk.diagnostics);
+    for (const target of walk.targets) {
       if (spec.sources.has(target.path)) continue;
-      const from = exists(target.path) ? target.path : throughLinkFiles(target.path);
-      if (from === undefined || !isAllowed(from)) {
-        diagnostics.push(error("ref-missing-file", `$ref "${site.ref}": no file ${relPath(config, target.path)}`, here()));
+      let from = walk.from.get(target.path);
+      if (from === undefined) {
+        const found = exists(target.path) ? target.path : throughLinkFiles(target.path);
+        from = found !== undefined && isAllowed(found) ? found : null;
+        walk.from.set(target.path, from);
+      }
+      if (from === null) {
+        diagnostics.push(error("ref-missing-file", `$ref "${target.ref}": no file ${relPath(config, target.path)}`, target.here()));
         continue;
       }
       const loaded = cache.read(config, target.path, "data", diagnostics, from);
@@ -302,6 +324,63 @@ function followRefs(spec: Spec, cache: SourceCache, diagnostics: Diagnostic[]): 
     }
   }
   return schemaEdges;
+}
+
+/** Where one file's `$ref`s lead, and what is wrong with them, short of reading the files they reach. */
+function walkRefs(spec: Spec, source: Source, isAllowed: (file: string) => boolean): RefWalk {
+  const { config } = spec;
+  const walk: RefWalk = { edges: new Set(), fromSchema: new Set(), redirects: [], diagnostics: [], targets: [], from: new Map() };
+  // The file each `$ref` object's siblings are read against, by pointer (the 2020 pipeline's habit).
+  const bases: { pointer: string; file: string }[] = [];
+  const sites = refSites(source);
+  const targets = siteTargets(source, sites);
+  for (const [i, site] of sites.entries()) {
+    while (bases.length > 0 && !site.pointer.startsWith(`${bases[bases.length - 1].pointer}/`)) bases.pop();
+    const here = () => ({ ...at(source, `${site.pointer}/$ref`), pointer: site.pointer });
+    let target = targets[i];
+    const outer = bases[bases.length - 1];
+    if (target.kind === "file" && outer && !(isAllowed(target.path) && resolvable(target.path))) {
+      const corrected = refTarget(outer.file, site.ref);
+      if (corrected.kind === "file" && isAllowed(corrected.path) && resolvable(corrected.path)) {
+        const fixed = path.relative(path.dirname(source.path), corrected.path).split(path.sep).join("/");
+        const fragment = corrected.fragment ? `#${corrected.fragment}` : "";
+        walk.diagnostics.push(
+          warning(
+            "ref-relative-to-outer",
+            `$ref "${site.ref}" is written relative to ${relPath(config, outer.file)}, the target of the $ref around it; ` +
+              `relative to this file it is "${fixed}${fragment}"`,
+            here(),
+          ),
+        );
+        walk.redirects.push([`${source.path}#${site.pointer}`, corrected]);
+        target = corrected;
+      }
+    }
+    if (target.kind === "network") {
+      if (!config.allowNetworkRefs) {
+        walk.diagnostics.push(
+          error("ref-network", `$ref "${site.ref}" points to the network; set allowNetworkRefs: true to allow it`, here()),
+        );
+      }
+      continue;
+    }
+    if (target.kind === "unsupported") {
+      walk.diagnostics.push(error("ref-unsupported", `$ref "${site.ref}" is not a file path or URL specgen can read`, here()));
+      continue;
+    }
+    bases.push({ pointer: site.pointer, file: target.path });
+    if (target.path === source.path) continue;
+    if (!isAllowed(target.path)) {
+      walk.diagnostics.push(
+        error("ref-outside-root", `$ref "${site.ref}" leaves the spec root; set allowExternalRefs: true to allow it`, here()),
+      );
+      continue;
+    }
+    walk.edges.add(target.path);
+    if (!site.inExample) walk.fromSchema.add(target.path);
+    walk.targets.push({ path: target.path, ref: site.ref, here });
+  }
+  return walk;
 }
 
 /** Where a `$ref` at `pointer` of `source` points: as written, or as the 2020 pipeline read it (see Spec.redirects). */
@@ -425,12 +504,11 @@ function isInside(config: Config, file: string): boolean {
  * override that does not compile is reported and the built-in one is kept, so
  * the rest of the site can still be checked.
  */
-function loadTemplates(spec: Spec, diagnostics: Diagnostic[]): void {
-  const { config } = spec;
+function loadTemplates(config: Config, diagnostics: Diagnostic[]): { templates: Map<string, string>; overrides: Source[] } {
+  const templates = new Map<string, string>();
   const name = (dir: string, file: string) => path.relative(dir, file).split(path.sep).join("/");
   const isTemplate = (f: string) => /\.(hbs|css|js)$/.test(f);
-  for (const file of listFiles(BUILTIN_TEMPLATES, isTemplate))
-    spec.templates.set(name(BUILTIN_TEMPLATES, file), readFileSync(file, "utf8"));
+  for (const file of listFiles(BUILTIN_TEMPLATES, isTemplate)) templates.set(name(BUILTIN_TEMPLATES, file), readFileSync(file, "utf8"));
   const overrides: Source[] = [];
   for (const file of listFiles(config.templates, isTemplate, (dir, e) =>
     diagnostics.push(error("file-unreadable", `cannot read folder: ${e.message}`, { file: relPath(config, dir) })),
@@ -438,18 +516,18 @@ function loadTemplates(spec: Spec, diagnostics: Diagnostic[]): void {
     const source = readSource(config, file, "template", diagnostics);
     if (source) overrides.push(source);
   }
-  const partials = new Set([...spec.templates.keys(), ...overrides.map((s) => name(config.templates, s.path))]);
+  const partials = new Set([...templates.keys(), ...overrides.map((s) => name(config.templates, s.path))]);
   for (const source of overrides) {
-    spec.sources.set(source.path, source);
     // A copy of a built-in template (a root that copied the folder to change one file) is as sound as the built-in.
-    const builtin = spec.templates.get(name(config.templates, source.path));
+    const builtin = templates.get(name(config.templates, source.path));
     const problem = source.path.endsWith(".hbs") && source.text !== builtin ? templateProblem(source.text, partials) : undefined;
     if (problem) {
       diagnostics.push(
         error("template-invalid", `${problem.message}; using the built-in template instead`, { file: source.rel, ...problem.at }),
       );
     } else {
-      spec.templates.set(name(config.templates, source.path), source.text);
+      templates.set(name(config.templates, source.path), source.text);
     }
   }
+  return { templates, overrides };
 }

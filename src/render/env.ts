@@ -2,6 +2,7 @@
 import type Token from "markdown-it/lib/token.mjs";
 import type { Diagnostic } from "../diagnostics.js";
 import { escapePointer, lineOffset, type Origin, offsetToPosition, type Source, valueRange } from "../load/source.js";
+import type { BlockCache } from "./block-cache.js";
 import type { BlockRegistry } from "./blocks/registry.js";
 import type { SiteIndex } from "./site-index.js";
 
@@ -51,6 +52,8 @@ export interface RenderEnv {
   /** Ids already used on the page. */
   ids: Set<string>;
   marks: PageMarks;
+  /** The page's blocks as a rebuild before rendered them, when they are kept (a preview's rebuilds). */
+  blockCache?: BlockCache;
 }
 
 /** Lines of a page's own text. */

@@ -16,6 +16,7 @@ import type { Config } from "../config.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { objectId } from "../identity.js";
 import type { Source } from "../load/source.js";
+import { BlockCache } from "../render/block-cache.js";
 import { type ComponentSchema, commonFieldBlocks } from "../render/blocks/common.js";
 import { definitionBlocks } from "../render/blocks/definition.js";
 import { type ExampleView, eventBlocks, eventSections } from "../render/blocks/event.js";
@@ -68,8 +69,8 @@ interface ParsedPage extends SearchPage {
   /** The page's own headings, the title included: ids taken at parse time. */
   anchors: { title: string; id: string }[];
   blocks: string[];
-  /** The keys of the page's blocks when it was parsed: block ids shape heading ids. */
-  blockKeys: string;
+  /** The keys of the page's blocks when it was parsed (block ids shape heading ids), in the order of `blocks`. */
+  blockKeys: (string | undefined)[];
   /** The titles that references may use for the page's blocks. */
   blockTitles: { title: string; id: string }[];
   tokens?: Token[];
@@ -82,7 +83,9 @@ interface ParsedPage extends SearchPage {
 }
 
 interface RenderedPage {
+  /** The setup, the site's outline and the page's text it was rendered with, and its blocks' keys. */
   key: string;
+  blockKeys: (string | undefined)[];
   html: string;
   diagnostics: Diagnostic[];
   /** Links and ids of the page and of the descriptions rendered into it. */
@@ -95,13 +98,19 @@ export function outputPath(config: Config, page: Source): string {
 }
 
 export class SiteRenderer {
-  /** The templates' texts as JSON, and a number that changes with them: it is in every page's key. */
-  private setup?: { sources: string; version: number; md: MarkdownIt; templates: Templates };
+  /** The templates (the map they came in, and their texts as JSON), and a number that changes with them: it is in every page's key. */
+  private setup?: { given: ReadonlyMap<string, string>; sources: string; version: number; md: MarkdownIt; templates: Templates };
   private parsed = new Map<Source, ParsedPage>();
   private rendered = new Map<string, RenderedPage>();
   private search?: { keys: string[]; script: string };
   /** The outlines of all pages the last render saw, a number that changes with them, and their site index. */
   private outlines: { keys: string[]; version: number; site?: SiteIndex } = { keys: [], version: 0 };
+  /**
+   * Each page's blocks, kept from the second render on (a cold build renders
+   * once and would only pay for them), while the setup and highlighter are the same.
+   */
+  private blockCaches?: { setup: number; highlight: Highlighter; pages: Map<Source, BlockCache> };
+  private renders = 0;
 
   constructor(private readonly config: Config) {}
 
@@ -117,12 +126,15 @@ export class SiteRenderer {
       httpApiBlocks(input.apis, templates, md, highlight),
       definitionBlocks(input.definitions, templates, md, highlight),
     ]);
-    const blockKeys = (names: readonly string[]) => names.map((n) => `${n}=${blocks.outline(n)?.key ?? "?"}`).join("\n");
+    const blockKeys = (names: readonly string[]) => names.map((n) => blocks.outline(n)?.key);
 
     const parsed = new Map<Source, ParsedPage>();
     for (const source of input.pages) {
       const known = this.parsed.get(source);
-      parsed.set(source, known && known.blockKeys === blockKeys(known.blocks) ? known : this.parse(md, blocks, source, blockKeys));
+      parsed.set(
+        source,
+        known && sameStrings(known.blockKeys, blockKeys(known.blocks)) ? known : this.parse(md, blocks, source, blockKeys),
+      );
     }
     this.parsed = parsed;
     const pages = [...parsed.values()];
@@ -138,10 +150,11 @@ export class SiteRenderer {
     const marks = new Map<string, PageMarks>();
     const diagnostics: Diagnostic[] = [];
     const rendered = new Map<string, RenderedPage>();
+    const blockCaches = this.keptBlocks(setupVersion, highlight, pages);
     for (const page of pages) {
-      const key = `${siteKey}\n${page.source ? objectId(page.source) : "fallback"}\n${page.blockKeys}`;
+      const key = `${siteKey}\n${page.source ? objectId(page.source) : "fallback"}`;
       let result = this.rendered.get(page.out);
-      if (result?.key !== key) {
+      if (result?.key !== key || !sameStrings(result.blockKeys, page.blockKeys)) {
         const env: RenderEnv = {
           page: page.out,
           where: page.source ? pageLocator(page.source) : () => ({}),
@@ -150,7 +163,9 @@ export class SiteRenderer {
           diagnostics: [],
           marks: { links: [], anchors: [] },
           ids: new Set([...page.anchors.map((a) => a.id), ...page.blocks.flatMap((b) => blocks.outline(b)?.ids ?? [])]),
+          blockCache: page.source && blockCaches?.get(page.source),
         };
+        env.blockCache?.begin(env.ids);
         const content = page.tokens ? md.renderer.render(page.tokens, md.options, env) : (page.html ?? "");
         const up = "../".repeat(page.out.split("/").length - 1);
         const html = templates.page({
@@ -162,7 +177,7 @@ export class SiteRenderer {
           content,
         });
         const pageMarks = { links: [...page.marks.links, ...env.marks.links], anchors: [...page.marks.anchors, ...env.marks.anchors] };
-        result = { key, html, diagnostics: env.diagnostics, marks: pageMarks };
+        result = { key, blockKeys: page.blockKeys, html, diagnostics: env.diagnostics, marks: pageMarks };
       }
       rendered.set(page.out, result);
       files.set(page.out, result.html);
@@ -177,22 +192,36 @@ export class SiteRenderer {
     return { files, sources, marks, diagnostics };
   }
 
+  /** The block caches of the pages, by source, when blocks are kept. */
+  private keptBlocks(setup: number, highlight: Highlighter, pages: readonly ParsedPage[]): Map<Source, BlockCache> | undefined {
+    if (this.renders++ === 0) return undefined;
+    const known = this.blockCaches?.setup === setup && this.blockCaches.highlight === highlight ? this.blockCaches.pages : new Map();
+    const kept = new Map<Source, BlockCache>();
+    for (const { source } of pages) if (source) kept.set(source, known.get(source) ?? new BlockCache());
+    this.blockCaches = { setup, highlight, pages: kept };
+    return kept;
+  }
+
   /** The markdown-it instance and compiled templates, rebuilt only when the templates change. */
   private prepare(templateSources: ReadonlyMap<string, string>) {
+    // The load stage hands over the same map while no template changed.
+    if (this.setup?.given === templateSources) return this.setup;
     const sources = JSON.stringify([...templateSources]);
     if (this.setup?.sources !== sources) {
       const version = (this.setup?.version ?? 0) + 1;
       this.setup = {
+        given: templateSources,
         sources,
         version,
         md: createMarkdown({ allowHtml: this.config.allowHtml }),
         templates: compileTemplates(templateSources),
       };
     }
+    this.setup.given = templateSources;
     return this.setup;
   }
 
-  private parse(md: MarkdownIt, blocks: BlockRegistry, source: Source, blockKeys: (names: string[]) => string): ParsedPage {
+  private parse(md: MarkdownIt, blocks: BlockRegistry, source: Source, blockKeys: (names: string[]) => (string | undefined)[]): ParsedPage {
     const out = outputPath(this.config, source);
     const marks: PageMarks = { links: [], anchors: [] };
     const where = pageLocator(source);
@@ -273,7 +302,7 @@ function searchKey(page: ParsedPage): string {
   return key;
 }
 
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+function sameStrings(a: readonly (string | undefined)[], b: readonly (string | undefined)[]): boolean {
   return a.length === b.length && a.every((s, i) => s === b[i]);
 }
 
@@ -296,7 +325,7 @@ function emptyPage(out: string, title: string): ParsedPage {
     terms: [],
     anchors: [],
     blocks: [],
-    blockKeys: "",
+    blockKeys: [],
     blockTitles: [],
     diagnostics: [],
     marks: { links: [], anchors: [] },

@@ -29,7 +29,7 @@ const KIND_LABELS: Record<EventKind, string> = {
 };
 
 /** Outlines by event, kept while the event and its examples are the same objects (a rebuild asks for every one). */
-const outlines = new WeakMap<EventModel, BlockOutline>();
+const outlines = new WeakMap<EventModel, { examples: readonly ExampleView[]; outline: BlockOutline }>();
 
 export function eventSections(
   examples: ReadonlyMap<string, ExampleView[]>,
@@ -41,11 +41,10 @@ export function eventSections(
     render: (event, env) => templates.event(eventView(event, examples.get(event.name) ?? [], md, env, highlight)),
     outline: (event) => {
       const own = examples.get(event.name) ?? [];
-      const key = [objectId(event), ...own.map(objectId)].join(",");
       const known = outlines.get(event);
-      if (known?.key === key) return known;
-      const outline = eventOutline(event, key);
-      outlines.set(event, outline);
+      if (known && known.examples.length === own.length && known.examples.every((e, i) => e === own[i])) return known.outline;
+      const outline = eventOutline(event, [objectId(event), ...own.map(objectId)].join(","));
+      outlines.set(event, { examples: own, outline });
       return outline;
     },
   };

@@ -62,7 +62,9 @@ export function blocksPlugin(md: MarkdownIt): void {
     // A description may hold a block line too; one that names its own block would render for ever.
     const active = rendering.get(env.blocks) ?? new Set<string>();
     rendering.set(env.blocks, active);
-    const where = () => env.where(token.map?.[0] ?? 0, { text: token.meta.raw });
+    const line = token.map?.[0] ?? 0;
+    const where = () => env.where(line, { text: token.meta.raw });
+    if (active.size > 0) env.blockCache?.nested(name, env);
     if (active.has(name)) {
       env.diagnostics.push(error("block-recursive", `block {{${name}}} includes itself (through a description)`, where()));
       return "";
@@ -71,7 +73,9 @@ export function blocksPlugin(md: MarkdownIt): void {
     let html: string | undefined;
     try {
       // Inside the block, line 0 is the block's own line: diagnostics about the block point there.
-      html = env.blocks.render(name, { ...env, where });
+      const render = () => env.blocks.render(name, { ...env, where });
+      // Only a block of the page's own text is kept: one inside a description is part of its block's HTML.
+      html = active.size === 1 && env.blockCache ? env.blockCache.render(name, line, env, render) : render();
     } finally {
       active.delete(name);
     }
