@@ -21,13 +21,21 @@ export function highlightJson(text: string): string {
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) {
     const [, string, colon, number, literal, plain, other] = m;
-    if (string !== undefined) out.push(`<span class="hljs-${colon ? "attr" : "string"}">${escapeHtml(string)}</span>${colon ?? ""}`);
-    else if (number !== undefined) out.push(`<span class="hljs-number">${number}</span>`);
+    if (string !== undefined) {
+      // The quotes around it are escaped as written: only its inside needs looking at.
+      const inside = string.slice(1, -1);
+      const escaped = UNSAFE.test(inside) ? escapeHtml(inside) : inside;
+      out.push(`${colon ? ATTR_OPEN : STRING_OPEN}&quot;${escaped}&quot;</span>${colon ?? ""}`);
+    } else if (number !== undefined) out.push(`<span class="hljs-number">${number}</span>`);
     else if (literal !== undefined) out.push(`<span class="hljs-literal"><span class="hljs-keyword">${literal}</span></span>`);
     else out.push(plain ?? escapeHtml(other));
   }
   return out.join("");
 }
+
+const ATTR_OPEN = '<span class="hljs-attr">';
+const STRING_OPEN = '<span class="hljs-string">';
+const UNSAFE = /[&<>"']/;
 
 /** As highlight.js escapes. */
 function escapeHtml(s: string): string {

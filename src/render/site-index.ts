@@ -31,9 +31,14 @@ export class SiteIndex {
 
 /** The relative href from page `from` to page `to`, or to an id on it (just `#id` on the same page). */
 export function relativeHref(from: string, to: string, id?: string): string {
-  const fragment = id ? `#${encodeURIComponent(id)}` : "";
+  const fragment = fragmentHref(id);
   if (from === to && id) return fragment;
   return pathHref(path.posix.relative(path.posix.dirname(from), to)) + fragment;
+}
+
+/** `#id`, encoded; empty without an id. */
+export function fragmentHref(id?: string): string {
+  return id ? `#${encodeURIComponent(id)}` : "";
 }
 
 /**

@@ -18,9 +18,15 @@ export function writeOutput(outDir: string, files: ReadonlyMap<string, string | 
   mkdirSync(path.dirname(outDir), { recursive: true });
   const staging = mkdtempSync(`${outDir}.tmp-`);
   try {
+    // One mkdir per folder, not per file.
+    const folders = new Set<string>([staging]);
     for (const [rel, content] of files) {
       const file = path.join(staging, ...rel.split("/"));
-      mkdirSync(path.dirname(file), { recursive: true });
+      const folder = path.dirname(file);
+      if (!folders.has(folder)) {
+        mkdirSync(folder, { recursive: true });
+        folders.add(folder);
+      }
       writeFileSync(file, content);
     }
     writeFileSync(path.join(staging, OUTPUT_MARKER), "This folder is written by specgen and replaced on every build.\n");
