@@ -102,7 +102,8 @@ export class SiteRenderer {
   private setup?: { given: ReadonlyMap<string, string>; sources: string; version: number; md: MarkdownIt; templates: Templates };
   private parsed = new Map<Source, ParsedPage>();
   private rendered = new Map<string, RenderedPage>();
-  private search?: { keys: string[]; script: string };
+  /** The pages the search index was made of (compared by their keys only on a rebuild: a cold build would only pay for them). */
+  private search?: { pages: readonly ParsedPage[]; script: string };
   /** The outlines of all pages the last render saw, a number that changes with them, and their site index. */
   private outlines: { keys: string[]; version: number; site?: SiteIndex } = { keys: [], version: 0 };
   /**
@@ -255,8 +256,11 @@ export class SiteRenderer {
   /** The search index, rebuilt when anything it lists changed. */
   private searchScript(pages: readonly ParsedPage[]): string {
     // It lists every page's title, sections and terms.
-    const keys = pages.flatMap((p) => [outlineKey(p), searchKey(p)]);
-    if (!this.search || !sameStrings(this.search.keys, keys)) this.search = { keys, script: searchIndexScript(searchEntries(pages)) };
+    const known = this.search?.pages;
+    const same = (a: ParsedPage, b: ParsedPage) => a === b || (outlineKey(a) === outlineKey(b) && searchKey(a) === searchKey(b));
+    if (!this.search || known?.length !== pages.length || !pages.every((p, i) => same(p, known[i]))) {
+      this.search = { pages, script: searchIndexScript(searchEntries(pages)) };
+    }
     return this.search.script;
   }
 
