@@ -122,6 +122,11 @@ describe("start-up", () => {
     expect(compiles(build)).toBe(false);
   });
 
+  it("a clean check never loads the yaml package (only a diagnostic in a shape places.ts does not model needs it)", () => {
+    expect(has(check, "node_modules/yaml/")).toBe(false);
+    expect(check.required.some((f) => f.includes("/node_modules/yaml/"))).toBe(false);
+  });
+
   it("check loads no network module (json-schema-ref-parser's options merge would load undici)", () => {
     // The schemas went through json-schema-ref-parser, whose options merge is where undici came from.
     expect(check.modules).toContain("node_modules/@apidevtools/json-schema-ref-parser/dist/lib/options.js");

@@ -2,14 +2,16 @@
  * One source file: its text, its parsed value, and a way back from any node of
  * that value to its line and column.
  *
- * Values are parsed with the fast parsers (JSON.parse, js-yaml). js-yaml cannot
- * report node positions, so positions come from a second, lazy parse with the
- * `yaml` package, whose syntax tree keeps source ranges. That parse only runs for
- * a file that has something to report, which keeps clean builds at one parse per
- * file.
+ * Values are parsed with the fast parsers (JSON.parse, js-yaml). js-yaml gives
+ * no node positions, so positions come from a second, lazy reading: js-yaml
+ * again with a listener (places.ts), or, for the shapes that reading does not
+ * model, the `yaml` package's syntax tree, which keeps source ranges. Either
+ * only runs for a file that has something to report, which keeps clean builds
+ * at one parse per file.
  */
+import { createRequire } from "node:module";
 import yaml from "js-yaml";
-import { isMap, isSeq, type Node, parseDocument } from "yaml";
+import type { Node } from "yaml";
 import { type Diagnostic, error } from "../diagnostics.js";
 import { type JsonProblem, scanJson } from "./json.js";
 import { type Place, readPlaces } from "./places.js";
@@ -209,6 +211,14 @@ function lineStarts(source: Source): number[] {
   return starts;
 }
 
+let yamlModule: typeof import("yaml") | undefined;
+
+/** The `yaml` package, required on first use (not `import`: the bundle would evaluate it at every start). */
+function yamlPackage(): typeof import("yaml") {
+  yamlModule ??= createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  return yamlModule;
+}
+
 /** The `yaml` syntax tree of a data file, parsed on first use. */
 function syntaxTree(source: Source): Node | null {
   let root = syntaxTrees.get(source);
@@ -216,7 +226,7 @@ function syntaxTree(source: Source): Node | null {
     root = null;
     if (source.kind === "data") {
       try {
-        root = parseDocument(source.text, { uniqueKeys: false }).contents as Node | null;
+        root = yamlPackage().parseDocument(source.text, { uniqueKeys: false }).contents as Node | null;
       } catch {
         root = null;
       }
@@ -317,6 +327,7 @@ export function lineOffset(source: Source, line: number): number {
 
 function findNode(source: Source, pointer: string, at: "key" | "value"): { node: Node | null; offset: number; complete: boolean } {
   let node: Node | null = syntaxTree(source);
+  const { isMap, isSeq } = yamlPackage();
   let offset = node?.range?.[0] ?? 0;
   for (const token of splitPointer(pointer)) {
     if (isMap(node)) {
