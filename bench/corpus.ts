@@ -98,17 +98,14 @@ export interface CorpusRoot {
 /** The corpus with its events' page and the API pages; its two invalid API examples fixed so that `build` writes. */
 export function corpusRoot(scratch: string): CorpusRoot | undefined {
   if (!existsSync(CORPUS)) return undefined;
-  const root = path.join(scratch, "matrix-doc-2020");
-  for (const dir of ["event-schemas", "api", "schemas"])
-    cpSync(path.join(CORPUS, dir), path.join(root, dir), { recursive: true, verbatimSymlinks: true });
-  mkdirSync(path.join(root, "specification/api"), { recursive: true });
   const page = corpusPage(CORPUS);
-  writeFileSync(path.join(root, "specification/index.md"), page);
+  const made = corpusCopy(path.join(scratch, "matrix-doc-2020"), ["event-schemas", "api", "schemas"], page);
   const titles = [...page.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
-  for (const [rel, text] of Object.entries(corpusApiPages(CORPUS, titles))) writeFileSync(path.join(root, rel), text);
-  writeFileSync(path.join(root, "specgen.config.yaml"), CORPUS_CONFIG);
-  fixInvalidExamples(root);
-  return { events: eventCount(), root, edit: path.join(root, "event-schemas/schema/m.room.member") };
+  mkdirSync(path.join(made.root, "specification/api"), { recursive: true });
+  for (const [rel, text] of Object.entries(corpusApiPages(CORPUS, titles))) writeFileSync(path.join(made.root, rel), text);
+  writeFileSync(path.join(made.root, "specgen.config.yaml"), CORPUS_CONFIG);
+  fixInvalidExamples(made.root);
+  return made;
 }
 
 /**
@@ -118,11 +115,15 @@ export function corpusRoot(scratch: string): CorpusRoot | undefined {
  */
 export function corpusEventsRoot(scratch: string): CorpusRoot | undefined {
   if (!existsSync(CORPUS)) return undefined;
-  const root = path.join(scratch, "matrix-doc-2020-events");
-  for (const dir of ["event-schemas", "api/client-server/definitions", "api/identity/definitions"])
-    cpSync(path.join(CORPUS, dir), path.join(root, dir), { recursive: true, verbatimSymlinks: true });
+  const dirs = ["event-schemas", "api/client-server/definitions", "api/identity/definitions"];
+  return corpusCopy(path.join(scratch, "matrix-doc-2020-events"), dirs, corpusPage(CORPUS));
+}
+
+/** A root holding the corpus' `dirs` and `page` as its events' page. */
+function corpusCopy(root: string, dirs: readonly string[], page: string): CorpusRoot {
+  for (const dir of dirs) cpSync(path.join(CORPUS, dir), path.join(root, dir), { recursive: true, verbatimSymlinks: true });
   mkdirSync(path.join(root, "specification"), { recursive: true });
-  writeFileSync(path.join(root, "specification/index.md"), corpusPage(CORPUS));
+  writeFileSync(path.join(root, "specification/index.md"), page);
   return { events: eventCount(), root, edit: path.join(root, "event-schemas/schema/m.room.member") };
 }
 
