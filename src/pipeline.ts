@@ -20,7 +20,6 @@ import { isApiDocument, loadSpec, SourceCache, type Spec } from "./load/index.js
 import { at, type Source } from "./load/source.js";
 import type { ComponentSchema } from "./render/blocks/common.js";
 import type { ExampleView } from "./render/blocks/event.js";
-import { highlightJson } from "./render/highlight.js";
 import { applyRules } from "./rules.js";
 import { type EventModel, isEventSchema, modelEvent, schemaName } from "./schema/model.js";
 import { resolveSchemas, type SchemaObject } from "./schema/resolve.js";
@@ -120,7 +119,6 @@ export class Pipeline {
     });
     diagnostics.push(...(apis?.diagnostics ?? []));
 
-    const publish = this.options.reportOnly ? undefined : { highlight: highlightJson };
     const site = guarded(diagnostics, {}, "rendering the site", () =>
       this.site.render({
         config,
@@ -131,7 +129,7 @@ export class Pipeline {
         components,
         apis: apis?.apis ?? [],
         definitions: apis?.definitions ?? [],
-        publish,
+        publish: !this.options.reportOnly,
       }),
     );
     if (site) diagnostics.push(...site.diagnostics, ...this.links.check(site.files, site.sources, site.marks));

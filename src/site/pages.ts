@@ -24,7 +24,7 @@ import { groupBlocks } from "../render/blocks/group.js";
 import { httpApiBlocks } from "../render/blocks/http-api.js";
 import { BlockRegistry, type OutlineHeading, type OutlineTerm } from "../render/blocks/registry.js";
 import { type PageMarks, pageLocator, type RenderEnv } from "../render/env.js";
-import type { Highlighter } from "../render/highlight.js";
+import { type Highlighter, highlightJson } from "../render/highlight.js";
 import { createMarkdown } from "../render/markdown.js";
 import { pathHref, SiteIndex } from "../render/site-index.js";
 import { ASSET_NAMES, compileTemplates, type Templates } from "../render/templates.js";
@@ -48,7 +48,7 @@ export interface SiteInput {
    * and the search index. Without it (check) examples are escaped text and the
    * index is empty: no diagnostic depends on either.
    */
-  publish?: { highlight: Highlighter };
+  publish?: boolean;
 }
 
 export interface RenderedSite {
@@ -118,7 +118,7 @@ export class SiteRenderer {
   render(input: SiteInput): RenderedSite {
     const { config } = this;
     const { md, templates, version: setupVersion } = this.prepare(input.templates);
-    const highlight = input.publish?.highlight ?? md.utils.escapeHtml;
+    const highlight: Highlighter = input.publish ? highlightJson : md.utils.escapeHtml;
     const sections = eventSections(input.examples, templates, md, highlight);
     const blocks = new BlockRegistry([
       eventBlocks(input.events, sections),

@@ -12,7 +12,7 @@ import { renderDescription } from "../describe.js";
 import { valueLocator } from "../env.js";
 import type { Templates } from "../templates.js";
 import { tableTerms, tableView } from "./event.js";
-import type { BlockKind } from "./registry.js";
+import { type BlockKind, byBlockName } from "./registry.js";
 
 /** A schema file that is not an event, by name (file name without extension). */
 export interface ComponentSchema {
@@ -34,8 +34,7 @@ export function commonFieldsBlockName(component: string): string {
 }
 
 export function commonFieldBlocks(components: readonly ComponentSchema[], templates: Templates, md: MarkdownIt): BlockKind {
-  const byBlock = new Map<string, ComponentSchema>();
-  for (const c of components) if (!byBlock.has(commonFieldsBlockName(c.name))) byBlock.set(commonFieldsBlockName(c.name), c);
+  const byBlock = byBlockName(components, (c) => commonFieldsBlockName(c.name));
   const built = new Map<string, CommonFields>();
   const model = (name: string): CommonFields | undefined => {
     const component = byBlock.get(name);

@@ -12,7 +12,7 @@ import { valueLocator } from "../env.js";
 import type { Highlighter } from "../highlight.js";
 import type { Templates } from "../templates.js";
 import { tableTerms, tableView } from "./event.js";
-import type { BlockKind } from "./registry.js";
+import { type BlockKind, byBlockName } from "./registry.js";
 
 export function definitionBlocks(
   definitions: readonly DefinitionModel[],
@@ -20,8 +20,7 @@ export function definitionBlocks(
   md: MarkdownIt,
   highlight: Highlighter,
 ): BlockKind {
-  const byBlock = new Map<string, DefinitionModel>();
-  for (const d of definitions) if (!byBlock.has(d.blockName)) byBlock.set(d.blockName, d);
+  const byBlock = byBlockName(definitions, (d) => d.blockName);
   return {
     names: () => byBlock.keys(),
     outline(name) {

@@ -13,11 +13,10 @@ import { type RenderEnv, valueLocator } from "../env.js";
 import type { Highlighter } from "../highlight.js";
 import type { Templates } from "../templates.js";
 import { tableTerms, tableView } from "./event.js";
-import type { BlockKind, BlockOutline } from "./registry.js";
+import { type BlockKind, type BlockOutline, byBlockName } from "./registry.js";
 
 export function httpApiBlocks(apis: readonly ApiModel[], templates: Templates, md: MarkdownIt, highlight: Highlighter): BlockKind {
-  const byBlock = new Map<string, ApiModel>();
-  for (const api of apis) if (!byBlock.has(api.blockName)) byBlock.set(api.blockName, api);
+  const byBlock = byBlockName(apis, (api) => api.blockName);
   return {
     names: () => byBlock.keys(),
     outline(name) {

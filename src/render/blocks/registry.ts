@@ -88,6 +88,16 @@ export class BlockRegistry {
   }
 }
 
+/** Each item by its block name; the first item wins a name two items share. */
+export function byBlockName<T>(items: Iterable<T>, nameOf: (item: T) => string): Map<string, T> {
+  const byName = new Map<string, T>();
+  for (const item of items) {
+    const name = nameOf(item);
+    if (!byName.has(name)) byName.set(name, item);
+  }
+  return byName;
+}
+
 /** Levenshtein distance, giving up once it reaches `limit`. */
 export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
   if (Math.abs(a.length - b.length) >= limit) return limit;
