@@ -1,7 +1,7 @@
 /**
  * The preview's edit-to-page latency as an editor sees it: `specgen serve` in
  * its own process, the page open in Chromium, a schema saved, and the time
- * until the new text is in the open page. Undefined when Chromium is missing.
+ * until the new text is in the open page (the same tab through all the edits). Undefined when Chromium is missing.
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -38,8 +38,11 @@ export async function serveLatency(
   try {
     const page = await browser.newPage();
     const pagePath = await findPage(url, schema);
+    // The page stays open, as in an editor's browser: Chromium opens its event
+    // stream only after the page has loaded, which is no part of an edit's latency.
+    await page.goto(new URL(pagePath, url).href);
+    await new Promise((r) => setTimeout(r, 500));
     for (let i = 0; i < edits; i++) {
-      await page.goto(new URL(pagePath, url).href);
       const text = `Latency probe ${i}.`;
       const started = performance.now();
       writeFileSync(schema, `${original.slice(0, insertAt)}${text} ${original.slice(insertAt)}`);
@@ -49,7 +52,8 @@ export async function serveLatency(
       } catch {
         missed++;
       }
-      await new Promise((r) => setTimeout(r, 100));
+      // Time for a page that reloads to connect again before the next edit.
+      await new Promise((r) => setTimeout(r, 300));
     }
   } finally {
     writeFileSync(schema, original);

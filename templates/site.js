@@ -131,10 +131,13 @@
     const status = document.createElement("p");
     status.className = "visually-hidden";
     status.setAttribute("role", "status");
-    (document.querySelector("main") || document.body).append(status);
+    // Put back when the preview swapped the page's main part for a newer one.
+    const place = () => status.isConnected || (document.querySelector("main") || document.body).append(status);
+    place();
     document.addEventListener("click", (event) => {
       const link = event.target instanceof Element && event.target.closest("a.heading-anchor");
       if (!link || !navigator.clipboard) return;
+      place();
       navigator.clipboard.writeText(link.href).then(
         () => {
           link.classList.add("copied");

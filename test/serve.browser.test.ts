@@ -1,5 +1,5 @@
 /** The preview as an editor uses it, in Chromium: edits arrive by themselves, errors overlay the last good page. */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,11 +30,18 @@ describe.skipIf(!hasChromium)("specgen serve in Chromium", () => {
     const schema = path.join(root, "event-schemas/schema/m.room_key.withheld");
     const original = readFileSync(schema, "utf8");
 
+    // A mark on the window survives an update in place, and would not survive a reload.
+    await page.evaluate(() => Object.assign(window, { specgenMark: 1 }));
+    const header = await page.evaluate(() => document.querySelector("header")?.outerHTML);
     writeFileSync(schema, original.replace("A machine-readable code", "An edited machine-readable code"));
     await page.waitForFunction(() => document.body.textContent?.includes("An edited machine-readable code"), undefined, {
       timeout: 10_000,
     });
     expect(await page.evaluate(() => window.scrollY)).toBe(400);
+    expect(await page.evaluate(() => "specgenMark" in window)).toBe(true);
+    // The unchanged header, which the page's script set up (the search box shown), is kept as it is.
+    expect(await page.evaluate(() => document.querySelector("header")?.outerHTML)).toBe(header);
+    expect(await page.locator("search.search").isVisible()).toBe(true);
 
     writeFileSync(schema, original.replace("properties:", "properties: ["));
     const overlay = page.locator("#specgen-overlay");
@@ -46,6 +53,25 @@ describe.skipIf(!hasChromium)("specgen serve in Chromium", () => {
     writeFileSync(schema, original);
     await overlay.waitFor({ state: "detached", timeout: 10_000 });
     await page.waitForFunction(() => !document.body.textContent?.includes("An edited machine-readable code"), undefined, {
+      timeout: 10_000,
+    });
+    await page.close();
+  });
+
+  it("reloads the page when the part holding the search box changed (the page's script sets it up once)", async () => {
+    const page = await browser.newPage();
+    await page.goto(new URL("modules/end_to_end_encryption.html", preview.url).href);
+    await page.locator("search.search").waitFor({ state: "visible" });
+    await page.evaluate(() => Object.assign(window, { specgenMark: 1 }));
+    const config = path.join(root, "specgen.config.yaml");
+    writeFileSync(config, "title: Renamed Spec\n");
+    await page.waitForFunction(() => document.querySelector(".site-title")?.textContent === "Renamed Spec", undefined, {
+      timeout: 10_000,
+    });
+    expect(await page.evaluate(() => "specgenMark" in window)).toBe(false);
+    await page.locator("search.search").waitFor({ state: "visible" });
+    rmSync(config);
+    await page.waitForFunction(() => document.querySelector(".site-title")?.textContent === "Specification", undefined, {
       timeout: 10_000,
     });
     await page.close();

@@ -1,7 +1,14 @@
 /**
  * The script injected into served pages: listens to the server's events,
- * reloads the page when it changed (keeping the scroll position) and shows the
- * build's errors over the last good render. Text goes in with textContent only.
+ * brings the page up to date when it changed and shows the build's errors over
+ * the last good render. Text goes in with textContent only.
+ *
+ * An update fetches the page and swaps in the parts of its body that changed,
+ * as the server wrote them (the client runs at the end of the body, before the
+ * page's own scripts, so it can keep each part's served HTML): no navigation,
+ * so the scroll position and the page's script stay. A change of the head
+ * (the title aside), of the body's shape, or of a part holding the search box,
+ * which the page's script wires up once, reloads the whole page instead.
  */
 export const CLIENT_PATH = "/__specgen/client.js";
 export const EVENTS_PATH = "/__specgen/events";
@@ -14,6 +21,30 @@ export const CLIENT_SCRIPT = `(() => {
   if (saved !== null) {
     sessionStorage.removeItem(key);
     addEventListener("load", () => scrollTo(0, Number(saved)));
+  }
+  const parts = (body) => [...body.children].filter((el) => el.tagName !== "SCRIPT" && el.id !== "specgen-overlay");
+  const headOf = (doc) => [...doc.head.children].filter((el) => el.tagName !== "TITLE").map((el) => el.outerHTML).join("");
+  let served = { head: headOf(document), parts: parts(document.body).map((el) => el.outerHTML) };
+  function reload() {
+    sessionStorage.setItem(key, String(scrollY));
+    location.reload();
+  }
+  let updating = Promise.resolve();
+  async function update() {
+    const response = await fetch(location.pathname + location.search, { cache: "no-store" });
+    if (!response.ok) return reload();
+    const next = new DOMParser().parseFromString(await response.text(), "text/html");
+    const fresh = parts(next.body);
+    const html = fresh.map((el) => el.outerHTML);
+    const live = parts(document.body);
+    const changed = html.map((h, i) => h !== served.parts[i]);
+    const reshaped = headOf(next) !== served.head || fresh.length !== live.length || live.some((el, i) => el.tagName !== fresh[i].tagName);
+    if (reshaped || fresh.some((el, i) => changed[i] && (el.querySelector("search") || live[i].querySelector("search")))) return reload();
+    document.title = next.title;
+    live.forEach((el, i) => {
+      if (changed[i]) el.replaceWith(document.adoptNode(fresh[i]));
+    });
+    served = { head: served.head, parts: html };
   }
   let overlay = null;
   function clear() {
@@ -60,10 +91,7 @@ export const CLIENT_SCRIPT = `(() => {
   });
   events.addEventListener("reload", (e) => {
     const pages = JSON.parse(e.data);
-    if (pages.includes(page)) {
-      sessionStorage.setItem(key, String(scrollY));
-      location.reload();
-    }
+    if (pages.includes(page)) updating = updating.then(update).catch(reload);
   });
 })();
 `;
