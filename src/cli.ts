@@ -5,9 +5,11 @@
  * (the bundle puts each dynamic import's modules in their own chunks).
  */
 import { createRequire } from "node:module";
+import path from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { Config } from "./config.js";
 import { diffCommand } from "./diff/command.js";
+import type { ParseCache } from "./load/parse-cache.js";
 import type { CheckResult } from "./pipeline.js";
 import { FORMATS, type Format, report } from "./report.js";
 import { RULES } from "./rules.js";
@@ -20,6 +22,8 @@ interface CommonOptions {
   format: Format;
   strict?: boolean;
   maxWarnings?: number;
+  cache?: boolean;
+  cacheLocation?: string;
 }
 
 function addCommonOptions(cmd: Command): Command {
@@ -30,7 +34,27 @@ function addCommonOptions(cmd: Command): Command {
         .default(process.env.GITHUB_ACTIONS === "true" ? "github" : "pretty", "github when GITHUB_ACTIONS=true, else pretty"),
     )
     .option("--strict", "treat warnings as errors")
-    .option("--max-warnings <n>", "fail (exit 1) when there are more than n warnings", count);
+    .option("--max-warnings <n>", "fail (exit 1) when there are more than n warnings", count)
+    .option("--cache", `keep parsed YAML files between runs, so that only changed files are parsed (results are the same)`)
+    .option("--cache-location <file>", `where to keep the cache (implies --cache; default: ${DEFAULT_CACHE} in the spec root)`);
+}
+
+const DEFAULT_CACHE = "node_modules/.cache/specgen/parsed.json";
+
+/** The parse cache that --cache asks for, or undefined. */
+async function openCache(config: Config, opts: CommonOptions): Promise<ParseCache | undefined> {
+  if (!opts.cache && opts.cacheLocation === undefined) return undefined;
+  const { ParseCache } = await import("./load/parse-cache.js");
+  return new ParseCache(opts.cacheLocation === undefined ? path.join(config.root, DEFAULT_CACHE) : path.resolve(opts.cacheLocation));
+}
+
+/** Saves the cache; a cache that cannot be written only costs the next run its speed. */
+function saveCache(cache: ParseCache | undefined): void {
+  try {
+    cache?.save();
+  } catch (e) {
+    process.stderr.write(`specgen: cache not saved to ${cache?.file}: ${(e as Error).message}\n`);
+  }
 }
 
 function count(value: string): number {
@@ -82,7 +106,9 @@ Examples:
   addCommonOptions(buildCmd).action(async (root: string, opts: CommonOptions & { out?: string }) => {
     const [{ loadConfig }, { build, failed }] = await Promise.all([import("./config.js"), import("./pipeline.js")]);
     const config = loadConfig(root, { out: opts.out, strict: opts.strict, maxWarnings: opts.maxWarnings });
-    const result = await build(config);
+    const parseCache = await openCache(config, opts);
+    const result = await build(config, { parseCache });
+    saveCache(parseCache);
     const stream = opts.format === "json" ? process.stdout : process.stderr;
     stream.write(render(result, config, opts.format, stream));
     if (result.written) process.stderr.write(`wrote ${result.files.size} files to ${config.output}\n`);
@@ -96,7 +122,9 @@ Examples:
   addCommonOptions(checkCmd).action(async (root: string, opts: CommonOptions) => {
     const [{ loadConfig }, { check, failed }] = await Promise.all([import("./config.js"), import("./pipeline.js")]);
     const config = loadConfig(root, { strict: opts.strict, maxWarnings: opts.maxWarnings });
-    const result = await check(config, { reportOnly: true });
+    const parseCache = await openCache(config, opts);
+    const result = await check(config, { reportOnly: true, parseCache });
+    saveCache(parseCache);
     const stream = opts.format === "json" ? process.stdout : process.stderr;
     stream.write(render(result, config, opts.format, stream));
     process.exitCode = failed(result.diagnostics, config) ? EXIT.errors : EXIT.ok;

@@ -17,6 +17,7 @@ import { schemaOfExample, Validators } from "./examples/validate.js";
 import { objectId } from "./identity.js";
 import { knownFormats, lintEvents, lintFormats } from "./lint.js";
 import { isApiDocument, loadSpec, SourceCache, type Spec } from "./load/index.js";
+import type { ParseCache } from "./load/parse-cache.js";
 import { at, type Source } from "./load/source.js";
 import type { ComponentSchema } from "./render/blocks/common.js";
 import type { ExampleView } from "./render/blocks/event.js";
@@ -42,6 +43,8 @@ export interface PipelineOptions {
    * diagnostic: colour in the examples and the search index.
    */
   reportOnly?: boolean;
+  /** YAML values kept on disk between runs (`--cache`); the caller saves it. */
+  parseCache?: ParseCache;
 }
 
 /** A schema file's results, valid while its closure (the file and all it refers to) is unchanged. */
@@ -62,7 +65,7 @@ interface ExampleEntry {
 }
 
 export class Pipeline {
-  private readonly sources = new SourceCache();
+  private readonly sources: SourceCache;
   private readonly validators: Validators;
   private readonly formats: ReadonlySet<string>;
   /** Per schema file: its meta-schema check and its unknown formats. */
@@ -79,6 +82,7 @@ export class Pipeline {
     readonly config: Config,
     private readonly options: PipelineOptions = {},
   ) {
+    this.sources = new SourceCache(options.parseCache);
     this.site = new SiteRenderer(config);
     this.formats = knownFormats(config);
     this.validators = new Validators([...this.formats]);
@@ -362,8 +366,8 @@ export function failed(diagnostics: readonly Diagnostic[], config: Pick<Config, 
   return config.maxWarnings !== undefined && diagnostics.filter((d) => d.severity === "warning").length > config.maxWarnings;
 }
 
-export async function build(config: Config): Promise<CheckResult & { written: boolean }> {
-  const result = await check(config);
+export async function build(config: Config, options?: Omit<PipelineOptions, "reportOnly">): Promise<CheckResult & { written: boolean }> {
+  const result = await check(config, options);
   if (failed(result.diagnostics, config)) return { ...result, written: false };
   try {
     writeOutput(config.output, result.files);

@@ -9,6 +9,7 @@ import path from "node:path";
 import { BUILTIN_TEMPLATES, type Config, isWithin } from "../config.js";
 import { type Diagnostic, error, warning } from "../diagnostics.js";
 import { readHabits } from "./habits.js";
+import type { ParseCache } from "./parse-cache.js";
 import { findRefs, type RefSite, type RefTarget, refTarget } from "./refs.js";
 import { at, parseData, type Source, type SourceKind, sharesNodes } from "./source.js";
 import { substitute } from "./substitute.js";
@@ -53,6 +54,9 @@ export interface LoadResult {
  * was added, removed or renamed), drops them all.
  */
 export class SourceCache {
+  /** `parsed`: YAML values kept on disk from earlier runs (`--cache`). */
+  constructor(readonly parsed?: ParseCache) {}
+
   private readonly entries = new Map<string, { source?: Source; diagnostics: Diagnostic[]; from: string }>();
   /** The last load's listings and templates. */
   listing?: Listing;
@@ -64,7 +68,7 @@ export class SourceCache {
     let entry = this.entries.get(file);
     if (!entry || entry.source?.kind !== kind || entry.from !== from) {
       const own: Diagnostic[] = [];
-      entry = { source: readSource(config, file, kind, own, from), diagnostics: own, from };
+      entry = { source: readSource(config, file, kind, own, from, this.parsed), diagnostics: own, from };
       this.entries.set(file, entry);
     }
     if (entry.diagnostics.length > 0) diagnostics.push(...entry.diagnostics);
@@ -228,7 +232,14 @@ export function relPath(config: Config, file: string): string {
  * `from` is the file to read when `file` is a path through a link file.
  * Data files get their substitutions.
  */
-export function readSource(config: Config, file: string, kind: SourceKind, diagnostics: Diagnostic[], from = file): Source | undefined {
+export function readSource(
+  config: Config,
+  file: string,
+  kind: SourceKind,
+  diagnostics: Diagnostic[],
+  from = file,
+  parsed?: ParseCache,
+): Source | undefined {
   const rel = relPath(config, file);
   const where = { file: rel, line: 1, column: 1 };
   if (!isInside(config, from)) {
@@ -267,7 +278,7 @@ export function readSource(config: Config, file: string, kind: SourceKind, diagn
     return undefined;
   }
   const source: Source = { path: file, rel, kind, text, value: undefined };
-  if (kind === "data") diagnostics.push(...parseData(source));
+  if (kind === "data") diagnostics.push(...parseData(source, parsed));
   if (source.value !== undefined) diagnostics.push(...substitute(source, config.substitutions));
   if (source.value !== undefined && !isInsideFolder(file, config.examples)) diagnostics.push(...readHabits(source));
   return source;

@@ -14,6 +14,7 @@ import yaml from "js-yaml";
 import type { Node } from "yaml";
 import { type Diagnostic, error } from "../diagnostics.js";
 import { type JsonProblem, scanJson } from "./json.js";
+import type { ParseCache } from "./parse-cache.js";
 import { type Place, readPlaces } from "./places.js";
 
 export type SourceKind = "data" | "page" | "template";
@@ -46,17 +47,24 @@ export const origins = new WeakMap<object, Origin>();
 const MAX_DEPTH = 256;
 const MAX_EXPANDED_NODES = 1_000_000;
 
-/** Parses a data file; problems come back as diagnostics. */
-export function parseData(source: Source): Diagnostic[] {
+/** Parses a data file; problems come back as diagnostics. `cache` holds YAML values of earlier runs. */
+export function parseData(source: Source, cache?: ParseCache): Diagnostic[] {
   const text = source.text;
   if (text.trim() === "") return [error("parse-empty", "file is empty", { file: source.rel, line: 1, column: 1 })];
+  const shares = ANCHOR.test(text) && ALIAS.test(text);
   let value: unknown;
   try {
-    value = looksLikeJson(source) ? parseJson(source) : yaml.load(text, { filename: source.rel });
+    if (looksLikeJson(source)) value = parseJson(source);
+    else {
+      value = cache?.get(text);
+      if (value === undefined) {
+        value = yaml.load(text, { filename: source.rel });
+        cache?.put(text, value, shares);
+      }
+    }
   } catch (e) {
     return [e instanceof JsonFailure ? jsonFailure(source, e.problem) : parseFailure(source, e)];
   }
-  const shares = ANCHOR.test(text) && ALIAS.test(text);
   const problem = checkShape(value, shares);
   if (problem) return [error("parse-too-complex", problem, { file: source.rel, line: 1, column: 1 })];
   source.value = value;
