@@ -4,6 +4,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
+import type { Diagnostic } from "../src/diagnostics.js";
 import { ParseCache } from "../src/load/parse-cache.js";
 import { check } from "../src/pipeline.js";
 import { copySample, corpusApiRoot, hasCorpus, specgen, tempDir, writeFiles } from "./helpers.js";
@@ -50,6 +51,23 @@ describe("the parse cache", () => {
     expect(first.diagnostics).toEqual(plain.diagnostics);
   });
 
+  it("keeps the positions diagnostics asked for, and a second run reads them back", async () => {
+    const root = copySample();
+    const text =
+      "type: object\ndescription: An event.\nproperties:\n  content:\n    type: object\n    properties:\n      undescribed:\n        type: string\n  type:\n    type: string\n    enum: [org.example.ev]\n";
+    writeFiles(root, { "event-schemas/schema/org.example.ev": text });
+    const undescribed = (diagnostics: Diagnostic[]) => diagnostics.find((d) => d.code === "property-no-description");
+    const cacheFile = path.join(tempDir(), "parsed.json");
+    const plain = await checkWith(root);
+    expect(undescribed(plain.diagnostics)).toMatchObject({ line: 7, column: 7 });
+    expect((await checkWith(root, cacheFile)).diagnostics).toEqual(plain.diagnostics);
+    const data = JSON.parse(readFileSync(cacheFile, "utf8"));
+    expect(data.positions[keyOf(text)]["key/properties/content/properties/undescribed"]).toEqual({ line: 7, column: 7 });
+    data.positions[keyOf(text)]["key/properties/content/properties/undescribed"] = { line: 40, column: 30 };
+    writeFileSync(cacheFile, JSON.stringify(data));
+    expect(undescribed((await checkWith(root, cacheFile)).diagnostics)).toMatchObject({ line: 40, column: 30 });
+  });
+
   it("does not keep values JSON cannot hold exactly: dates, shared nodes (aliases), -0", async () => {
     const cacheFile = path.join(tempDir(), "parsed.json");
     const cache = new ParseCache(cacheFile);
@@ -85,7 +103,8 @@ describe("the parse cache", () => {
     writeFileSync(broken, "{not json");
     const other = path.join(dir, "other.json");
     const text = readFileSync(path.join(root, SCHEMA), "utf8");
-    writeFileSync(other, JSON.stringify({ parser: "js-yaml 0.0.1", values: { [keyOf(text)]: JSON.stringify({ description: "stale" }) } }));
+    const stale = { [keyOf(text)]: JSON.stringify({ description: "stale" }) };
+    writeFileSync(other, JSON.stringify({ parser: "js-yaml 0.0.1", values: stale, positions: {} }));
     const plain = await checkWith(root);
     for (const file of [broken, other]) {
       const result = await checkWith(root, file);

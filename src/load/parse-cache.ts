@@ -11,6 +11,10 @@
  * names the js-yaml version that made it. A cache file that does not read, or
  * that another version wrote, is ignored and written anew. Only the files of
  * the last run are kept, so the cache never grows beyond the spec.
+ *
+ * It also keeps the positions that diagnostics asked for (a pointer's line
+ * and column is a function of the text alone): finding them means parsing
+ * the file again, with a listener.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -19,24 +23,34 @@ import path from "node:path";
 
 const PARSER = `js-yaml ${(createRequire(import.meta.url)("js-yaml/package.json") as { version: string }).version}`;
 
+/** A line and a column. */
+type Position = { line: number; column: number };
+
 interface CacheFile {
   parser: string;
   /** Hash of a file's text → its value as JSON text (parsed only when asked for: most runs use a few). */
   values: Record<string, string>;
+  /** Hash of a file's text → located pointer (with how: `key` or `value`) → position. */
+  positions: Record<string, Record<string, Position>>;
 }
 
 export class ParseCache {
   private readonly known: Map<string, string>;
+  private readonly knownPositions: Map<string, Record<string, Position>>;
   private readonly used = new Map<string, string>();
+  private readonly usedPositions = new Map<string, Record<string, Position>>();
+  private readonly hashes = new Map<string, string>();
   private changed = false;
 
   constructor(readonly file: string) {
-    this.known = new Map(Object.entries(readCache(file)?.values ?? {}));
+    const data = readCache(file);
+    this.known = new Map(Object.entries(data?.values ?? {}));
+    this.knownPositions = new Map(Object.entries(data?.positions ?? {}));
   }
 
   /** The value of a YAML text parsed in an earlier run, or undefined. */
   get(text: string): unknown {
-    const key = hash(text);
+    const key = this.hash(text);
     const json = this.known.get(key);
     if (json === undefined) return undefined;
     this.used.set(key, json);
@@ -47,14 +61,40 @@ export class ParseCache {
   put(text: string, value: unknown, shares: boolean): void {
     if (shares || !jsonExact(value, 0)) return;
     // As JSON now: later stages must not change what is kept.
-    this.used.set(hash(text), JSON.stringify(value));
+    this.used.set(this.hash(text), JSON.stringify(value));
     this.changed = true;
   }
 
-  /** Writes the values this run used, atomically; an error says why it could not (the run's results stand). */
+  /** The position of `pointer` in `text` found in this or an earlier run (`how`: locate's `key` or `value`), or undefined. */
+  position(text: string, pointer: string, how: string): Position | undefined {
+    const key = this.hash(text);
+    let positions = this.usedPositions.get(key);
+    if (!positions) {
+      positions = { ...this.knownPositions.get(key) };
+      this.usedPositions.set(key, positions);
+    }
+    return positions[`${how}${pointer}`];
+  }
+
+  putPosition(text: string, pointer: string, how: string, position: Position): void {
+    const positions = this.usedPositions.get(this.hash(text));
+    if (positions) positions[`${how}${pointer}`] = { line: position.line, column: position.column };
+    this.changed = true;
+  }
+
+  private hash(text: string): string {
+    let key = this.hashes.get(text);
+    if (key === undefined) {
+      key = createHash("sha256").update(text).digest("base64url");
+      this.hashes.set(text, key);
+    }
+    return key;
+  }
+
+  /** Writes the values and positions this run used, atomically; an error says why it could not (the run's results stand). */
   save(): void {
-    if (!this.changed && this.used.size === this.known.size) return;
-    const data: CacheFile = { parser: PARSER, values: Object.fromEntries(this.used) };
+    if (!this.changed && this.used.size === this.known.size && this.usedPositions.size === this.knownPositions.size) return;
+    const data: CacheFile = { parser: PARSER, values: Object.fromEntries(this.used), positions: Object.fromEntries(this.usedPositions) };
     mkdirSync(path.dirname(this.file), { recursive: true });
     const temp = `${this.file}.${process.pid}.tmp`;
     try {
@@ -70,15 +110,20 @@ export class ParseCache {
 function readCache(file: string): CacheFile | undefined {
   try {
     const data = JSON.parse(readFileSync(file, "utf8")) as Partial<CacheFile>;
-    const ok = data.parser === PARSER && typeof data.values === "object" && data.values !== null;
-    return ok && Object.values(data.values as object).every((v) => typeof v === "string") ? (data as CacheFile) : undefined;
+    if (data.parser !== PARSER || !isRecord(data.values) || !isRecord(data.positions)) return undefined;
+    const valid =
+      Object.values(data.values).every((v) => typeof v === "string") &&
+      Object.values(data.positions).every(
+        (p) => isRecord(p) && Object.values(p).every((q) => isRecord(q) && Number.isInteger(q.line) && Number.isInteger(q.column)),
+      );
+    return valid ? (data as CacheFile) : undefined;
   } catch {
     return undefined;
   }
 }
 
-function hash(text: string): string {
-  return createHash("sha256").update(text).digest("base64url");
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Whether JSON.parse(JSON.stringify(value)) gives the same value back (nesting is bounded by the parse's own check). */

@@ -68,6 +68,7 @@ export function parseData(source: Source, cache?: ParseCache): Diagnostic[] {
   const problem = checkShape(value, shares);
   if (problem) return [error("parse-too-complex", problem, { file: source.rel, line: 1, column: 1 })];
   source.value = value;
+  if (cache) positionCaches.set(source, cache);
   if (shares) sharing.add(source);
   registerOrigins(source, value);
   return [];
@@ -76,6 +77,9 @@ export function parseData(source: Source, cache?: ParseCache): Diagnostic[] {
 /** A YAML anchor (`&name`) and alias (`*name`) where a node may start; text that has no pair of them is a tree. */
 const ANCHOR = /(?:^|[\s[{,:])&[^\s[\]{},]/m;
 const ALIAS = /(?:^|[\s[{,:])\*[^\s[\]{},]/m;
+
+/** Data files read with a parse cache, which also keeps the positions found in them. */
+const positionCaches = new WeakMap<Source, ParseCache>();
 
 /** Sources whose parsed value may reach one node on two paths (YAML aliases). */
 const sharing = new WeakSet<Source>();
@@ -263,9 +267,15 @@ export function offsetToPosition(source: Source, offset: number): Position {
  * start of the value itself (the first line of a block scalar's text).
  */
 export function locate(source: Source, pointer: string, at: "key" | "value" = "key"): Position {
+  const cache = positionCaches.get(source);
+  const known = cache?.position(source.text, pointer, at);
+  if (known) return known;
   const place = findPlace(source, pointer, at);
-  if (!place) return locateInTree(source, pointer, at);
-  return offsetToPosition(source, at === "value" ? textStartAt(source, place.offset) : place.offset);
+  const position = place
+    ? offsetToPosition(source, at === "value" ? textStartAt(source, place.offset) : place.offset)
+    : locateInTree(source, pointer, at);
+  cache?.putPosition(source.text, pointer, at, position);
+  return position;
 }
 
 /** locate by the `yaml` syntax tree: what the cheap reading falls back on, and the reference it is tested against. */
