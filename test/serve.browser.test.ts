@@ -5,7 +5,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Preview, serve } from "../src/serve/index.js";
 import { hasChromium, launchChromium } from "./browser.js";
-import { copySample, writeFiles } from "./helpers.js";
+import { copySample, REPO, writeFiles } from "./helpers.js";
 
 describe.skipIf(!hasChromium)("specgen serve in Chromium", () => {
   let browser: Browser;
@@ -74,6 +74,20 @@ describe.skipIf(!hasChromium)("specgen serve in Chromium", () => {
     await page.waitForFunction(() => document.querySelector(".site-title")?.textContent === "Specification", undefined, {
       timeout: 10_000,
     });
+    await page.close();
+  });
+
+  it("reloads the page when a file it loaded changed (a style sheet override), not for the search index", async () => {
+    const page = await browser.newPage();
+    await page.goto(new URL("modules/end_to_end_encryption.html", preview.url).href);
+    await page.locator("search.search").waitFor({ state: "visible" });
+    await page.evaluate(() => Object.assign(window, { specgenMark: 1 }));
+    const builtIn = readFileSync(path.join(REPO, "templates/style.css"), "utf8");
+    writeFiles(root, { "templates/style.css": `${builtIn}\nbody { background-color: rgb(1, 2, 3); }\n` });
+    await page.waitForFunction(() => getComputedStyle(document.body).backgroundColor === "rgb(1, 2, 3)", undefined, { timeout: 10_000 });
+    expect(await page.evaluate(() => "specgenMark" in window)).toBe(false);
+    rmSync(path.join(root, "templates"), { recursive: true });
+    await page.waitForFunction(() => getComputedStyle(document.body).backgroundColor !== "rgb(1, 2, 3)", undefined, { timeout: 10_000 });
     await page.close();
   });
 

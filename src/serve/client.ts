@@ -8,7 +8,8 @@
  * page's own scripts, so it can keep each part's served HTML): no navigation,
  * so the scroll position and the page's script stay. A change of the head
  * (the title aside), of the body's shape, or of a part holding the search box,
- * which the page's script wires up once, reloads the whole page instead.
+ * which the page's script wires up once, reloads the whole page instead, as
+ * does a change of a file the page loaded (the style sheet, the page's script).
  */
 export const CLIENT_PATH = "/__specgen/client.js";
 export const EVENTS_PATH = "/__specgen/events";
@@ -25,6 +26,8 @@ export const CLIENT_SCRIPT = `(() => {
   const parts = (body) => [...body.children].filter((el) => el.tagName !== "SCRIPT" && el.id !== "specgen-overlay");
   const headOf = (doc) => [...doc.head.children].filter((el) => el.tagName !== "TITLE").map((el) => el.outerHTML).join("");
   let served = { head: headOf(document), parts: parts(document.body).map((el) => el.outerHTML) };
+  // The files the page loaded as served (the page's script adds the search index later, which changes with every edit).
+  const loads = new Set([...document.querySelectorAll("link[href], script[src]")].map((el) => el.href || el.src));
   function reload() {
     sessionStorage.setItem(key, String(scrollY));
     location.reload();
@@ -92,6 +95,10 @@ export const CLIENT_SCRIPT = `(() => {
   events.addEventListener("reload", (e) => {
     const pages = JSON.parse(e.data);
     if (pages.includes(page)) updating = updating.then(update).catch(reload);
+  });
+  events.addEventListener("assets", (e) => {
+    const changed = JSON.parse(e.data).map((file) => new URL("/" + file, location.origin).href);
+    if (changed.some((url) => loads.has(url))) reload();
   });
 })();
 `;

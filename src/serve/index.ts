@@ -53,9 +53,14 @@ export async function serve(options: ServeOptions): Promise<Preview> {
       diagnostics = result.diagnostics;
       texts = new Map([...result.spec.sources.values()].map((source) => [source.rel, source.text]));
       if (!hasErrors(diagnostics)) {
-        changedPages = [...result.files.keys()].filter((f) => f.endsWith(".html") && site.get(f) !== result.files.get(f));
+        const changedFiles = [...result.files.keys()].filter((f) => site.get(f) !== result.files.get(f));
+        changedPages = changedFiles.filter((f) => f.endsWith(".html"));
         site = result.files;
-        server.publish(site, changedPages);
+        server.publish(
+          site,
+          changedPages,
+          changedFiles.filter((f) => !f.endsWith(".html")),
+        );
       }
     } catch (e) {
       const code = e instanceof ConfigError ? "config-invalid" : "internal-error";

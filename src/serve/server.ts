@@ -51,12 +51,16 @@ export class PreviewServer {
     });
   }
 
-  /** A good build: serve it and reload the open tabs of the pages that changed. */
-  publish(files: ReadonlyMap<string, string | Uint8Array>, changedPages: readonly string[]): void {
+  /**
+   * A good build: serve it, update the open tabs of the pages that changed, and
+   * tell every tab which other files changed (a tab whose page loaded one reloads).
+   */
+  publish(files: ReadonlyMap<string, string | Uint8Array>, changedPages: readonly string[], changedAssets: readonly string[] = []): void {
     this.files = files;
     this.build++;
     for (const page of changedPages) this.changedAt.set(page, this.build);
     this.broadcast("reload", changedPages);
+    if (changedAssets.length > 0) this.broadcast("assets", changedAssets);
   }
 
   /** The errors of the latest build ([] clears the overlay); the last good site stays served. */
