@@ -85,7 +85,7 @@ Examples:
     const result = await build(config);
     const stream = opts.format === "json" ? process.stdout : process.stderr;
     stream.write(render(result, config, opts.format, stream));
-    if (result.written) process.stderr.write(`wrote ${result.files.size} files to ${config.output}\n`);
+    if (result.written) process.stderr.write(`wrote ${result.paths.size} files to ${config.output}\n`);
     process.exitCode = failed(result.diagnostics, config) ? EXIT.errors : EXIT.ok;
   });
 
@@ -96,7 +96,8 @@ Examples:
   addCommonOptions(checkCmd).action(async (root: string, opts: CommonOptions) => {
     const [{ loadConfig }, { check, failed }] = await Promise.all([import("./config.js"), import("./pipeline.js")]);
     const config = loadConfig(root, { strict: opts.strict, maxWarnings: opts.maxWarnings });
-    const result = await check(config, { reportOnly: true });
+    // The pages render for the link checks only: each one's HTML is let go as soon as its links are read.
+    const result = await check(config, { reportOnly: true, emit: () => {} });
     const stream = opts.format === "json" ? process.stdout : process.stderr;
     stream.write(render(result, config, opts.format, stream));
     process.exitCode = failed(result.diagnostics, config) ? EXIT.errors : EXIT.ok;

@@ -13,52 +13,85 @@ import type { PageMarks, Place } from "../render/env.js";
 const ID = /\sid="([^"]*)"/g;
 const HREF = /\shref="([^"]*)"/g;
 
-interface PageLinks {
-  html: string;
+/** What the link check needs of a rendered page's HTML: its ids and hrefs, unescaped, in page order. */
+export interface PageLinks {
   ids: string[];
-  idSet: Set<string>;
   hrefs: string[];
+}
+
+/** A rendered page as the link check sees it. */
+export interface CheckedPage {
+  /** The page's source, for the place of what is reported (none for the fallback index). */
+  source?: Source;
+  /** Its links and ids as written, with their places. */
+  marks?: PageMarks;
+  links: PageLinks;
+}
+
+/**
+ * Reads a page's ids and hrefs. The strings are copies, each held once by
+ * `strings` (raw → unescaped): a regexp match is a slice of the page and would
+ * keep all its HTML alive, and a build writes each page as it renders and
+ * keeps only these.
+ */
+export function pageLinks(html: string, strings: Map<string, string> = new Map()): PageLinks {
+  const own = (raw: string) => {
+    let kept = strings.get(raw);
+    if (kept === undefined) {
+      const key = detached(raw);
+      kept = unescapeHtml(key);
+      strings.set(key, kept);
+    }
+    return kept;
+  };
+  return { ids: [...html.matchAll(ID)].map((m) => own(m[1])), hrefs: [...html.matchAll(HREF)].map((m) => own(m[1])) };
+}
+
+/** A copy of `s` that shares no memory with the string it was cut from (slicing a concatenation copies it). */
+function detached(s: string): string {
+  return `${s} `.slice(0, -1);
+}
+
+interface KnownPage {
+  links: PageLinks;
+  idSet: Set<string>;
   /** What the last check found on the page, against which version of the site's ids and with which marks. */
   found?: { version: number; marks: PageMarks | undefined; diagnostics: Diagnostic[] };
 }
 
 /**
- * Remembers each page's ids and links while its HTML is unchanged, and what
- * the check found there while no page's ids changed either: a rebuild checks
- * only the pages that changed (every page links to every other through the
+ * Remembers each page's ids while its links are the same object (the renderer
+ * hands over the same one while the page's HTML is unchanged), and what the
+ * check found there while no page's ids changed either: a rebuild checks only
+ * the pages that changed (every page links to every other through the
  * navigation, so this matters).
  */
 export class LinkChecker {
-  private pages = new Map<string, PageLinks>();
+  private pages = new Map<string, KnownPage>();
   private version = 0;
 
-  check(
-    files: ReadonlyMap<string, string>,
-    sources: ReadonlyMap<string, Source>,
-    marks: ReadonlyMap<string, PageMarks> = new Map(),
-  ): Diagnostic[] {
-    const pages = new Map<string, PageLinks>();
+  /** `files`: every file of the site; `pages`: its HTML pages. */
+  check(files: ReadonlySet<string>, pages: ReadonlyMap<string, CheckedPage>): Diagnostic[] {
+    const known = new Map<string, KnownPage>();
     let idsChanged = false;
-    for (const [file, html] of files) {
-      if (!file.endsWith(".html")) continue;
-      const known = this.pages.get(file);
-      if (known?.html === html) pages.set(file, known);
+    for (const [file, page] of pages) {
+      const last = this.pages.get(file);
+      if (last?.links === page.links) known.set(file, last);
       else {
-        const page = extract(html);
-        if (known?.ids.join("\n") !== page.ids.join("\n")) idsChanged = true;
-        pages.set(file, page);
+        if (last?.links.ids.join("\n") !== page.links.ids.join("\n")) idsChanged = true;
+        known.set(file, { links: page.links, idSet: new Set(page.links.ids) });
       }
     }
-    if (idsChanged || [...this.pages.keys()].some((file) => !pages.has(file))) this.version++;
-    this.pages = pages;
+    if (idsChanged || [...this.pages.keys()].some((file) => !known.has(file))) this.version++;
+    this.pages = known;
     const diagnostics: Diagnostic[] = [];
-    for (const [file, links] of pages) {
-      const written = marks.get(file);
-      if (links.found?.version !== this.version || links.found.marks !== written) {
-        const place: Place = { file: sources.get(file)?.rel ?? file };
-        links.found = { version: this.version, marks: written, diagnostics: checkPage(file, place, links, files, pages, written) };
+    for (const [file, page] of known) {
+      const { source, marks } = pages.get(file) as CheckedPage;
+      if (page.found?.version !== this.version || page.found.marks !== marks) {
+        const place: Place = { file: source?.rel ?? file };
+        page.found = { version: this.version, marks, diagnostics: checkPage(file, place, page, files, known, marks) };
       }
-      diagnostics.push(...links.found.diagnostics);
+      diagnostics.push(...page.found.diagnostics);
     }
     return diagnostics;
   }
@@ -67,9 +100,9 @@ export class LinkChecker {
 function checkPage(
   file: string,
   page: Place,
-  links: PageLinks,
-  files: ReadonlyMap<string, string>,
-  pages: ReadonlyMap<string, PageLinks>,
+  { links, idSet }: KnownPage,
+  files: ReadonlySet<string>,
+  pages: ReadonlyMap<string, KnownPage>,
   marks: PageMarks | undefined,
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -89,7 +122,7 @@ function checkPage(
     const problem = linkProblem(file, href, files, pages);
     if (problem) for (let i = 0; i < left; i++) diagnostics.push(warning("link-broken", problem, page));
   }
-  if (links.ids.length === links.idSet.size) return diagnostics;
+  if (links.ids.length === idSet.size) return diagnostics;
   const counts = new Map<string, number>();
   for (const id of links.ids) counts.set(id, (counts.get(id) ?? 0) + 1);
   for (const [id, count] of counts) {
@@ -105,17 +138,7 @@ function checkPage(
   return diagnostics;
 }
 
-function extract(html: string): PageLinks {
-  const ids = [...html.matchAll(ID)].map((m) => unescapeHtml(m[1]));
-  return { html, ids, idSet: new Set(ids), hrefs: [...html.matchAll(HREF)].map((m) => unescapeHtml(m[1])) };
-}
-
-function linkProblem(
-  from: string,
-  href: string,
-  files: ReadonlyMap<string, string>,
-  pages: ReadonlyMap<string, PageLinks>,
-): string | undefined {
+function linkProblem(from: string, href: string, files: ReadonlySet<string>, pages: ReadonlyMap<string, KnownPage>): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:|^\/\/|^\//i.test(href)) return undefined;
   const [target, fragment] = splitHref(from, href);
   if (!files.has(target)) return `link "${href}" in ${from}: no page ${target} in the site`;
