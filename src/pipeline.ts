@@ -24,7 +24,7 @@ import { applyRules } from "./rules.js";
 import { type EventModel, isEventSchema, modelEvent, schemaName } from "./schema/model.js";
 import { resolveSchemas, type SchemaObject } from "./schema/resolve.js";
 import { LinkChecker } from "./site/links.js";
-import { SiteRenderer } from "./site/pages.js";
+import { type FileContent, SiteRenderer } from "./site/pages.js";
 import { StagedOutput } from "./site/write.js";
 
 export interface CheckResult {
@@ -49,7 +49,7 @@ export interface PipelineOptions {
    * `CheckResult.files` holding them all: a one-shot run (build, check) never
    * holds the whole site's HTML, and its pages are not kept for a rebuild.
    */
-  emit?: (file: string, content: string) => void;
+  emit?: (file: string, content: FileContent) => void;
 }
 
 /** A schema file's results, valid while its closure (the file and all it refers to) is unchanged. */

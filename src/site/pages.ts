@@ -31,7 +31,7 @@ import { ASSET_NAMES, compileTemplates, type Templates } from "../render/templat
 import type { EventModel } from "../schema/model.js";
 import { type CheckedPage, type PageLinks, pageLinks } from "./links.js";
 import { pageNav } from "./nav.js";
-import { SEARCH_INDEX_FILE, type SearchPage, searchIndexScript } from "./search.js";
+import { SEARCH_INDEX_FILE, type SearchPage, searchIndexChunks } from "./search.js";
 
 export interface SiteInput {
   config: Config;
@@ -55,7 +55,15 @@ export interface SiteInput {
    * staging folder), so that the site's HTML is never all held at once;
    * nothing of it is then kept for a rebuild either. Without it, `files` holds the site.
    */
-  emit?: (file: string, content: string) => void;
+  emit?: (file: string, content: FileContent) => void;
+}
+
+/** A file's text, whole or in pieces to be written one after the other (a large file is never held whole). */
+export type FileContent = string | Iterable<string>;
+
+/** The text of a file given in pieces. */
+export function joinContent(content: FileContent): string {
+  return typeof content === "string" ? content : [...content].join("");
 }
 
 export interface RenderedSite {
@@ -157,10 +165,10 @@ export class SiteRenderer {
 
     const files = new Map<string, string>();
     const paths = new Set<string>();
-    const put = (file: string, content: string) => {
+    const put = (file: string, content: FileContent) => {
       paths.add(file);
       if (input.emit) input.emit(file, content);
-      else files.set(file, content);
+      else files.set(file, joinContent(content));
     };
     const checked = new Map<string, CheckedPage>();
     const diagnostics: Diagnostic[] = [];
@@ -204,7 +212,7 @@ export class SiteRenderer {
     }
     this.rendered = rendered;
     // Listed either way, so that a link to it checks the same.
-    put(SEARCH_INDEX_FILE, input.publish ? this.searchScript(pages, !input.emit) : "");
+    put(SEARCH_INDEX_FILE, !input.publish ? "" : input.emit ? searchIndexChunks(pages) : this.searchScript(pages));
     for (const name of ASSET_NAMES) put(name, input.templates.get(name) ?? "");
     return { files, paths, pages: checked, diagnostics };
   }
@@ -269,15 +277,15 @@ export class SiteRenderer {
     return page;
   }
 
-  /** The search index, rebuilt when anything it lists changed; kept for a rebuild only when `keep`. */
-  private searchScript(pages: readonly ParsedPage[], keep: boolean): string {
+  /** The search index, rebuilt when anything it lists changed. */
+  private searchScript(pages: readonly ParsedPage[]): string {
     // It lists every page's title, sections and terms.
     const known = this.search?.pages;
     const same = (a: ParsedPage, b: ParsedPage) => a === b || (outlineKey(a) === outlineKey(b) && searchKey(a) === searchKey(b));
-    if (this.search && known?.length === pages.length && pages.every((p, i) => same(p, known[i]))) return this.search.script;
-    const script = searchIndexScript(pages);
-    this.search = keep ? { pages, script } : undefined;
-    return script;
+    if (!this.search || known?.length !== pages.length || !pages.every((p, i) => same(p, known[i]))) {
+      this.search = { pages, script: joinContent(searchIndexChunks(pages)) };
+    }
+    return this.search.script;
   }
 
   /**

@@ -5,7 +5,19 @@
  * previous output and leaves no staging folder, and a folder specgen did not
  * write is never replaced.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import path from "node:path";
 import { ConfigError } from "../config.js";
 
@@ -30,18 +42,20 @@ export class StagedOutput {
 
   constructor(private readonly outDir: string) {}
 
-  write(rel: string, content: string | Uint8Array): void {
-    if (this.failure) return;
+  /** `content` in pieces is written piece by piece; an error of the pieces' maker is not caught. */
+  write(rel: string, content: string | Iterable<string>): void {
+    const fd = this.open(rel);
+    if (fd === undefined) return;
     try {
-      const file = path.join(this.folder(), ...rel.split("/"));
-      const folder = path.dirname(file);
-      if (!this.folders.has(folder)) {
-        mkdirSync(folder, { recursive: true });
-        this.folders.add(folder);
+      for (const piece of typeof content === "string" ? [content] : content) {
+        if (!this.attempt(() => writeAll(fd, piece))) break;
       }
-      writeFileSync(file, content);
-    } catch (error) {
-      this.failure = { error };
+    } finally {
+      try {
+        closeSync(fd);
+      } catch (error) {
+        this.failure ??= { error };
+      }
     }
   }
 
@@ -86,6 +100,33 @@ export class StagedOutput {
     }
   }
 
+  /** A new file of the staging folder, open for writing; undefined when it cannot be made or a write failed before. */
+  private open(rel: string): number | undefined {
+    let fd: number | undefined;
+    this.attempt(() => {
+      const file = path.join(this.folder(), ...rel.split("/"));
+      const folder = path.dirname(file);
+      if (!this.folders.has(folder)) {
+        mkdirSync(folder, { recursive: true });
+        this.folders.add(folder);
+      }
+      fd = openSync(file, "w");
+    });
+    return fd;
+  }
+
+  /** Runs a step of writing unless one failed before; false when this one or an earlier one failed. */
+  private attempt(step: () => void): boolean {
+    if (this.failure) return false;
+    try {
+      step();
+      return true;
+    } catch (error) {
+      this.failure = { error };
+      return false;
+    }
+  }
+
   private folder(): string {
     if (!this.staging) {
       this.madeParent = mkdirSync(path.dirname(this.outDir), { recursive: true });
@@ -94,4 +135,9 @@ export class StagedOutput {
     }
     return this.staging;
   }
+}
+
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
 }
