@@ -13,10 +13,16 @@ import type { PageMarks, Place } from "../render/env.js";
 const ID = /\sid="([^"]*)"/g;
 const HREF = /\shref="([^"]*)"/g;
 
-/** What the link check needs of a rendered page's HTML: its ids and hrefs, unescaped, in page order. */
+/**
+ * What the link check needs of a rendered page's HTML: its ids and its hrefs
+ * in page order, as written there (entities not decoded), each ended by `"`,
+ * which no attribute value holds. One string each, copied out of the page: a
+ * regexp match is a slice that would keep all its HTML alive, and a build
+ * keeps only these of a page it wrote.
+ */
 export interface PageLinks {
-  ids: string[];
-  hrefs: string[];
+  ids: string;
+  hrefs: string;
 }
 
 /** A rendered page as the link check sees it. */
@@ -28,32 +34,24 @@ export interface CheckedPage {
   links: PageLinks;
 }
 
-/**
- * Reads a page's ids and hrefs. The strings are copies, each held once by
- * `strings` (raw → unescaped): a regexp match is a slice of the page and would
- * keep all its HTML alive, and a build writes each page as it renders and
- * keeps only these.
- */
-export function pageLinks(html: string, strings: Map<string, string> = new Map()): PageLinks {
-  const own = (raw: string) => {
-    let kept = strings.get(raw);
-    if (kept === undefined) {
-      const key = detached(raw);
-      kept = unescapeHtml(key);
-      strings.set(key, kept);
-    }
-    return kept;
-  };
-  return { ids: [...html.matchAll(ID)].map((m) => own(m[1])), hrefs: [...html.matchAll(HREF)].map((m) => own(m[1])) };
+export function pageLinks(html: string): PageLinks {
+  return { ids: attributeValues(html, ID), hrefs: attributeValues(html, HREF) };
 }
 
-/** A copy of `s` that shares no memory with the string it was cut from (slicing a concatenation copies it). */
-function detached(s: string): string {
-  return `${s} `.slice(0, -1);
+function attributeValues(html: string, pattern: RegExp): string {
+  const values = [...html.matchAll(pattern)].map((m) => m[1]);
+  values.push("");
+  return values.join('"');
+}
+
+/** The values of a PageLinks list, entities decoded. */
+export function linkValues(list: string): string[] {
+  return list.split('"').slice(0, -1).map(unescapeHtml);
 }
 
 interface KnownPage {
   links: PageLinks;
+  ids: string[];
   idSet: Set<string>;
   /** What the last check found on the page, against which version of the site's ids and with which marks. */
   found?: { version: number; marks: PageMarks | undefined; diagnostics: Diagnostic[] };
@@ -78,8 +76,9 @@ export class LinkChecker {
       const last = this.pages.get(file);
       if (last?.links === page.links) known.set(file, last);
       else {
-        if (last?.links.ids.join("\n") !== page.links.ids.join("\n")) idsChanged = true;
-        known.set(file, { links: page.links, idSet: new Set(page.links.ids) });
+        if (last?.links.ids !== page.links.ids) idsChanged = true;
+        const ids = linkValues(page.links.ids);
+        known.set(file, { links: page.links, ids, idSet: new Set(ids) });
       }
     }
     if (idsChanged || [...this.pages.keys()].some((file) => !known.has(file))) this.version++;
@@ -100,7 +99,7 @@ export class LinkChecker {
 function checkPage(
   file: string,
   page: Place,
-  { links, idSet }: KnownPage,
+  { links, ids, idSet }: KnownPage,
   files: ReadonlySet<string>,
   pages: ReadonlyMap<string, KnownPage>,
   marks: PageMarks | undefined,
@@ -110,7 +109,7 @@ function checkPage(
   // Links as written, then those only in the HTML (from templates): each href of the HTML
   // counts once against the written links, the rest are reported at the page.
   const unplaced = new Map<string, number>();
-  for (const href of links.hrefs) unplaced.set(href, (unplaced.get(href) ?? 0) + 1);
+  for (const href of linkValues(links.hrefs)) unplaced.set(href, (unplaced.get(href) ?? 0) + 1);
   for (const link of written.links) {
     const left = unplaced.get(link.href);
     if (left !== undefined) unplaced.set(link.href, left - 1);
@@ -122,9 +121,9 @@ function checkPage(
     const problem = linkProblem(file, href, files, pages);
     if (problem) for (let i = 0; i < left; i++) diagnostics.push(warning("link-broken", problem, page));
   }
-  if (links.ids.length === idSet.size) return diagnostics;
+  if (ids.length === idSet.size) return diagnostics;
   const counts = new Map<string, number>();
-  for (const id of links.ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+  for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
   for (const [id, count] of counts) {
     if (count < 2) continue;
     // The later place on the page is the duplicate (a description's heading has its place in a schema file).

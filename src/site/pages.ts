@@ -173,7 +173,6 @@ export class SiteRenderer {
     const checked = new Map<string, CheckedPage>();
     const diagnostics: Diagnostic[] = [];
     const rendered = new Map<string, RenderedPage>();
-    const linkStrings = new Map<string, string>();
     const blockCaches = this.keptBlocks(setupVersion, highlight, pages);
     for (const page of pages) {
       const key = `${siteKey}\n${page.source ? objectId(page.source) : "fallback"}`;
@@ -201,7 +200,7 @@ export class SiteRenderer {
           content,
         });
         const pageMarks = { links: [...page.marks.links, ...env.marks.links], anchors: [...page.marks.anchors, ...env.marks.anchors] };
-        const links = pageLinks(html, linkStrings);
+        const links = pageLinks(html);
         result = { key, blockKeys: page.blockKeys, html, diagnostics: env.diagnostics, marks: pageMarks, links };
       }
       // Given to `emit`, the page's HTML is let go at once.
