@@ -111,7 +111,7 @@ Examples:
     saveCache(parseCache);
     const stream = opts.format === "json" ? process.stdout : process.stderr;
     stream.write(render(result, config, opts.format, stream));
-    if (result.written) process.stderr.write(`wrote ${result.files.size} files to ${config.output}\n`);
+    if (result.written) process.stderr.write(`wrote ${result.paths.size} files to ${config.output}\n`);
     process.exitCode = failed(result.diagnostics, config) ? EXIT.errors : EXIT.ok;
   });
 
@@ -123,7 +123,8 @@ Examples:
     const [{ loadConfig }, { check, failed }] = await Promise.all([import("./config.js"), import("./pipeline.js")]);
     const config = loadConfig(root, { strict: opts.strict, maxWarnings: opts.maxWarnings });
     const parseCache = await openCache(config, opts);
-    const result = await check(config, { reportOnly: true, parseCache });
+    // The pages render for the link checks only: each one's HTML is let go as soon as its links are read.
+    const result = await check(config, { reportOnly: true, parseCache, emit: () => {} });
     saveCache(parseCache);
     const stream = opts.format === "json" ? process.stdout : process.stderr;
     stream.write(render(result, config, opts.format, stream));

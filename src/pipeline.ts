@@ -25,14 +25,16 @@ import { applyRules } from "./rules.js";
 import { type EventModel, isEventSchema, modelEvent, schemaName } from "./schema/model.js";
 import { resolveSchemas, type SchemaObject } from "./schema/resolve.js";
 import { LinkChecker } from "./site/links.js";
-import { SiteRenderer } from "./site/pages.js";
-import { writeOutput } from "./site/write.js";
+import { type FileContent, SiteRenderer } from "./site/pages.js";
+import { StagedOutput } from "./site/write.js";
 
 export interface CheckResult {
   spec: Spec;
   events: EventModel[];
-  /** Output path → content of the rendered site. */
+  /** Output path → content of the rendered site: every file not given to `PipelineOptions.emit`. */
   files: Map<string, string>;
+  /** Every output path of the site. */
+  paths: Set<string>;
   diagnostics: Diagnostic[];
 }
 
@@ -45,6 +47,12 @@ export interface PipelineOptions {
   reportOnly?: boolean;
   /** YAML values kept on disk between runs (`--cache`); the caller saves it. */
   parseCache?: ParseCache;
+  /**
+   * Takes each file of the site as soon as it is rendered, instead of
+   * `CheckResult.files` holding them all: a one-shot run (build, check) never
+   * holds the whole site's HTML, and its pages are not kept for a rebuild.
+   */
+  emit?: (file: string, content: FileContent) => void;
 }
 
 /** A schema file's results, valid while its closure (the file and all it refers to) is unchanged. */
@@ -134,11 +142,12 @@ export class Pipeline {
         apis: apis?.apis ?? [],
         definitions: apis?.definitions ?? [],
         publish: !this.options.reportOnly,
+        emit: this.options.emit,
       }),
     );
-    if (site) diagnostics.push(...site.diagnostics, ...this.links.check(site.files, site.sources, site.marks));
+    if (site) diagnostics.push(...site.diagnostics, ...this.links.check(site.paths, site.pages));
     const final = applyRules(uniqueDiagnostics(diagnostics), config);
-    return { spec, events, files: site?.files ?? new Map(), diagnostics: sortDiagnostics(final) };
+    return { spec, events, files: site?.files ?? new Map(), paths: site?.paths ?? new Set(), diagnostics: sortDiagnostics(final) };
   }
 
   /** Resolves and models the schema files whose closure changed. */
@@ -366,16 +375,29 @@ export function failed(diagnostics: readonly Diagnostic[], config: Pick<Config, 
   return config.maxWarnings !== undefined && diagnostics.filter((d) => d.severity === "warning").length > config.maxWarnings;
 }
 
-export async function build(config: Config, options?: Omit<PipelineOptions, "reportOnly">): Promise<CheckResult & { written: boolean }> {
-  const result = await check(config, options);
-  if (failed(result.diagnostics, config)) return { ...result, written: false };
+/**
+ * Checks the spec, writing each file of the site into a staging folder as it
+ * is rendered; the folder takes the output folder's place only when the run
+ * did not fail, and is removed otherwise (also when the run throws).
+ */
+export async function build(
+  config: Config,
+  options?: Omit<PipelineOptions, "reportOnly" | "emit">,
+): Promise<CheckResult & { written: boolean }> {
+  const output = new StagedOutput(config.output);
   try {
-    writeOutput(config.output, result.files);
-  } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    throw new ConfigError(`cannot write the site to ${config.output}: ${(e as Error).message}`);
+    const result = await check(config, { ...options, emit: (file, content) => output.write(file, content) });
+    if (failed(result.diagnostics, config)) return { ...result, written: false };
+    try {
+      output.publish();
+    } catch (e) {
+      if (e instanceof ConfigError) throw e;
+      throw new ConfigError(`cannot write the site to ${config.output}: ${(e as Error).message}`);
+    }
+    return { ...result, written: true };
+  } finally {
+    output.discard();
   }
-  return { ...result, written: true };
 }
 
 /**

@@ -23,7 +23,18 @@ export interface Annotations {
   deprecated: boolean;
   /** `v1.2`, from `x-addedInMatrixVersion`. */
   addedIn?: string;
-  changes: VersionChange[];
+  changes: readonly VersionChange[];
+}
+
+/**
+ * The empty list every field without enum values, facts or version changes
+ * shares: most fields have none, and a 10,000-event spec has over 100,000 fields.
+ */
+export const NONE: readonly never[] = Object.freeze([]);
+
+/** `list`, or NONE when it is empty. */
+export function orNone<T>(list: T[]): readonly T[] {
+  return list.length > 0 ? list : NONE;
 }
 
 /** A constraint shown beside a field: `{name: "Format", value: "int64"}`. */
@@ -45,7 +56,7 @@ export function annotationsOf(schema: SchemaObject): Annotations {
   return {
     deprecated: schema.deprecated === true,
     addedIn: typeof added === "string" || typeof added === "number" ? versionLabel(String(added)) : undefined,
-    changes,
+    changes: orNone(changes),
   };
 }
 
@@ -69,7 +80,7 @@ const FACT_KEYWORDS: [keyword: string, name: string][] = [
 ];
 
 /** The constraints of a schema node, in a fixed order. Draft-04's boolean `exclusiveMaximum` qualifies `maximum` instead. */
-export function factsOf(schema: SchemaObject): Fact[] {
+export function factsOf(schema: SchemaObject): readonly Fact[] {
   const facts: Fact[] = [];
   for (const [keyword, name] of FACT_KEYWORDS) {
     const value = schema[keyword];
@@ -81,5 +92,5 @@ export function factsOf(schema: SchemaObject): Fact[] {
       value: typeof value === "string" ? value : JSON.stringify(value),
     });
   }
-  return facts;
+  return orNone(facts);
 }

@@ -12,7 +12,7 @@
  * is only a map (m.direct's content) still shows what it holds.
  */
 import { type Origin, origins } from "../load/source.js";
-import { type Annotations, annotationsOf, type Fact, factsOf } from "./annotations.js";
+import { type Annotations, annotationsOf, type Fact, factsOf, orNone } from "./annotations.js";
 import { isObject, type SchemaObject } from "./resolve.js";
 
 /** One piece of a type cell: text, linking to a nested table when `anchor` is set. */
@@ -30,8 +30,8 @@ export interface FieldRow extends Annotations {
   required: boolean;
   description: string;
   /** Allowed values: of the field, of its items, or of its map's values. */
-  enum: string[];
-  facts: Fact[];
+  enum: readonly string[];
+  facts: readonly Fact[];
   /** The property's schema node, for locating its description. */
   origin?: Origin;
 }
@@ -134,15 +134,19 @@ class TableBuilder {
   }
 
   private row(key: string, mapKeys: boolean, schema: SchemaObject, required: boolean): FieldRow {
+    const { deprecated, addedIn, changes } = annotationsOf(schema);
+    // Every property named in one literal: the object then holds them all itself (a spread adds them one by one, outside it).
     return {
       key,
       mapKeys,
       type: this.typeOf(schema, mapKeys ? stringOr(schema.title, "value") : key),
       required,
       description: stringOr(schema.description),
-      enum: enumOf(schema),
+      enum: orNone(enumOf(schema)),
       facts: factsOf(schema),
-      ...annotationsOf(schema),
+      deprecated,
+      addedIn,
+      changes,
       origin: origins.get(schema),
     };
   }

@@ -13,52 +13,84 @@ import type { PageMarks, Place } from "../render/env.js";
 const ID = /\sid="([^"]*)"/g;
 const HREF = /\shref="([^"]*)"/g;
 
-interface PageLinks {
-  html: string;
+/**
+ * What the link check needs of a rendered page's HTML: its ids and its hrefs
+ * in page order, as written there (entities not decoded), each ended by `"`,
+ * which no attribute value holds. One string each, copied out of the page: a
+ * regexp match is a slice that would keep all its HTML alive, and a build
+ * keeps only these of a page it wrote.
+ */
+export interface PageLinks {
+  ids: string;
+  hrefs: string;
+}
+
+/** A rendered page as the link check sees it. */
+export interface CheckedPage {
+  /** The page's source, for the place of what is reported (none for the fallback index). */
+  source?: Source;
+  /** Its links and ids as written, with their places. */
+  marks?: PageMarks;
+  links: PageLinks;
+}
+
+export function pageLinks(html: string): PageLinks {
+  return { ids: attributeValues(html, ID), hrefs: attributeValues(html, HREF) };
+}
+
+function attributeValues(html: string, pattern: RegExp): string {
+  const values = [...html.matchAll(pattern)].map((m) => m[1]);
+  values.push("");
+  return values.join('"');
+}
+
+/** The values of a PageLinks list, entities decoded. */
+export function linkValues(list: string): string[] {
+  return list.split('"').slice(0, -1).map(unescapeHtml);
+}
+
+interface KnownPage {
+  links: PageLinks;
   ids: string[];
   idSet: Set<string>;
-  hrefs: string[];
   /** What the last check found on the page, against which version of the site's ids and with which marks. */
   found?: { version: number; marks: PageMarks | undefined; diagnostics: Diagnostic[] };
 }
 
 /**
- * Remembers each page's ids and links while its HTML is unchanged, and what
- * the check found there while no page's ids changed either: a rebuild checks
- * only the pages that changed (every page links to every other through the
+ * Remembers each page's ids while its links are the same object (the renderer
+ * hands over the same one while the page's HTML is unchanged), and what the
+ * check found there while no page's ids changed either: a rebuild checks only
+ * the pages that changed (every page links to every other through the
  * navigation, so this matters).
  */
 export class LinkChecker {
-  private pages = new Map<string, PageLinks>();
+  private pages = new Map<string, KnownPage>();
   private version = 0;
 
-  check(
-    files: ReadonlyMap<string, string>,
-    sources: ReadonlyMap<string, Source>,
-    marks: ReadonlyMap<string, PageMarks> = new Map(),
-  ): Diagnostic[] {
-    const pages = new Map<string, PageLinks>();
+  /** `files`: every file of the site; `pages`: its HTML pages. */
+  check(files: ReadonlySet<string>, pages: ReadonlyMap<string, CheckedPage>): Diagnostic[] {
+    const known = new Map<string, KnownPage>();
     let idsChanged = false;
-    for (const [file, html] of files) {
-      if (!file.endsWith(".html")) continue;
-      const known = this.pages.get(file);
-      if (known?.html === html) pages.set(file, known);
+    for (const [file, page] of pages) {
+      const last = this.pages.get(file);
+      if (last?.links === page.links) known.set(file, last);
       else {
-        const page = extract(html);
-        if (known?.ids.join("\n") !== page.ids.join("\n")) idsChanged = true;
-        pages.set(file, page);
+        if (last?.links.ids !== page.links.ids) idsChanged = true;
+        const ids = linkValues(page.links.ids);
+        known.set(file, { links: page.links, ids, idSet: new Set(ids) });
       }
     }
-    if (idsChanged || [...this.pages.keys()].some((file) => !pages.has(file))) this.version++;
-    this.pages = pages;
+    if (idsChanged || [...this.pages.keys()].some((file) => !known.has(file))) this.version++;
+    this.pages = known;
     const diagnostics: Diagnostic[] = [];
-    for (const [file, links] of pages) {
-      const written = marks.get(file);
-      if (links.found?.version !== this.version || links.found.marks !== written) {
-        const place: Place = { file: sources.get(file)?.rel ?? file };
-        links.found = { version: this.version, marks: written, diagnostics: checkPage(file, place, links, files, pages, written) };
+    for (const [file, page] of known) {
+      const { source, marks } = pages.get(file) as CheckedPage;
+      if (page.found?.version !== this.version || page.found.marks !== marks) {
+        const place: Place = { file: source?.rel ?? file };
+        page.found = { version: this.version, marks, diagnostics: checkPage(file, place, page, files, known, marks) };
       }
-      diagnostics.push(...links.found.diagnostics);
+      diagnostics.push(...page.found.diagnostics);
     }
     return diagnostics;
   }
@@ -67,9 +99,9 @@ export class LinkChecker {
 function checkPage(
   file: string,
   page: Place,
-  links: PageLinks,
-  files: ReadonlyMap<string, string>,
-  pages: ReadonlyMap<string, PageLinks>,
+  { links, ids, idSet }: KnownPage,
+  files: ReadonlySet<string>,
+  pages: ReadonlyMap<string, KnownPage>,
   marks: PageMarks | undefined,
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -77,7 +109,7 @@ function checkPage(
   // Links as written, then those only in the HTML (from templates): each href of the HTML
   // counts once against the written links, the rest are reported at the page.
   const unplaced = new Map<string, number>();
-  for (const href of links.hrefs) unplaced.set(href, (unplaced.get(href) ?? 0) + 1);
+  for (const href of linkValues(links.hrefs)) unplaced.set(href, (unplaced.get(href) ?? 0) + 1);
   for (const link of written.links) {
     const left = unplaced.get(link.href);
     if (left !== undefined) unplaced.set(link.href, left - 1);
@@ -89,9 +121,9 @@ function checkPage(
     const problem = linkProblem(file, href, files, pages);
     if (problem) for (let i = 0; i < left; i++) diagnostics.push(warning("link-broken", problem, page));
   }
-  if (links.ids.length === links.idSet.size) return diagnostics;
+  if (ids.length === idSet.size) return diagnostics;
   const counts = new Map<string, number>();
-  for (const id of links.ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+  for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
   for (const [id, count] of counts) {
     if (count < 2) continue;
     // The later place on the page is the duplicate (a description's heading has its place in a schema file).
@@ -105,17 +137,7 @@ function checkPage(
   return diagnostics;
 }
 
-function extract(html: string): PageLinks {
-  const ids = [...html.matchAll(ID)].map((m) => unescapeHtml(m[1]));
-  return { html, ids, idSet: new Set(ids), hrefs: [...html.matchAll(HREF)].map((m) => unescapeHtml(m[1])) };
-}
-
-function linkProblem(
-  from: string,
-  href: string,
-  files: ReadonlyMap<string, string>,
-  pages: ReadonlyMap<string, PageLinks>,
-): string | undefined {
+function linkProblem(from: string, href: string, files: ReadonlySet<string>, pages: ReadonlyMap<string, KnownPage>): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:|^\/\/|^\//i.test(href)) return undefined;
   const [target, fragment] = splitHref(from, href);
   if (!files.has(target)) return `link "${href}" in ${from}: no page ${target} in the site`;

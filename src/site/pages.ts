@@ -29,8 +29,9 @@ import { createMarkdown } from "../render/markdown.js";
 import { pathHref, SiteIndex } from "../render/site-index.js";
 import { ASSET_NAMES, compileTemplates, type Templates } from "../render/templates.js";
 import type { EventModel } from "../schema/model.js";
+import { type CheckedPage, type PageLinks, pageLinks } from "./links.js";
 import { pageNav } from "./nav.js";
-import { SEARCH_INDEX_FILE, type SearchPage, searchEntries, searchIndexScript } from "./search.js";
+import { SEARCH_INDEX_FILE, type SearchPage, searchIndexChunks } from "./search.js";
 
 export interface SiteInput {
   config: Config;
@@ -49,15 +50,29 @@ export interface SiteInput {
    * index is empty: no diagnostic depends on either.
    */
   publish?: boolean;
+  /**
+   * Takes each file as soon as it is made (a cold build writes it to its
+   * staging folder), so that the site's HTML is never all held at once;
+   * nothing of it is then kept for a rebuild either. Without it, `files` holds the site.
+   */
+  emit?: (file: string, content: FileContent) => void;
+}
+
+/** A file's text, whole or in pieces to be written one after the other (a large file is never held whole). */
+export type FileContent = string | Iterable<string>;
+
+/** The text of a file given in pieces. */
+export function joinContent(content: FileContent): string {
+  return typeof content === "string" ? content : [...content].join("");
 }
 
 export interface RenderedSite {
-  /** Output path → content. */
+  /** Output path → content, of every file not given to `emit`. */
   files: Map<string, string>;
-  /** Output path of each page → its source, for diagnostics. */
-  sources: Map<string, Source>;
-  /** Output path of each page → its links and ids as written, with their places. */
-  marks: Map<string, PageMarks>;
+  /** Every output path, in the order made. */
+  paths: Set<string>;
+  /** Output path of each HTML page → what the link check needs of it. */
+  pages: Map<string, CheckedPage>;
   diagnostics: Diagnostic[];
 }
 
@@ -90,6 +105,8 @@ interface RenderedPage {
   diagnostics: Diagnostic[];
   /** Links and ids of the page and of the descriptions rendered into it. */
   marks: PageMarks;
+  /** The ids and hrefs of its HTML. */
+  links: PageLinks;
 }
 
 /** `specification/modules/e2e.md` → `modules/e2e.html`. */
@@ -147,8 +164,13 @@ export class SiteRenderer {
     const siteKey = `${setupVersion}\n${version}`;
 
     const files = new Map<string, string>();
-    const sources = new Map<string, Source>();
-    const marks = new Map<string, PageMarks>();
+    const paths = new Set<string>();
+    const put = (file: string, content: FileContent) => {
+      paths.add(file);
+      if (input.emit) input.emit(file, content);
+      else files.set(file, joinContent(content));
+    };
+    const checked = new Map<string, CheckedPage>();
     const diagnostics: Diagnostic[] = [];
     const rendered = new Map<string, RenderedPage>();
     const blockCaches = this.keptBlocks(setupVersion, highlight, pages);
@@ -178,19 +200,20 @@ export class SiteRenderer {
           content,
         });
         const pageMarks = { links: [...page.marks.links, ...env.marks.links], anchors: [...page.marks.anchors, ...env.marks.anchors] };
-        result = { key, blockKeys: page.blockKeys, html, diagnostics: env.diagnostics, marks: pageMarks };
+        const links = pageLinks(html);
+        result = { key, blockKeys: page.blockKeys, html, diagnostics: env.diagnostics, marks: pageMarks, links };
       }
-      rendered.set(page.out, result);
-      files.set(page.out, result.html);
-      marks.set(page.out, result.marks);
-      if (page.source) sources.set(page.out, page.source);
+      // Given to `emit`, the page's HTML is let go at once.
+      if (!input.emit) rendered.set(page.out, result);
+      put(page.out, result.html);
+      checked.set(page.out, { source: page.source, marks: result.marks, links: result.links });
       diagnostics.push(...page.diagnostics, ...result.diagnostics);
     }
     this.rendered = rendered;
     // Listed either way, so that a link to it checks the same.
-    files.set(SEARCH_INDEX_FILE, input.publish ? this.searchScript(pages) : "");
-    for (const name of ASSET_NAMES) files.set(name, input.templates.get(name) ?? "");
-    return { files, sources, marks, diagnostics };
+    put(SEARCH_INDEX_FILE, !input.publish ? "" : input.emit ? searchIndexChunks(pages) : this.searchScript(pages));
+    for (const name of ASSET_NAMES) put(name, input.templates.get(name) ?? "");
+    return { files, paths, pages: checked, diagnostics };
   }
 
   /** The block caches of the pages, by source, when blocks are kept. */
@@ -259,7 +282,7 @@ export class SiteRenderer {
     const known = this.search?.pages;
     const same = (a: ParsedPage, b: ParsedPage) => a === b || (outlineKey(a) === outlineKey(b) && searchKey(a) === searchKey(b));
     if (!this.search || known?.length !== pages.length || !pages.every((p, i) => same(p, known[i]))) {
-      this.search = { pages, script: searchIndexScript(searchEntries(pages)) };
+      this.search = { pages, script: joinContent(searchIndexChunks(pages)) };
     }
     return this.search.script;
   }

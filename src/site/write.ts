@@ -1,41 +1,143 @@
 /**
- * The write stage: the whole site goes to a fresh folder beside the output
- * folder, which then takes the output folder's place. A failed build never
- * touches the previous output, and a folder specgen did not write is never
- * replaced.
+ * The write stage: the site goes to a fresh folder beside the output folder,
+ * file by file as it is rendered, and that folder takes the output folder's
+ * place only when the whole run succeeded. A failed build never touches the
+ * previous output and leaves no staging folder, and a folder specgen did not
+ * write is never replaced.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import path from "node:path";
 import { ConfigError } from "../config.js";
 
 /** Marks a folder as specgen's output, safe to replace. */
 export const OUTPUT_MARKER = ".specgen-output";
 
-export function writeOutput(outDir: string, files: ReadonlyMap<string, string | Uint8Array>): void {
-  if (existsSync(outDir) && readdirSync(outDir).length > 0 && !existsSync(path.join(outDir, OUTPUT_MARKER))) {
-    throw new ConfigError(`${outDir} exists and was not written by specgen; refusing to replace it (remove it or choose another --out)`);
-  }
-  mkdirSync(path.dirname(outDir), { recursive: true });
-  const staging = mkdtempSync(`${outDir}.tmp-`);
-  try {
-    // One mkdir per folder, not per file.
-    const folders = new Set<string>([staging]);
-    for (const [rel, content] of files) {
-      const file = path.join(staging, ...rel.split("/"));
-      const folder = path.dirname(file);
-      if (!folders.has(folder)) {
-        mkdirSync(folder, { recursive: true });
-        folders.add(folder);
+/**
+ * A site being written. `write` puts a file into the staging folder (made at
+ * the first file); `publish` puts that folder in the output folder's place;
+ * `discard` removes it, with the parent folders made for it. A file that
+ * cannot be written is kept as the failure `publish` throws, rather than
+ * thrown at once: whether the run fails is only known at its end, and a run
+ * with errors reports them and writes nothing, whatever the disk would say.
+ */
+export class StagedOutput {
+  private staging?: string;
+  /** The topmost parent folder made for the staging folder, when one was. */
+  private madeParent?: string;
+  /** One mkdir per folder, not per file. */
+  private readonly folders = new Set<string>();
+  private failure?: { error: unknown };
+
+  constructor(private readonly outDir: string) {}
+
+  /** `content` in pieces is written piece by piece; an error of the pieces' maker is not caught. */
+  write(rel: string, content: string | Iterable<string>): void {
+    const fd = this.open(rel);
+    if (fd === undefined) return;
+    try {
+      for (const piece of typeof content === "string" ? [content] : content) {
+        if (!this.attempt(() => writeAll(fd, piece))) break;
       }
-      writeFileSync(file, content);
+    } finally {
+      try {
+        closeSync(fd);
+      } catch (error) {
+        this.failure ??= { error };
+      }
     }
+  }
+
+  /** Replaces the output folder by the staged site: a ConfigError when the output folder is not specgen's. */
+  publish(): void {
+    const { outDir } = this;
+    if (this.failure) throw this.failure.error;
+    if (existsSync(outDir) && readdirSync(outDir).length > 0 && !existsSync(path.join(outDir, OUTPUT_MARKER))) {
+      throw new ConfigError(`${outDir} exists and was not written by specgen; refusing to replace it (remove it or choose another --out)`);
+    }
+    const staging = this.folder();
     writeFileSync(path.join(staging, OUTPUT_MARKER), "This folder is written by specgen and replaced on every build.\n");
     const previous = existsSync(outDir) ? `${staging}.old` : undefined;
     if (previous) renameSync(outDir, previous);
-    renameSync(staging, outDir);
+    try {
+      renameSync(staging, outDir);
+    } catch (e) {
+      if (previous) renameSync(previous, outDir);
+      throw e;
+    }
+    this.staging = undefined;
+    this.madeParent = undefined;
     if (previous) rmSync(previous, { recursive: true, force: true });
-  } catch (e) {
-    rmSync(staging, { recursive: true, force: true });
-    throw e;
   }
+
+  /** Removes what was staged and not published (nothing after `publish`). */
+  discard(): void {
+    if (!this.staging) return;
+    rmSync(this.staging, { recursive: true, force: true });
+    this.staging = undefined;
+    this.folders.clear();
+    // The parents made for it, innermost first, as long as nothing else went into them.
+    const top = this.madeParent;
+    this.madeParent = undefined;
+    if (!top) return;
+    for (let dir = path.dirname(this.outDir); dir.startsWith(top); dir = path.dirname(dir)) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        return;
+      }
+    }
+  }
+
+  /** A new file of the staging folder, open for writing; undefined when it cannot be made or a write failed before. */
+  private open(rel: string): number | undefined {
+    let fd: number | undefined;
+    this.attempt(() => {
+      const file = path.join(this.folder(), ...rel.split("/"));
+      const folder = path.dirname(file);
+      if (!this.folders.has(folder)) {
+        mkdirSync(folder, { recursive: true });
+        this.folders.add(folder);
+      }
+      fd = openSync(file, "w");
+    });
+    return fd;
+  }
+
+  /** Runs a step of writing unless one failed before; false when this one or an earlier one failed. */
+  private attempt(step: () => void): boolean {
+    if (this.failure) return false;
+    try {
+      step();
+      return true;
+    } catch (error) {
+      this.failure = { error };
+      return false;
+    }
+  }
+
+  private folder(): string {
+    if (!this.staging) {
+      this.madeParent = mkdirSync(path.dirname(this.outDir), { recursive: true });
+      this.staging = mkdtempSync(`${this.outDir}.tmp-`);
+      this.folders.add(this.staging);
+    }
+    return this.staging;
+  }
+}
+
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
 }
