@@ -31,6 +31,8 @@ interface Row {
   median_ms: number;
   max_ms: number;
   peak_rss_mb: number | null;
+  /** Each process run's peak RSS, in run order. */
+  rss_runs_mb?: number[];
 }
 
 const { values: args } = parseArgs({
@@ -94,7 +96,7 @@ async function measureProcess(
   cache = false,
 ): Promise<void> {
   const times: number[] = [];
-  let rss = 0;
+  const rssRuns: number[] = [];
   const cacheArgs = cache ? ["--cache-location", path.join(scratch, `cache-${spec}.json`)] : [];
   const args = [
     ...(command === "build" ? ["build", root, "--out", path.join(scratch, `out-${spec}`)] : ["check", root, "--format", "json"]),
@@ -104,9 +106,10 @@ async function measureProcess(
   for (let i = 0; i < n; i++) {
     const { ms, rssMb } = await timeProcess(args);
     times.push(ms);
-    rss = Math.max(rss, rssMb);
+    rssRuns.push(rssMb);
   }
-  record({ spec, events, phase: `${command} (process${cache ? ", --cache filled" : ""})`, runs: n, ...stats(times), peak_rss_mb: rss });
+  const phase = `${command} (process${cache ? ", --cache filled" : ""})`;
+  record({ spec, events, phase, runs: n, ...stats(times), peak_rss_mb: Math.max(...rssRuns), rss_runs_mb: rssRuns });
 }
 
 async function measureInProcess(spec: string, events: number, root: string, editFile: string, n: number): Promise<void> {
@@ -150,7 +153,8 @@ async function main(): Promise<void> {
   targets.unshift({ spec: "sample", events: 3, root: REPO, edit: path.join(REPO, "event-schemas/schema/m.room_key.withheld") });
 
   for (const t of targets) {
-    const n = t.events >= 10_000 ? 1 : runs;
+    // Three runs at 10,000 events, for a median: V8 sometimes lets the heap grow to 4× the live data before a full GC.
+    const n = t.events >= 10_000 ? Math.min(runs, 3) : runs;
     await measureProcess(t.spec, t.events, t.root, "check", n);
     await measureProcess(t.spec, t.events, t.root, "check", n, true);
     await measureProcess(t.spec, t.events, t.root, "build", n);
@@ -212,7 +216,7 @@ function goals(table: readonly Row[]): string[] {
   const big = find("synthetic-10000", "build (process)");
   add(
     "10,000 events build in under 10 s and 500 MB",
-    big && `${(big.median_ms / 1000).toFixed(1)} s, ${big.peak_rss_mb} MB`,
+    big && `${(big.median_ms / 1000).toFixed(1)} s, ${big.peak_rss_mb} MB (each run: ${big.rss_runs_mb?.join(", ")} MB)`,
     big && big.median_ms < 10_000 && (big.peak_rss_mb ?? Infinity) < 500,
   );
   const edit = find("synthetic-1000", "rebuild after one schema edit (in-process)");
@@ -230,7 +234,7 @@ function markdown(table: Row[]): string {
     "",
     `Machine: ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}.`,
     "",
-    "Synthetic specs come from bench/generate.ts (allOf chains to core schemas, titled nested objects, refs across folders, maps, enums, variants, examples extending base examples; 20 events a page). Process times include Node's start-up; peak RSS is the process's maximum resident set, except for the preview, where it is the server's resident set after the edits (what holding the spec costs).",
+    "Synthetic specs come from bench/generate.ts (allOf chains to core schemas, titled nested objects, refs across folders, maps, enums, variants, examples extending base examples; 20 events a page). Process times include Node's start-up; peak RSS is the largest of the runs' maximum resident sets (the goals table gives each run's), except for the preview, where it is the server's resident set after the edits (what holding the spec costs).",
     "",
     ...goals(table),
     "| spec | events | phase | runs | median ms | max ms | peak RSS MB |",
