@@ -6,6 +6,7 @@
  */
 import { createRequire } from "node:module";
 import path from "node:path";
+import { setFlagsFromString } from "node:v8";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { Config } from "./config.js";
 import { diffCommand } from "./diff/command.js";
@@ -159,6 +160,12 @@ function useColor(stream: NodeJS.WriteStream): boolean {
 const VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
 
 export async function main(argv: string[]): Promise<number> {
+  // From the load stage, where nearly every object lives on, V8 learns to put
+  // some allocation sites' objects straight into the old generation; rendering
+  // then fills it with short-lived pages, and in about a third of the runs of a
+  // 10,000-event build the heap reached 1.2 GB before a full collection, not
+  // 440 MB. Without that feedback no run went above 460 MB, and none was slower.
+  setFlagsFromString("--no-allocation-site-pretenuring");
   const cmd = program();
   cmd.exitOverride();
   for (const sub of cmd.commands) sub.exitOverride();
