@@ -1,7 +1,7 @@
 /** The preview as an editor uses it, in Chromium: edits arrive by themselves, errors overlay the last good page. */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Preview, serve } from "../src/serve/index.js";
 import { hasChromium, launchChromium } from "./browser.js";
@@ -58,11 +58,17 @@ describe.skipIf(!hasChromium)("specgen serve in Chromium", () => {
     await page.close();
   });
 
-  it("reloads the page when the part holding the search box changed (the page's script sets it up once)", async () => {
+  /** The module page, set up by its script, with a mark on its window that only a reload removes. */
+  async function openMarked(): Promise<Page> {
     const page = await browser.newPage();
     await page.goto(new URL("modules/end_to_end_encryption.html", preview.url).href);
     await page.locator("search.search").waitFor({ state: "visible" });
     await page.evaluate(() => Object.assign(window, { specgenMark: 1 }));
+    return page;
+  }
+
+  it("reloads the page when the part holding the search box changed (the page's script sets it up once)", async () => {
+    const page = await openMarked();
     const config = path.join(root, "specgen.config.yaml");
     writeFileSync(config, "title: Renamed Spec\n");
     await page.waitForFunction(() => document.querySelector(".site-title")?.textContent === "Renamed Spec", undefined, {
@@ -78,10 +84,7 @@ describe.skipIf(!hasChromium)("specgen serve in Chromium", () => {
   });
 
   it("reloads the page when a file it loaded changed (a style sheet override), not for the search index", async () => {
-    const page = await browser.newPage();
-    await page.goto(new URL("modules/end_to_end_encryption.html", preview.url).href);
-    await page.locator("search.search").waitFor({ state: "visible" });
-    await page.evaluate(() => Object.assign(window, { specgenMark: 1 }));
+    const page = await openMarked();
     const builtIn = readFileSync(path.join(REPO, "templates/style.css"), "utf8");
     writeFiles(root, { "templates/style.css": `${builtIn}\nbody { background-color: rgb(1, 2, 3); }\n` });
     await page.waitForFunction(() => getComputedStyle(document.body).backgroundColor === "rgb(1, 2, 3)", undefined, { timeout: 10_000 });
