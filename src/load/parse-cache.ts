@@ -20,11 +20,9 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import type { Position } from "./source.js";
 
 const PARSER = `js-yaml ${(createRequire(import.meta.url)("js-yaml/package.json") as { version: string }).version}`;
-
-/** A line and a column. */
-type Position = { line: number; column: number };
 
 interface CacheFile {
   parser: string;
