@@ -43,6 +43,7 @@ export const RULES = {
   "schema-invalid": fatal("a schema that breaks its JSON Schema meta-schema"),
   "schema-compile": fatal("a schema the validator cannot apply (an invalid regular expression)"),
   "example-invalid": fatal("an example that breaks its schema"),
+  "example-not-json": fatal("an example holds a value JSON cannot (a YAML timestamp, binary data, .inf)"),
   "example-not-object": fatal("an example that is not an object (e.g. `null`)"),
   "example-ref-loop": fatal("example `$ref`s that extend each other in a loop"),
   "block-unknown": fatal("a `{{block}}` that names no block"),
