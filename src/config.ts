@@ -47,6 +47,8 @@ export interface Config {
   apiSuffixes: Readonly<Record<string, string>>;
   /** `%NAME%` in data files → its value (`CLIENT_MAJOR_VERSION: r0`). */
   substitutions: Readonly<Record<string, string>>;
+  /** `exclude:` globs, relative to the root: files and folders no source folder lists. */
+  exclude: readonly string[];
 }
 
 /** The API folders of the Matrix spec and the suffixes its block names used. */
@@ -115,6 +117,7 @@ const KNOWN_KEYS = [
   "groups",
   "apis",
   "substitutions",
+  "exclude",
 ] as const;
 
 export function loadConfig(rootArg = ".", overrides: ConfigOverrides = {}): Config {
@@ -162,6 +165,7 @@ export function loadConfig(rootArg = ".", overrides: ConfigOverrides = {}): Conf
     apis: path.resolve(root, folders.apis),
     apiSuffixes: { ...DEFAULT_API_SUFFIXES, ...apisOption(raw.apis) },
     substitutions: substitutionsOption(raw.substitutions),
+    exclude: stringListOption(raw, "exclude"),
   };
   checkSourceFolders(config);
   checkOutputFolder(config);

@@ -6,6 +6,7 @@
  */
 import { type Dirent, existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
+import picomatch from "picomatch";
 import { BUILTIN_TEMPLATES, type Config, isWithin } from "../config.js";
 import { type Diagnostic, error, warning } from "../diagnostics.js";
 import { readHabits } from "./habits.js";
@@ -158,12 +159,15 @@ function listFolders(config: Config): Listing {
   const templates = loadTemplates(config, diagnostics);
   const unreadable = (dir: string, e: Error) =>
     diagnostics.push(error("file-unreadable", `cannot read folder: ${e.message}`, { file: relPath(config, dir) }));
+  const included = excluder(config);
+  const list = (dir: string, keep: (file: string) => boolean, followLinks = true) =>
+    listFiles(dir, (f) => keep(f) && included(f), unreadable, followLinks, included);
   const listing: Listing = {
-    schemas: listFiles(config.schemas, isDataFile, unreadable),
-    examples: listFiles(config.examples, isDataFile, unreadable),
-    pages: listFiles(config.pages, (f) => f.endsWith(".md"), unreadable),
+    schemas: list(config.schemas, isEventFolderFile),
+    examples: list(config.examples, isEventFolderFile),
+    pages: list(config.pages, (f) => f.endsWith(".md")),
     // Links in the API folder (definitions/event-schemas) are followed by `$ref`s, not listed: what they show is listed where it lives.
-    apis: listFiles(config.apis, (f) => isDataFile(f) && linkedFolder(f) === undefined, unreadable, false),
+    apis: list(config.apis, (f) => DATA_EXTENSION.test(f) && linkedFolder(f) === undefined, false),
     ...templates,
     diagnostics,
     known: new Set(),
@@ -172,17 +176,35 @@ function listFolders(config: Config): Listing {
   return listing;
 }
 
-/** Data files are YAML or JSON, with or without an extension; prose beside them is skipped. */
-function isDataFile(file: string): boolean {
-  return !/\.(md|markdown|txt|rst|html?)$/i.test(file);
+/** YAML or JSON, by extension: what the API folder lists (a checkout keeps viewers, scripts and notes beside the documents). */
+const DATA_EXTENSION = /\.(ya?ml|json)$/i;
+
+/** Prose, code and images: never spec data, wherever they sit. */
+const OTHER_FORMAT = /\.(md|markdown|txt|rst|html?|[cm]?js|ts|css|py|sh|png|jpe?g|gif|svg|webp|ico|pdf)$/i;
+
+/**
+ * A file of the schema or example folder: files there are named by event type,
+ * with or without `.yaml`/`.json` (`m.room.message$m.text` has no extension of
+ * its own), so everything but prose, code and images is data.
+ */
+function isEventFolderFile(file: string): boolean {
+  return !OTHER_FORMAT.test(file);
 }
 
-/** Files under `dir`, sorted, skipping dotfiles; symlinked folders are followed once (unless `followLinks` is false). */
+/** The config's `exclude:` globs as a test on absolute paths: true for a path no folder lists. */
+function excluder(config: Config): (file: string) => boolean {
+  if (config.exclude.length === 0) return () => true;
+  const matches = picomatch([...config.exclude], { dot: true });
+  return (file) => !matches(relPath(config, file));
+}
+
+/** Files under `dir`, sorted, skipping dotfiles and the folders `walkInto` refuses; symlinked folders are followed once (unless `followLinks` is false). */
 export function listFiles(
   dir: string,
   keep: (file: string) => boolean,
   onError?: (dir: string, e: Error) => void,
   followLinks = true,
+  walkInto: (dir: string) => boolean = () => true,
 ): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
@@ -212,8 +234,9 @@ export function listFiles(
         if (!followLinks) continue;
         isDir = statSync(full, { throwIfNoEntry: false })?.isDirectory() ?? false;
       }
-      if (isDir) walk(full);
-      else if (keep(full)) out.push(full);
+      if (isDir) {
+        if (walkInto(full)) walk(full);
+      } else if (keep(full)) out.push(full);
     }
   };
   if (existsSync(dir)) walk(dir);
