@@ -9,6 +9,7 @@ import type { Config } from "../config.js";
 import { type Origin, origins, type Source } from "../load/source.js";
 import type { ExampleView } from "../render/blocks/event.js";
 import { uniqueId } from "../render/plugins/headings.js";
+import { type Annotations, annotationsOf } from "../schema/annotations.js";
 import { buildFieldTables, buildValueTables, type FieldTable, slugify, stringOr, type TypePart } from "../schema/fields.js";
 import { isObject, nodeKey, type SchemaObject } from "../schema/resolve.js";
 import type { ApiDocument, BodySpec, ExampleAt, NodeAt, OperationSpec, ParameterSpec } from "./document.js";
@@ -32,6 +33,8 @@ export interface ParameterGroup {
 
 export interface ResponseModel {
   status: string;
+  /** The response's own version notes and `deprecated`. */
+  notes: Annotations;
   description: string;
   origin: Origin;
   headers: FieldTable[];
@@ -63,6 +66,8 @@ export interface EndpointModel {
   summary: string;
   description: string;
   deprecated: boolean;
+  /** The operation's version notes (`x-addedInMatrixVersion`, `x-changedInMatrixVersion`). */
+  notes: Annotations;
   requiresAuth: boolean;
   rateLimited: boolean;
   parameters: ParameterGroup[];
@@ -86,6 +91,8 @@ export interface DefinitionModel {
   anchor: string;
   title: string;
   description: string;
+  /** The definition's own version notes and `deprecated`. */
+  notes: Annotations;
   /** The type, when the definition is not an object with fields (an array, a map). */
   type?: TypePart[];
   tables: FieldTable[];
@@ -180,6 +187,7 @@ function modelEndpoint(doc: ApiDocument, op: OperationSpec, inputs: ApiInputs, a
     summary: op.summary,
     description: op.description,
     deprecated: op.deprecated,
+    notes: annotationsOf(op.node.value as SchemaObject),
     requiresAuth: op.requiresAuth,
     rateLimited: op.rateLimited,
     parameters,
@@ -194,6 +202,7 @@ function modelEndpoint(doc: ApiDocument, op: OperationSpec, inputs: ApiInputs, a
       }));
       return {
         status: r.status,
+        notes: annotationsOf(r.node.value as SchemaObject),
         description: r.description,
         origin: originOf(r.node),
         headers: headers.length > 0 ? buildFieldTables(fieldsObject(headers), "Headers", `${prefix}_headers`) : [],
@@ -216,6 +225,8 @@ export function modelDefinition(config: Config, source: Source, schema: SchemaOb
     anchor,
     title,
     description: stringOr(schema.description),
+    // The file's own words, not those of an allOf base.
+    notes: annotationsOf(isObject(source.value) ? source.value : schema),
     type: fields ? undefined : value.type,
     tables: value.tables,
     examples,
@@ -308,11 +319,13 @@ function parameterSchema(p: ParameterSpec, inputs: ApiInputs): SchemaObject {
   return withDescription(p.node, out);
 }
 
+/** What a parameter or header says of itself, over what its schema says. */
+const OWN_WORDS = ["description", "deprecated", "x-addedInMatrixVersion", "x-changedInMatrixVersion"];
+
 function withDescription(node: NodeAt, schema: SchemaObject | undefined): SchemaObject {
   const own = isObject(node.value) ? node.value : {};
   const out: SchemaObject = { ...(schema ?? {}) };
-  if (typeof own.description === "string") out.description = own.description;
-  if (own.deprecated === true) out.deprecated = true;
+  for (const key of OWN_WORDS) if (own[key] !== undefined && own[key] !== false) out[key] = own[key];
   origins.set(out, originOf(node));
   return out;
 }

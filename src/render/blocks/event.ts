@@ -127,7 +127,7 @@ export function tableView(table: FieldTable, md: MarkdownIt, env: RenderEnv) {
 }
 
 /** Deprecation and version notes, their Markdown rendered. */
-function annotationsView(annotations: Annotations, md: MarkdownIt, env: RenderEnv) {
+export function annotationsView(annotations: Annotations, md: MarkdownIt, env: RenderEnv) {
   return {
     deprecated: annotations.deprecated,
     addedIn: annotations.addedIn,

@@ -12,7 +12,7 @@ import { renderDescription } from "../describe.js";
 import { type RenderEnv, valueLocator } from "../env.js";
 import type { Highlighter } from "../highlight.js";
 import type { Templates } from "../templates.js";
-import { tableTerms, tableView } from "./event.js";
+import { annotationsView, tableTerms, tableView } from "./event.js";
 import { type BlockKind, type BlockOutline, byBlockName } from "./registry.js";
 
 export function httpApiBlocks(apis: readonly ApiModel[], templates: Templates, md: MarkdownIt, highlight: Highlighter): BlockKind {
@@ -64,6 +64,8 @@ export function endpointView(endpoint: EndpointModel, md: MarkdownIt, env: Rende
     path: endpoint.path,
     summary: endpoint.summary,
     deprecated: endpoint.deprecated,
+    // The deprecation notice has its own words above; the notes say the versions.
+    notes: { ...annotationsView(endpoint.notes, md, env), deprecated: false },
     requiresAuth: endpoint.requiresAuth,
     rateLimited: endpoint.rateLimited,
     descriptionHtml: described(endpoint.description, endpoint.origin),
@@ -81,6 +83,7 @@ export function endpointView(endpoint: EndpointModel, md: MarkdownIt, env: Rende
     },
     responses: endpoint.responses.map((response) => ({
       status: response.status,
+      notes: annotationsView(response.notes, md, env),
       detailed: response.headers.length > 0 || response.body !== undefined || response.examples.length > 0,
       descriptionHtml: described(response.description, response.origin),
       headers: response.headers.map((t) => tableView(t, md, env)),
