@@ -187,6 +187,7 @@ export class SiteRenderer {
           marks: { links: [], anchors: [] },
           ids: new Set([...page.anchors.map((a) => a.id), ...page.blocks.flatMap((b) => blocks.outline(b)?.ids ?? [])]),
           blockCache: page.source && blockCaches?.get(page.source),
+          formats: this.config.formatTitles,
         };
         env.blockCache?.begin(env.ids);
         const content = page.tokens ? md.renderer.render(page.tokens, md.options, env) : (page.html ?? "");

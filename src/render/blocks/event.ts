@@ -3,7 +3,7 @@ import type MarkdownIt from "markdown-it";
 import { objectId } from "../../identity.js";
 import { origins } from "../../load/source.js";
 import type { Annotations } from "../../schema/annotations.js";
-import type { FieldTable } from "../../schema/fields.js";
+import type { FieldTable, TypePart } from "../../schema/fields.js";
 import type { EventKind, EventModel } from "../../schema/model.js";
 import { renderDescription, renderInlineDescription } from "../describe.js";
 import { type RenderEnv, valueLocator } from "../env.js";
@@ -108,6 +108,26 @@ export function tableTerms(tables: readonly FieldTable[], owner: string): Outlin
   });
 }
 
+/**
+ * A type cell's parts as shown: a format the spec names by a title shows the
+ * title (`User ID`), linking to where it is defined (a link relative to the
+ * site's root is made relative to the page).
+ */
+export function typeView(parts: readonly TypePart[], env: RenderEnv): (TypePart & { href?: string })[] {
+  const formats = env.formats;
+  if (!formats) return parts as TypePart[];
+  return parts.map((part) => {
+    const named = part.format !== undefined && Object.hasOwn(formats, part.format) ? formats[part.format] : undefined;
+    if (!named) return part;
+    const url = named.url;
+    if (url === undefined || url === "") return { text: named.title };
+    const absolute = /^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith("#");
+    const href = absolute ? url : `${"../".repeat(env.page.split("/").length - 1)}${url.replace(/^\/+/, "")}`;
+    // Only web and in-site links: a javascript: or data: url is shown as text.
+    return /^(?:https?:|mailto:|#|[^:]*$)/i.test(href) ? { text: named.title, href } : { text: named.title };
+  });
+}
+
 export function tableView(table: FieldTable, md: MarkdownIt, env: RenderEnv) {
   return {
     anchor: table.anchor,
@@ -116,7 +136,7 @@ export function tableView(table: FieldTable, md: MarkdownIt, env: RenderEnv) {
     rows: table.rows.map((row) => ({
       key: row.key,
       mapKeys: row.mapKeys,
-      type: row.type,
+      type: typeView(row.type, env),
       required: row.required,
       enum: row.enum,
       facts: row.facts,

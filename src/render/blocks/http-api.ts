@@ -12,7 +12,7 @@ import { renderDescription } from "../describe.js";
 import { type RenderEnv, valueLocator } from "../env.js";
 import type { Highlighter } from "../highlight.js";
 import type { Templates } from "../templates.js";
-import { annotationsView, tableTerms, tableView } from "./event.js";
+import { annotationsView, tableTerms, tableView, typeView } from "./event.js";
 import { type BlockKind, type BlockOutline, byBlockName } from "./registry.js";
 
 export function httpApiBlocks(apis: readonly ApiModel[], templates: Templates, md: MarkdownIt, highlight: Highlighter): BlockKind {
@@ -100,7 +100,7 @@ function bodyView(body: BodyModel, md: MarkdownIt, env: RenderEnv) {
   return {
     descriptionHtml: body.description ? renderDescription(md, body.description, env, valueLocator(body.origin, "description")) : "",
     mediaType: body.mediaType,
-    type: plain || body.type.length === 0 ? undefined : body.type,
+    type: plain || body.type.length === 0 ? undefined : typeView(body.type, env),
     tables: body.tables.map((t) => tableView(t, md, env)),
   };
 }
