@@ -183,6 +183,7 @@ function dropFlowExample(text: string, inside: string): string {
 export function fixInvalidExamples(root: string): void {
   for (const { file: rel, fix } of CORPUS_INVALID_EXAMPLES) {
     const file = path.join(root, rel);
+    if (!existsSync(file)) continue; // a copy without the APIs
     const text = readFileSync(file, "utf8");
     const fixed = fix(text);
     if (fixed === text && !rel.endsWith(".json")) throw new Error(`${rel}: the example to fix is not there`);

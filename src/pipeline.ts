@@ -257,9 +257,13 @@ export class Pipeline {
 
     const eventNames = new Set(events.map((e) => e.name));
     const byEvent = new Map<string, ExampleView[]>();
+    const add = (event: string, view: ExampleView) => byEvent.set(event, [...(byEvent.get(event) ?? []), view]);
     for (const entry of entries.values()) {
-      if (!entry.owner || !entry.view || !eventNames.has(entry.owner)) continue;
-      byEvent.set(entry.owner, [...(byEvent.get(entry.owner) ?? []), entry.view]);
+      if (!entry.owner || !entry.view) continue;
+      if (eventNames.has(entry.owner)) add(entry.owner, entry.view);
+      // An event shows every example of its type, as the published spec does: m.room.message those of its msgtype variants.
+      const base = entry.view.name.split("$")[0];
+      if (base !== entry.owner && eventNames.has(base)) add(base, entry.view);
     }
     for (const list of byEvent.values()) list.sort((a, b) => (a.name < b.name ? -1 : 1));
     return byEvent;

@@ -114,7 +114,7 @@ describe("OpenAPI 3.1 (test/fixtures/openapi31, converted by hand from the corpu
     const post = sections.get("POST /_matrix/client/v3/login") as string;
     expect(post).toContain('<p class="deprecated"><strong>Deprecated.</strong>');
     expect(post).toContain("<dt>Rate-limited</dt><dd>No</dd>");
-    expect(post).toContain("<dt>Requires authentication</dt><dd>No</dd>");
+    expect(post).toContain("<dt>Requires authentication</dt><dd>Optional</dd>");
     const put = sections.get("PUT /_matrix/client/v3/user/{userId}/account_data/{type}") as string;
     expect(put).not.toContain('class="deprecated"');
     expect(put).toContain("<dt>Rate-limited</dt><dd>Yes</dd>");

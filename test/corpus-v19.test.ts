@@ -10,7 +10,7 @@ import yaml from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult } from "../src/pipeline.js";
 import { CORPUS_V19, checkRoot, corpusV19Root, hasCorpusV19, makeRoot } from "./helpers.js";
-import { endpoints, sectionIds, tables } from "./html.js";
+import { endpoints, examples, section, sectionIds, tables } from "./html.js";
 
 type Json = Record<string, any>;
 const SUFFIXES: Record<string, string> = {
@@ -60,6 +60,29 @@ function apiDocuments(): { file: string; block: string; ops: Json[] }[] {
   return out;
 }
 
+/** Every definition file, as `[file, block name]`. */
+function definitionFiles(): [string, string][] {
+  const out: [string, string][] = [];
+  for (const folder of readdirSync(path.join(DATA, "api")).sort()) {
+    const walk = (dir: string, parts: string[]) => {
+      let names: string[] = [];
+      try {
+        names = readdirSync(dir).sort();
+      } catch {
+        return;
+      }
+      for (const name of names) {
+        const file = path.join(dir, name);
+        if (name.endsWith(".yaml"))
+          out.push([file, `definition_${SUFFIXES[folder]}_${[...parts, name.replace(/\.yaml$/, "")].join("_").replace(/[.\- ]/g, "_")}`]);
+        else if (!name.includes(".")) walk(file, [...parts, name]);
+      }
+    };
+    walk(path.join(DATA, "api", folder, "definitions"), []);
+  }
+  return out;
+}
+
 /** Event schemas: the top of the schema folder, those that describe a `content`. */
 function eventNames(): string[] {
   const dir = path.join(DATA, "event-schemas/schema");
@@ -76,10 +99,12 @@ describe.skipIf(!hasCorpusV19)("the v1.9 Matrix spec rendered", () => {
   let result: CheckResult;
   const documents = hasCorpusV19 ? apiDocuments() : [];
   const events = hasCorpusV19 ? eventNames() : [];
+  const definitions = hasCorpusV19 ? definitionFiles() : [];
 
   beforeAll(async () => {
     const root = corpusV19Root({
       "content/apis.md": `# APIs\n\n${documents.map((d) => `{{${d.block}}}`).join("\n\n")}\n`,
+      "content/definitions.md": `# Definitions\n\n${definitions.map(([, b]) => `{{${b}}}`).join("\n\n")}\n`,
       "content/events.md": `# Events\n\n${events.map((n) => `{{${n.replace(/[.$]/g, "_")}_event}}`).join("\n\n")}\n`,
     });
     result = await checkRoot(root);
@@ -89,6 +114,54 @@ describe.skipIf(!hasCorpusV19)("the v1.9 Matrix spec rendered", () => {
     expect(result.diagnostics.filter((d) => d.code === "block-unknown" || d.code === "internal-error")).toEqual([]);
     const page = result.files.get("events.html") as string;
     expect(sectionIds(page)).toHaveLength(events.length);
+    // An event shows every example of its type: m.room.message those of its msgtypes.
+    const variants = readdirSync(path.join(DATA, "event-schemas/examples")).filter((n) => n.startsWith("m.room.message$"));
+    expect(variants.length).toBeGreaterThan(5);
+    const message = section(page, "m-room-message");
+    expect(examples(message).map((e) => e.name)).toEqual(variants.map((n) => n.replace(/\.(yaml|json)$/, "")).sort());
+  });
+
+  it("lists every media type of a body, and shows the headers of responses without a body", () => {
+    const page = result.files.get("apis.html") as string;
+    const sections = [...page.matchAll(/<section class="endpoint" [\s\S]*?<\/section>/g)].map((m) => m[0]);
+    const ops = documents.flatMap((d) => d.ops.map((op) => ({ file: d.file, op })));
+    let several = 0;
+    let headersOnly = 0;
+    ops.forEach(({ file, op }, i) => {
+      for (const [status, raw] of Object.entries((op.responses ?? {}) as Json)) {
+        const response = deref(file, raw);
+        const types = Object.keys(response.content ?? {});
+        const part = sections[i].slice(sections[i].indexOf(`<h5 class="endpoint-status">${status} response</h5>`));
+        // Up to the next response's part.
+        const next = part.indexOf('<div class="endpoint-response">');
+        const own = next < 0 ? part : part.slice(0, next);
+        if (types.length > 1) {
+          several++;
+          for (const t of types) expect(own, `${op.operationId} ${status}`).toContain(`<code>${t}</code>`);
+        }
+        if (types.length === 0 && Object.keys(response.headers ?? {}).length > 0) {
+          headersOnly++;
+          expect(tables(own)[0]?.caption, `${op.operationId} ${status}`).toBe("Headers");
+        }
+      }
+    });
+    expect(several).toBeGreaterThan(0);
+    expect(headersOnly).toBeGreaterThan(0);
+  });
+
+  it("shows a definition without an example of its own one composed from its fields', and says so", () => {
+    const page = result.files.get("definitions.html") as string;
+    let composed = 0;
+    for (const [file, block] of definitions) {
+      const schema = load(file);
+      if (!schema || "example" in schema || "examples" in schema) continue;
+      const fields = Object.values((schema.properties ?? {}) as Json).filter((p: Json) => p && "example" in p);
+      if (fields.length === 0 || schema.allOf) continue;
+      const html = section(page, block);
+      expect(html, block).toContain("(composed from its fields' examples)");
+      composed++;
+    }
+    expect(composed).toBeGreaterThan(0);
   });
 
   it("shows the version notes of operations, parameters and responses where the sources write them", () => {

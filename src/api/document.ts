@@ -93,6 +93,8 @@ export interface OperationSpec {
   description: string;
   deprecated: boolean;
   requiresAuth: boolean;
+  /** Some `security` alternatives name a scheme and one is empty (`{}`): authentication is optional. */
+  authOptional: boolean;
   rateLimited: boolean;
   parameters: ParameterSpec[];
   body?: BodySpec;
@@ -228,6 +230,8 @@ class DocumentReader {
     }
     const responses = this.responses(op, `${method.toUpperCase()} ${path}`);
     const security = op.value.security ?? this.root.security;
+    const alternatives = Array.isArray(security) ? security : [];
+    const named = alternatives.filter((s) => isObject(s) && Object.keys(s).length > 0).length;
     return {
       method,
       path,
@@ -236,7 +240,8 @@ class DocumentReader {
       description: stringOf(op.value.description),
       deprecated: op.value.deprecated === true,
       // Authentication is required when every alternative names a scheme (an empty one makes it optional).
-      requiresAuth: Array.isArray(security) && security.length > 0 && security.every((s) => isObject(s) && Object.keys(s).length > 0),
+      requiresAuth: alternatives.length > 0 && named === alternatives.length,
+      authOptional: named > 0 && named < alternatives.length,
       rateLimited: op.value["x-rateLimited"] === true || responses.some((r) => r.status === "429"),
       parameters: parameters.filter((p) => p.location !== "body"),
       body,
@@ -412,8 +417,8 @@ class DocumentReader {
     const schema = this.child(node, "schema");
     if (!schema && examples.length === 0) return undefined;
     const mediaType = examples.find((e) => isJsonMediaType(e.name))?.name ?? examples[0]?.name;
+    // The media types are those the examples name (`produces` lists what the server may send, not what this body is).
     const media = examples.map((e) => ({ mediaType: e.name, schema, examples: [e] }));
-    if (media.length === 0) media.push({ mediaType: "application/json", schema, examples: [] });
     return { description: "", node, mediaType, schema, examples: examples.filter((e) => e.name === mediaType), media };
   }
 

@@ -19,6 +19,8 @@ export interface BodyModel {
   /** Where the description is written, for diagnostics. */
   origin?: Origin;
   mediaType?: string;
+  /** Every media type the body may be sent as, in document order. */
+  mediaTypes: string[];
   /** The body's type: `Event`, `[Event]`, `{string: integer}`, `file`. */
   type: TypePart[];
   tables: FieldTable[];
@@ -69,6 +71,7 @@ export interface EndpointModel {
   /** The operation's version notes (`x-addedInMatrixVersion`, `x-changedInMatrixVersion`). */
   notes: Annotations;
   requiresAuth: boolean;
+  authOptional: boolean;
   rateLimited: boolean;
   parameters: ParameterGroup[];
   request?: BodyModel;
@@ -189,6 +192,7 @@ function modelEndpoint(doc: ApiDocument, op: OperationSpec, inputs: ApiInputs, a
     deprecated: op.deprecated,
     notes: annotationsOf(op.node.value as SchemaObject),
     requiresAuth: op.requiresAuth,
+    authOptional: op.authOptional,
     rateLimited: op.rateLimited,
     parameters,
     request,
@@ -235,12 +239,14 @@ export function modelDefinition(config: Config, source: Source, schema: SchemaOb
 
 function bodyModel(body: BodySpec, inputs: ApiInputs, fallbackTitle: string, prefix: string): BodyModel | undefined {
   const schema = resolved(body.schema, inputs);
-  if (!schema && !body.description) return undefined;
+  const mediaTypes = body.media.map((m) => m.mediaType);
+  if (!schema && !body.description && mediaTypes.length === 0) return undefined;
   const value = schema ? buildValueTables(schema, stringOr(schema.title, fallbackTitle), prefix, stringOr(schema.description)) : undefined;
   return {
     description: body.description,
     origin: originOf(body.node),
     mediaType: body.mediaType,
+    mediaTypes,
     type: value?.type ?? [],
     tables: value?.tables ?? [],
   };

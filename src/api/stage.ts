@@ -28,7 +28,16 @@ import {
   type NodeAt,
   readApiDocument,
 } from "./document.js";
-import { type ApiModel, type DefinitionModel, endpointAnchors, exampleKey, modelApi, modelDefinition, toJson } from "./model.js";
+import {
+  type ApiModel,
+  schemaExample as composedExample,
+  type DefinitionModel,
+  endpointAnchors,
+  exampleKey,
+  modelApi,
+  modelDefinition,
+  toJson,
+} from "./model.js";
 
 /** What the pipeline knows of `$ref` closures (see pipeline.ts). */
 export interface ClosureIndex {
@@ -184,6 +193,10 @@ export class ApiStage {
       const value = merger.mergeAt(source, at);
       entry.diagnostics.push(...merger.diagnostics);
       if (value !== undefined) examples.push({ name: "", json: toJson(value) });
+    } else {
+      // As the published spec does: one made from its fields' examples, said to be so.
+      const made = composedExample(schema);
+      if (made !== undefined) examples.push({ name: "", json: toJson(made), composed: true });
     }
     entry.definition = modelDefinition(this.config, source, schema, examples);
   }
@@ -212,7 +225,10 @@ function schemaNodes(document: ApiDocument): SchemaNode[] {
   const nodes: NodeAt[] = [];
   for (const op of document.operations) {
     for (const p of op.parameters) if (p.schema) nodes.push(p.schema);
-    for (const body of [op.body, ...op.responses.map((r) => r.body)]) for (const m of body?.media ?? []) if (m.schema) nodes.push(m.schema);
+    for (const body of [op.body, ...op.responses.map((r) => r.body)]) {
+      if (body?.schema) nodes.push(body.schema);
+      for (const m of body?.media ?? []) if (m.schema) nodes.push(m.schema);
+    }
     for (const r of op.responses) for (const h of r.headers) if (h.schema) nodes.push(h.schema);
   }
   // Each node once: Swagger's media types share their body's schema.

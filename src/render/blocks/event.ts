@@ -14,6 +14,8 @@ import type { BlockKind, BlockOutline, OutlineTerm } from "./registry.js";
 export interface ExampleView {
   name: string;
   json: string;
+  /** Made from the examples of the fields, not written as a whole. */
+  composed?: boolean;
 }
 
 /** Renders events' sections and says what each puts on its page; shared by the event and group blocks. */

@@ -5,6 +5,7 @@
  * rendered as events' are.
  */
 import type MarkdownIt from "markdown-it";
+import { isJsonMediaType } from "../../api/document.js";
 import type { ApiModel, BodyModel, EndpointModel } from "../../api/model.js";
 import { objectId } from "../../identity.js";
 import type { FieldTable } from "../../schema/fields.js";
@@ -67,6 +68,7 @@ export function endpointView(endpoint: EndpointModel, md: MarkdownIt, env: Rende
     // The deprecation notice has its own words above; the notes say the versions.
     notes: { ...annotationsView(endpoint.notes, md, env), deprecated: false },
     requiresAuth: endpoint.requiresAuth,
+    authOptional: endpoint.authOptional,
     rateLimited: endpoint.rateLimited,
     descriptionHtml: described(endpoint.description, endpoint.origin),
     parameters: endpoint.parameters.map((group) => ({ title: group.title, tables: group.tables.map((t) => tableView(t, md, env)) })),
@@ -97,10 +99,15 @@ function bodyView(body: BodyModel, md: MarkdownIt, env: RenderEnv) {
   // The type line says what the body is when it is not simply the first table (an array, a map, a file).
   const first = body.tables[0];
   const plain = body.type.length === 1 && first !== undefined && body.type[0].anchor === first.anchor;
+  const type = plain || body.type.length === 0 ? undefined : typeView(body.type, env);
+  const mediaTypes = body.mediaTypes.length > 0 ? body.mediaTypes : body.mediaType ? [body.mediaType] : [];
   return {
     descriptionHtml: body.description ? renderDescription(md, body.description, env, valueLocator(body.origin, "description")) : "",
     mediaType: body.mediaType,
-    type: plain || body.type.length === 0 ? undefined : typeView(body.type, env),
+    mediaTypes,
+    // Without a type to show, the media types get a line when they say more than "JSON": several, or one that is not JSON.
+    mediaOnly: !type && (mediaTypes.length > 1 || mediaTypes.some((m) => !isJsonMediaType(m))),
+    type,
     tables: body.tables.map((t) => tableView(t, md, env)),
   };
 }
