@@ -46,6 +46,7 @@ export const RULES = {
   "example-not-json": fatal("an example holds a value JSON cannot (a YAML timestamp, binary data, .inf)"),
   "example-not-object": fatal("an example that is not an object (e.g. `null`)"),
   "example-ref-loop": fatal("example `$ref`s that extend each other in a loop"),
+  "shortcode-unknown": fatal("a Hugo shortcode (`{{% name %}}`) inside a data description, which specgen does not render there"),
   "block-unknown": fatal("a `{{block}}` that names no block"),
   "block-recursive": fatal("a `{{block}}` in a description that includes the block itself"),
   "reference-unresolved": fatal("a `` `Title`_ `` reference that names no heading or event"),
