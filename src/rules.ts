@@ -47,6 +47,7 @@ export const RULES = {
   "example-not-object": fatal("an example that is not an object (e.g. `null`)"),
   "example-ref-loop": fatal("example `$ref`s that extend each other in a loop"),
   "shortcode-unknown": fatal("a Hugo shortcode (`{{% name %}}`) inside a data description, which specgen does not render there"),
+  "block-option-invalid": fatal('a block\'s option (`{{name key="…"}}`) that its kind does not take, or a value it cannot use'),
   "block-unknown": fatal("a `{{block}}` that names no block"),
   "block-recursive": fatal("a `{{block}}` in a description that includes the block itself"),
   "reference-unresolved": fatal("a `` `Title`_ `` reference that names no heading or event"),

@@ -261,7 +261,7 @@ export class SiteRenderer {
         if (!page.title && token.tag === "h1") page.title = title;
         else page.headings.push({ level: Number(token.tag.slice(1)), title, id });
       } else if (token.type === "specgen_block") {
-        const name = token.meta.name as string;
+        const name = token.meta.call as string;
         page.blocks.push(name);
         const outline = blocks.outline(name);
         if (!outline) continue;
