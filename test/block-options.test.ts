@@ -53,4 +53,21 @@ describe("block options", () => {
       ["block-option-invalid", 9, 'example="m.nothing" names no example of m.room.message (m.text) (it has: m.room.message$m.text)'],
     ]);
   });
+
+  it("an API block's anchor option prefixes its ids, so two documents can share a page", async () => {
+    const doc = (summary: string) =>
+      `openapi: 3.1.0\ninfo: {title: T, version: '1'}\nservers: [{url: /v1}]\npaths:\n  /ping:\n    get:\n      summary: ${summary}\n      responses:\n        '200': {description: OK}\n`;
+    const root = makeRoot({
+      "api/a/old.yaml": doc("Old"),
+      "api/a/new.yaml": doc("New"),
+      "specification/index.md": '# API\n\n{{old_a_http_api anchor="Old API"}}\n\n{{new_a_http_api anchor="new"}}\n',
+    });
+    const result = await checkRoot(root);
+    expect(result.diagnostics).toEqual([]);
+    const page = result.files.get("index.html") as string;
+    expect([...page.matchAll(/<h3 class="endpoint-heading" id="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      "old-api-get-v1-ping",
+      "new-get-v1-ping",
+    ]);
+  });
 });

@@ -85,6 +85,11 @@ export interface ApiModel {
   blockName: string;
   title: string;
   endpoints: EndpointModel[];
+  /**
+   * The same endpoints with anchors under a block's `anchor` option
+   * (`prefix-put-_matrix-…`), for two documents sharing a page; kept per prefix.
+   */
+  withAnchorPrefix?: (prefix: string) => ApiModel;
 }
 
 export interface DefinitionModel {

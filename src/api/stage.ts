@@ -17,6 +17,8 @@ import { documentSchemaRoots, schemaExamples } from "../examples/schema-examples
 import type { Draft, Validators } from "../examples/validate.js";
 import type { Spec } from "../load/index.js";
 import type { Source } from "../load/source.js";
+import { uniqueId } from "../render/plugins/headings.js";
+import { slugify } from "../schema/fields.js";
 import { isObject, nodeKey, resolveSchemaNodes, type SchemaNode, type SchemaObject } from "../schema/resolve.js";
 import {
   type ApiDocument,
@@ -33,6 +35,7 @@ import {
   schemaExample as composedExample,
   type DefinitionModel,
   endpointAnchors,
+  endpointSlug,
   exampleKey,
   modelApi,
   modelDefinition,
@@ -212,7 +215,21 @@ export class ApiStage {
       const anchors = endpointAnchors(document, taken);
       const key = anchors.join(" ");
       if (entry.model?.anchors !== key) {
-        entry.model = { anchors: key, api: modelApi(this.config, document, entry, anchors) };
+        const api = modelApi(this.config, document, entry, anchors);
+        const prefixed = new Map<string, ApiModel>();
+        api.withAnchorPrefix = (prefix) => {
+          let model = prefixed.get(prefix);
+          if (!model) {
+            const taken = new Set<string>();
+            const own = document.operations.map((op) =>
+              uniqueId(taken, `${slugify(prefix)}-${endpointSlug(op.method.toUpperCase(), `${document.basePath}${op.path}`)}`),
+            );
+            model = modelApi(this.config, document, entry, own);
+            prefixed.set(prefix, model);
+          }
+          return model;
+        };
+        entry.model = { anchors: key, api };
       }
       apis.push(entry.model.api);
     }

@@ -14,18 +14,25 @@ import { type RenderEnv, valueLocator } from "../env.js";
 import type { Highlighter } from "../highlight.js";
 import type { Templates } from "../templates.js";
 import { annotationsView, tableTerms, tableView, typeView } from "./event.js";
-import { type BlockKind, type BlockOutline, byBlockName } from "./registry.js";
+import { type BlockKind, type BlockOptions, type BlockOutline, byBlockName } from "./registry.js";
 
 export function httpApiBlocks(apis: readonly ApiModel[], templates: Templates, md: MarkdownIt, highlight: Highlighter): BlockKind {
   const byBlock = byBlockName(apis, (api) => api.blockName);
+  // `anchor`: a prefix for the block's ids, for two documents that share a page (and describe the same endpoints).
+  const chosen = (name: string, options?: BlockOptions) => {
+    const api = byBlock.get(name);
+    const prefix = options?.anchor;
+    return prefix && api?.withAnchorPrefix ? api.withAnchorPrefix(prefix) : api;
+  };
   return {
     names: () => byBlock.keys(),
-    outline(name) {
-      const api = byBlock.get(name);
+    options: ["anchor"],
+    outline(name, options) {
+      const api = chosen(name, options);
       return api && apiOutline(api);
     },
-    render(name, env) {
-      const api = byBlock.get(name);
+    render(name, env, options) {
+      const api = chosen(name, options);
       return api?.endpoints.map((endpoint) => templates.endpoint(endpointView(endpoint, md, env, highlight))).join("\n");
     },
   };
