@@ -236,6 +236,31 @@ describe("every example validated, by what it illustrates", () => {
       ["example-not-json", lineOf("2020-01-01"), "/at", "/at is a YAML timestamp (quote it to make it a string), which JSON cannot hold"],
     ]);
   });
+
+  it("checks a Swagger 2.0 parameter's and header's example once, as request text", async () => {
+    const swagger = [
+      "swagger: '2.0'",
+      "info: {title: T, version: '1'}",
+      "paths:",
+      "  /things:",
+      "    get:",
+      "      parameters:",
+      "        - {in: query, name: limit, type: integer, example: lots}",
+      "        - {in: query, name: from, type: integer, x-example: '5'}",
+      "      responses:",
+      "        200:",
+      "          description: OK",
+      "          headers:",
+      "            X-Count: {type: integer, x-example: many}",
+      "",
+    ].join("\n");
+    const lineOf = (text: string) => swagger.split("\n").findIndex((l) => l.includes(text)) + 1;
+    const { diagnostics } = await checkRoot(makeRoot({ "api/a/doc.yaml": swagger }));
+    expect(diagnostics.map((d) => [d.code, d.line])).toEqual([
+      ["example-invalid", lineOf("name: limit")],
+      ["example-invalid", lineOf("X-Count")],
+    ]);
+  });
 });
 
 describe("structure and sources", () => {

@@ -180,7 +180,10 @@ export class ApiStage {
       }
     }
     const roots = documentSchemaRoots(document.source.value as SchemaObject, schemaNodes(document), document.source);
-    entry.diagnostics.push(...merger.diagnostics, ...schemaExamples(spec, document.source, roots, draft, validators));
+    // A Swagger 2.0 parameter or header is its own schema: its examples were checked above, as request text.
+    const selfSchemas = document.operations.flatMap((op) => [...op.parameters, ...op.responses.flatMap((r) => r.headers)]);
+    const checked = new Set(selfSchemas.filter((p) => p.schema === p.node && p.node.source === document.source).map((p) => p.node.pointer));
+    entry.diagnostics.push(...merger.diagnostics, ...schemaExamples(spec, document.source, roots, draft, validators, checked));
   }
 
   private definition(spec: Spec, source: Source, entry: Entry, validators: Validators): void {

@@ -19,9 +19,18 @@ import type { Draft, Validators } from "./validate.js";
 
 /**
  * Validates the examples written in `source`'s schemas, walked from each
- * pointer of `roots` (`""`: the file is one schema).
+ * pointer of `roots` (`""`: the file is one schema). `checked`: nodes whose
+ * own `example` is validated elsewhere (a Swagger 2.0 parameter or header is
+ * its own schema, and its example is read as request text).
  */
-export function schemaExamples(spec: Spec, source: Source, roots: readonly string[], draft: Draft, validators: Validators): Diagnostic[] {
+export function schemaExamples(
+  spec: Spec,
+  source: Source,
+  roots: readonly string[],
+  draft: Draft,
+  validators: Validators,
+  checked: ReadonlySet<string> = new Set(),
+): Diagnostic[] {
   if (source.value === undefined) return [];
   const merger = new ExampleMerger(spec);
   const diagnostics: Diagnostic[] = [];
@@ -34,7 +43,7 @@ export function schemaExamples(spec: Spec, source: Source, roots: readonly strin
   const walk = (node: SchemaObject, pointer: string) => {
     if (seen.has(node)) return;
     seen.add(node);
-    if ("example" in node) validate(pointer, `${pointer}/example`);
+    if ("example" in node && !checked.has(pointer)) validate(pointer, `${pointer}/example`);
     // `examples` is a keyword from draft-06 on; in a draft-04 (Swagger, OpenAPI 3.0) schema it is not one.
     if (draft !== "04" && Array.isArray(node.examples)) {
       for (let i = 0; i < node.examples.length; i++) validate(pointer, `${pointer}/examples/${i}`);
