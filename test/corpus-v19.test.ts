@@ -164,6 +164,19 @@ describe.skipIf(!hasCorpusV19)("the v1.9 Matrix spec rendered", () => {
     expect(composed).toBeGreaterThan(0);
   });
 
+  it("shows a definition's own version notes under its heading", () => {
+    const page = result.files.get("definitions.html") as string;
+    let annotatedDefinitions = 0;
+    for (const [file, block] of definitions) {
+      const own = annotated(load(file) ?? {});
+      const html = section(page, block);
+      const head = html.slice(0, html.indexOf('<div class="definition-description">'));
+      expect(notes(head), block).toBe(own);
+      if (own > 0) annotatedDefinitions++;
+    }
+    expect(annotatedDefinitions).toBeGreaterThan(0);
+  });
+
   it("shows the version notes of operations, parameters and responses where the sources write them", () => {
     const page = result.files.get("apis.html") as string;
     // Every section in page order (a method and path two documents describe is shown twice).
