@@ -21,6 +21,12 @@ properties:
         description: By user.
         additionalProperties: {type: integer, x-pattern-format: mx-user-id}
       room: {type: string, format: mx-room-id, description: Where.}
+      tally:
+        type: object
+        title: Tally
+        description: Totals.
+        properties: {total: {type: integer, description: All.}}
+        additionalProperties: {type: integer, x-pattern-format: mx-user-id}
       site: {type: string, format: uri, description: A link.}
       hidden: {type: string, format: evil, description: A bad url.}
 `;
@@ -52,6 +58,9 @@ describe("format titles", () => {
     expect(cells.get("user")).toBe("User ID");
     expect(cells.get("users")).toBe("[User ID]");
     expect(cells.get("counts")).toBe("{User ID: integer}");
+    // The keys row of a map is named by the title too.
+    const tally = tables(page).find((t) => t.caption === "Tally");
+    expect(tally?.rows.map((r) => r.key)).toEqual(["total", "<User ID>"]);
     expect(cells.get("room")).toBe("Room ID");
     expect(cells.get("site")).toBe("URI");
     expect(cells.get("hidden")).toBe("Evil");

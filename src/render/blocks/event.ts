@@ -165,13 +165,20 @@ export function typeView(parts: readonly TypePart[], env: RenderEnv): (TypePart 
   });
 }
 
+/** A map's keys row, `<mx-user-id>` (its `x-pattern-format`), by the format's title: `<User ID>`. */
+function mapKeysView(key: string, env: RenderEnv): string {
+  const name = key.slice(1, -1);
+  const formats = env.formats;
+  return formats && Object.hasOwn(formats, name) ? `<${formats[name].title}>` : key;
+}
+
 export function tableView(table: FieldTable, md: MarkdownIt, env: RenderEnv) {
   return {
     anchor: table.anchor,
     title: table.title,
     descriptionHtml: table.description ? renderDescription(md, table.description, env, valueLocator(table.origin, "description")) : "",
     rows: table.rows.map((row) => ({
-      key: row.key,
+      key: row.mapKeys ? mapKeysView(row.key, env) : row.key,
       mapKeys: row.mapKeys,
       type: typeView(row.type, env),
       required: row.required,
