@@ -12,9 +12,10 @@ import type { Config } from "./config.js";
 import { diffCommand } from "./diff/command.js";
 import type { ParseCache } from "./load/parse-cache.js";
 import type { CheckResult } from "./pipeline.js";
-import { FORMATS, type Format, report } from "./report.js";
+import { FORMATS, type Format, report, summarize, WARNINGS_LISTED } from "./report.js";
 import { RULES } from "./rules.js";
 import { serveCommand } from "./serve/command.js";
+import { useColor } from "./terminal.js";
 
 /** 0: clean (warnings allowed); 1: the sources have errors (or too many warnings); 2: usage or configuration error. */
 export const EXIT = { ok: 0, errors: 1, usage: 2 } as const;
@@ -25,6 +26,8 @@ interface CommonOptions {
   maxWarnings?: number;
   cache?: boolean;
   cacheLocation?: string;
+  quiet?: boolean;
+  verbose?: boolean;
 }
 
 function addCommonOptions(cmd: Command): Command {
@@ -35,6 +38,8 @@ function addCommonOptions(cmd: Command): Command {
         .default(process.env.GITHUB_ACTIONS === "true" ? "github" : "pretty", "github when GITHUB_ACTIONS=true, else pretty"),
     )
     .option("--strict", "treat warnings as errors")
+    .option("-q, --quiet", "print errors only (warnings are still counted, and --max-warnings still applies)")
+    .option("--verbose", `list every warning (by default more than ${WARNINGS_LISTED} are summarised by rule)`)
     .option("--max-warnings <n>", "fail (exit 1) when there are more than n warnings", count)
     .option("--cache", `keep parsed YAML files between runs, so that only changed files are parsed (results are the same)`)
     .option("--cache-location <file>", `where to keep the cache (implies --cache; default: ${DEFAULT_CACHE} in the spec root)`);
@@ -111,9 +116,10 @@ Examples:
     const result = await build(config, { parseCache });
     saveCache(parseCache);
     const stream = opts.format === "json" ? process.stdout : process.stderr;
-    stream.write(render(result, config, opts.format, stream));
-    if (result.written) process.stderr.write(`wrote ${result.paths.size} files to ${config.output}\n`);
-    process.exitCode = failed(result.diagnostics, config) ? EXIT.errors : EXIT.ok;
+    stream.write(render(result, config, opts, stream));
+    if (result.written) process.stderr.write(`wrote ${result.paths.size} files to ${shownFolder(config.output)}\n`);
+    else process.stderr.write(`build failed: ${whyFailed(result.diagnostics, config)}; ${shownFolder(config.output)} left as it was\n`);
+    process.exitCode = result.written ? EXIT.ok : EXIT.errors;
   });
 
   const checkCmd = cmd
@@ -128,7 +134,7 @@ Examples:
     const result = await check(config, { reportOnly: true, parseCache, emit: () => {} });
     saveCache(parseCache);
     const stream = opts.format === "json" ? process.stdout : process.stderr;
-    stream.write(render(result, config, opts.format, stream));
+    stream.write(render(result, config, opts, stream));
     process.exitCode = failed(result.diagnostics, config) ? EXIT.errors : EXIT.ok;
   });
 
@@ -137,7 +143,22 @@ Examples:
   return cmd;
 }
 
-function render(result: CheckResult, config: Config, format: Format, stream: NodeJS.WriteStream): string {
+/** Why a build wrote nothing: its errors, or more warnings than --max-warnings allows. */
+function whyFailed(diagnostics: CheckResult["diagnostics"], config: Config): string {
+  const { errors, warnings } = summarize(diagnostics);
+  if (errors > 0) return `${errors} error${errors === 1 ? "" : "s"}`;
+  return `${warnings} warnings, more than --max-warnings ${config.maxWarnings}`;
+}
+
+/** A folder as the user would write it: relative to the working directory when inside it, with a final slash. */
+function shownFolder(dir: string): string {
+  const rel = path.relative(process.cwd(), dir);
+  const shown = rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : dir;
+  return `${shown.split(path.sep).join("/")}/`;
+}
+
+function render(result: CheckResult, config: Config, opts: CommonOptions, stream: NodeJS.WriteStream): string {
+  const format = opts.format;
   const texts = new Map([...result.spec.sources.values()].map((s) => [s.rel, s.text]));
   const checked = new Set([...texts.keys(), ...result.diagnostics.flatMap((d) => (d.file ? [d.file] : []))]).size;
   return report(result.diagnostics, format, {
@@ -146,15 +167,9 @@ function render(result: CheckResult, config: Config, format: Format, stream: Nod
     checked,
     maxWarnings: config.maxWarnings,
     color: useColor(stream),
+    quiet: opts.quiet,
+    verbose: opts.verbose,
   });
-}
-
-/** NO_COLOR (non-empty) turns colour off; FORCE_COLOR turns it on; otherwise only on a terminal. */
-function useColor(stream: NodeJS.WriteStream): boolean {
-  if (process.env.NO_COLOR) return false;
-  const force = process.env.FORCE_COLOR;
-  if (force !== undefined && force !== "") return force !== "0" && force !== "false";
-  return stream.isTTY === true;
 }
 
 const VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;

@@ -101,6 +101,44 @@ describe("specgen on broken sources", () => {
     expect(readdirSync(root).filter((f) => f.startsWith("output"))).toEqual(["output"]);
   });
 
+  it("says why a build failed and that nothing was written", () => {
+    const root = copySample();
+    const file = path.join(root, "event-schemas/examples/m.room_key.withheld");
+    writeFileSync(file, readFileSync(file, "utf8").replace('"code": "m.unverified"', '"code": 42'));
+    const r = specgen(["build", "."], {}, root);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\nbuild failed: 1 error; output\/ left as it was\n$/);
+    writeFileSync(file, readFileSync(file, "utf8").replace('"code": 42', '"code": "m.unverified"'));
+    writeFileSync(path.join(root, "event-schemas/examples/m.orphan"), '{"type": "m.orphan", "content": {}}\n');
+    const warned = specgen(["build", ".", "--max-warnings", "0"], {}, root);
+    expect(warned.code).toBe(1);
+    expect(warned.stderr).toMatch(/\nbuild failed: 1 warnings, more than --max-warnings 0; output\/ left as it was\n$/);
+  });
+
+  it("summarises many warnings by rule (--verbose lists them), and prints errors only with --quiet", () => {
+    const props = Array.from({ length: 12 }, (_, i) => `      p${i}: {type: string}\n`).join("");
+    const root = makeRoot({
+      "event-schemas/schema/m.many": `type: object\nproperties:\n  type: {enum: [m.many]}\n  content:\n    type: object\n    properties:\n${props}`,
+      "specification/index.md": "# Home\n\n{{m_many_event}}\n\nSee `Nowhere`_.\n",
+    });
+    const summary = specgen(["check", root]);
+    expect(summary.code).toBe(1);
+    expect(summary.stderr).toContain("error  reference-unresolved");
+    expect(summary.stderr).not.toContain("warning  property-no-description");
+    expect(summary.stderr).toContain("13 warnings: 12 property-no-description, 1 event-no-example; --verbose lists them\n");
+    const verbose = specgen(["check", root, "--verbose"]);
+    expect(verbose.stderr.match(/ warning {2}property-no-description /g)).toHaveLength(12);
+    expect(verbose.stderr).not.toContain("--verbose lists them");
+    const quiet = specgen(["check", root, "--quiet"]);
+    expect(quiet.code).toBe(1);
+    expect(quiet.stderr).toContain("error  reference-unresolved");
+    expect(quiet.stderr).not.toMatch(/  warning  |property-no-description/);
+    expect(quiet.stderr).toMatch(/1 error, 13 warnings \(not shown: --quiet\) in 2 files/);
+    const json = JSON.parse(specgen(["check", root, "--quiet", "--format", "json"]).stdout);
+    expect(json.diagnostics.map((d: { code: string }) => d.code)).toEqual(["reference-unresolved"]);
+    expect(json.summary.warnings).toBe(13);
+  });
+
   it("suggests the right name for a misspelt block", () => {
     const root = copySample();
     const page = path.join(root, "specification/modules/end_to_end_encryption.md");

@@ -61,9 +61,12 @@ export const CLIENT_SCRIPT = `(() => {
     overlay.setAttribute("role", "alert");
     overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,24,.92);color:#f4f4f5;font:14px/1.5 ui-monospace,monospace;padding:2rem";
     const title = document.createElement("h2");
-    title.textContent = diagnostics.length + (diagnostics.length === 1 ? " error" : " errors") + " in the sources (showing the last good build)";
-    title.style.cssText = "margin:0 0 1rem;color:#fca5a5;font-size:16px";
-    overlay.append(title);
+    title.textContent = diagnostics.length + (diagnostics.length === 1 ? " error" : " errors") + " in the sources";
+    title.style.cssText = "margin:0 0 .25rem;color:#fca5a5;font-size:16px";
+    const hint = document.createElement("p");
+    hint.textContent = "Below: the last build without errors, or, before there was one, what could be rendered. Save a fix and the page updates by itself.";
+    hint.style.cssText = "margin:0 0 1rem;color:#a1a1aa";
+    overlay.append(title, hint);
     for (const d of diagnostics) {
       const item = document.createElement("div");
       item.className = "specgen-error";
@@ -102,3 +105,19 @@ export const CLIENT_SCRIPT = `(() => {
   });
 })();
 `;
+
+/** What a page that is not in the site shows (with the live client, which overlays the build's errors over it). */
+export function placeholderPage(file: string): string {
+  const name = file.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Not rendered: ${name}</title></head>
+<body>
+<main style="font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem">
+<h1>${name} is not rendered</h1>
+<p>The site has no such page, or it could not be rendered. This page is replaced as soon as the page renders.</p>
+</main>
+</body>
+</html>
+`;
+}
