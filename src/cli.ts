@@ -69,7 +69,10 @@ function count(value: string): number {
 }
 
 const LINT_RULES = Object.entries(RULES)
-  .filter(([, r]) => r.lint)
+  .filter(([, r]) => r.lint && r.severity === "warning")
+  .map(([code]) => code);
+const PENDING_RULES = Object.entries(RULES)
+  .filter(([, r]) => r.lint && r.severity === "error")
   .map(([code]) => code);
 
 export function program(): Command {
@@ -93,6 +96,7 @@ Diagnostics: file:line:col  severity  code  message, with the source lines aroun
 
 Lint rules (warnings by default; set error, warning or off under "rules:" in specgen.config.yaml):
   ${LINT_RULES.join(", ")}
+Errors that a spec being written may lower to warning (never off): ${PENDING_RULES.join(", ")}
 
 Exit codes: 0 clean (warnings allowed), 1 errors in the sources (or more warnings than
   --max-warnings), 2 usage or configuration error.

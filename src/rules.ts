@@ -14,11 +14,23 @@ export interface Rule {
   severity: Severity;
   /** Configurable in specgen.config.yaml `rules:`. */
   lint: boolean;
+  /** The settings `rules:` may give it, when not error, warning and off. */
+  settings?: readonly RuleSetting[];
   description: string;
 }
 
 const fatal = (description: string): Rule => ({ severity: "error", lint: false, description });
 const lint = (description: string): Rule => ({ severity: "warning", lint: true, description });
+/**
+ * An error that a spec being written may lower to a warning (a section it
+ * does not have yet), but never turn off: the reader still sees the gap.
+ */
+const pending = (description: string): Rule => ({ severity: "error", lint: true, settings: ["error", "warning"], description });
+
+/** What `rules:` may set a rule to. */
+export function ruleSettings(rule: Rule): readonly RuleSetting[] {
+  return rule.settings ?? ["error", "warning", "off"];
+}
 
 export const RULES = {
   "file-unreadable": fatal("a file cannot be read, or is not a regular file"),
@@ -45,9 +57,9 @@ export const RULES = {
   "example-invalid": fatal("an example that breaks its schema"),
   "example-not-object": fatal("an example that is not an object (e.g. `null`)"),
   "example-ref-loop": fatal("example `$ref`s that extend each other in a loop"),
-  "block-unknown": fatal("a `{{block}}` that names no block"),
+  "block-unknown": pending("a `{{block}}` that names no block (shown as a note on the page)"),
   "block-recursive": fatal("a `{{block}}` in a description that includes the block itself"),
-  "reference-unresolved": fatal("a `` `Title`_ `` reference that names no heading or event"),
+  "reference-unresolved": pending("a `` `Title`_ `` reference that names no heading or event (shown as its text)"),
   "link-unsafe": fatal("a `` `text <url>`_ `` link to a javascript:, vbscript:, file: or data: URL"),
   "api-malformed": fatal("an API document that is not a well-formed Swagger 2.0 or OpenAPI 3.x structure at this place"),
   "config-invalid": fatal("specgen.config.yaml cannot be used (reported in the preview; the CLI exits 2)"),
