@@ -83,11 +83,16 @@ export function program(): Command {
     .addHelpText(
       "after",
       `
-Spec root layout (folders can be remapped in specgen.config.yaml):
-  event-schemas/schema/     one YAML JSON Schema per event (m.room_key.withheld)
-  event-schemas/examples/   one JSON or YAML example per event
+Spec root layout (folders can be remapped under "paths:" in specgen.config.yaml):
+  specgen.config.yaml       optional settings: title, paths, rules, groups, substitutions, ...
+  event-schemas/schema/     one YAML JSON Schema per event (m.room_key.withheld); sub-folders
+                            hold shared schemas ($ref targets)
+  event-schemas/examples/   one JSON or YAML example per event (m.room_key.withheld, name$variant)
   specification/            Markdown pages; a line {{m_room_key_withheld_event}} renders that event
+  api/                      optional HTTP API documents (Swagger 2.0 / OpenAPI 3.x, .yaml/.yml/.json)
   templates/                optional overrides of the built-in Handlebars templates
+  output/                   where build writes the site (--out elsewhere); never read
+  specgen init [DIR] writes a small spec root of this layout that builds clean.
 
 Diagnostics: file:line:col  severity  code  message, with the source lines around it.
   --format json prints {diagnostics, summary} on stdout; --format github prints workflow
@@ -141,6 +146,16 @@ Examples:
     stream.write(render(result, config, opts, stream));
     process.exitCode = failed(result.diagnostics, config) ? EXIT.errors : EXIT.ok;
   });
+
+  cmd
+    .command("init")
+    .description("write a minimal spec root that builds clean (config, one event schema with an example, one page showing it)")
+    .argument("[dir]", "the folder to write it into (made if missing)", ".")
+    .action(async (dir: string) => {
+      const { initRoot } = await import("./init.js");
+      const files = initRoot(dir);
+      process.stderr.write(`wrote ${files.join(", ")} in ${shownFolder(path.resolve(dir))}\nnext: npx specgen serve ${dir}\n`);
+    });
 
   cmd.addCommand(serveCommand());
   cmd.addCommand(diffCommand());

@@ -87,6 +87,27 @@ describe("specgen build on the sample spec", () => {
   });
 });
 
+describe("specgen init", () => {
+  it("writes a spec root that builds clean, with the event on its page, and never overwrites", () => {
+    const root = path.join(tempDir(), "new-spec");
+    const init = specgen(["init", root]);
+    expect(init.code).toBe(0);
+    const built = specgen(["build", root]);
+    expect(built.code).toBe(0);
+    expect(built.stderr).toMatch(/^0 errors, 0 warnings \(3 files checked\)\n/);
+    const html = readFileSync(path.join(root, "output/index.html"), "utf8");
+    expect(html).toContain('data-event-type="org.example.greeting"');
+    expect(html).toContain("The text of the greeting.");
+    expect(html).toContain("Hello, world");
+    const page = path.join(root, "specification/index.md");
+    writeFileSync(page, "# Mine\n");
+    const again = specgen(["init", root]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("already holds specgen.config.yaml");
+    expect(readFileSync(page, "utf8")).toBe("# Mine\n");
+  });
+});
+
 describe("specgen on broken sources", () => {
   it("fails on an invalid example, names file and pointer, and leaves output/ untouched", () => {
     const root = copySample();
