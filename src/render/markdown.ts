@@ -1,6 +1,7 @@
 /** The markdown-it instance for pages and descriptions: CommonMark (with tables) plus specgen's plugins. */
 import MarkdownIt from "markdown-it";
 import { blocksPlugin } from "./plugins/blocks.js";
+import { codeBreaksPlugin } from "./plugins/code-breaks.js";
 import { headingsPlugin } from "./plugins/headings.js";
 import { linksPlugin } from "./plugins/links.js";
 import { referencesPlugin } from "./plugins/references.js";
@@ -12,5 +13,6 @@ export function createMarkdown(options: { allowHtml: boolean }): MarkdownIt {
     .use(referencesPlugin)
     .use(rstBlocksPlugin)
     .use(headingsPlugin)
-    .use(linksPlugin);
+    .use(linksPlugin)
+    .use(codeBreaksPlugin);
 }
