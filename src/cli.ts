@@ -119,7 +119,7 @@ Examples:
     .argument("[root]", "the spec root", ".")
     .option("--out <dir>", "output folder (default: output/ in the spec root)");
   addCommonOptions(buildCmd).action(async (root: string, opts: CommonOptions & { out?: string }) => {
-    const [{ loadConfig }, { build, failed }] = await Promise.all([import("./config.js"), import("./pipeline.js")]);
+    const [{ loadConfig }, { build }] = await Promise.all([import("./config.js"), import("./pipeline.js")]);
     const config = loadConfig(root, { out: opts.out, strict: opts.strict, maxWarnings: opts.maxWarnings });
     const parseCache = await openCache(config, opts);
     const result = await build(config, { parseCache });

@@ -61,10 +61,10 @@ export function compileTemplates(sources: ReadonlyMap<string, string>): Template
  * (`<wbr>`) after each `_`, `.`, `/` and `|`, the natural break points of an
  * identifier or a type; table cells break nowhere else (never inside a word).
  */
-export function breakable(text: string, escape: (s: string) => string): string {
+export function breakable(text: string, escapeText: (s: string) => string): string {
   return text
     .split(/(?<=[_./|])(?=.)/)
-    .map(escape)
+    .map(escapeText)
     .join("<wbr>");
 }
 
