@@ -4,7 +4,10 @@
  * run of letters (the rendered line boxes of each word are on one line), and a
  * wide table scrolls on its own instead of widening the page.
  * Skips with a message without Chromium or the corpus.
+ *
+ * `UPDATE_SCREENSHOTS=1 npm test` writes screenshots of m.room.member's tables to docs/ for review.
  */
+import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
@@ -13,7 +16,7 @@ import { fixInvalidExamples } from "../bench/corpus.js";
 import { loadConfig } from "../src/config.js";
 import { build } from "../src/pipeline.js";
 import { hasChromium, launchChromium } from "./browser.js";
-import { corpusApiRoot, hasCorpus } from "./helpers.js";
+import { corpusApiRoot, hasCorpus, REPO, tempDir } from "./helpers.js";
 
 if (!hasCorpus) console.warn("table measurements skipped: the 2020 corpus is not at ../shared/corpus/matrix-doc-2020");
 
@@ -22,6 +25,8 @@ interface Measure {
   cells: number;
   words: number;
   broken: string[];
+  /** Cells whose content is wider than they are (drawn over their neighbours). */
+  overflowing: string[];
   pageWidth: number;
   /** Tables wider than the page's column, which scroll on their own. */
   scrolling: string[];
@@ -61,11 +66,14 @@ describe.skipIf(!hasChromium || !hasCorpus)("field tables of the 2020 corpus in 
         const outer = all.filter((t) => !t.parentElement?.closest("table"));
         const tables = outer.sort((a, b) => b.querySelectorAll("th, td").length - a.querySelectorAll("th, td").length);
         const broken: string[] = [];
+        const overflowing: string[] = [];
         let words = 0;
         let cells = 0;
         for (const table of tables) {
           for (const cell of table.querySelectorAll("tbody th, tbody td, caption")) {
             cells++;
+            if (cell.scrollWidth > cell.clientWidth + 1)
+              overflowing.push(`${table.closest("[id]")?.id}: ${cell.textContent?.slice(0, 40)}`);
             const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
             for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
               // A nested table's text is reached from its own cells too; measure it once, from the innermost cell.
@@ -90,6 +98,7 @@ describe.skipIf(!hasChromium || !hasCorpus)("field tables of the 2020 corpus in 
           cells,
           words,
           broken,
+          overflowing,
           pageWidth: document.documentElement.scrollWidth,
           scrolling: [...document.querySelectorAll(".field-table, .table-scroll")]
             .filter((el) => el.scrollWidth > el.clientWidth + 1)
@@ -102,8 +111,29 @@ describe.skipIf(!hasChromium || !hasCorpus)("field tables of the 2020 corpus in 
       );
       expect(m.tables).toBeGreaterThan(least);
       expect(m.broken).toEqual([]);
+      expect(m.overflowing).toEqual([]);
       expect(m.pageWidth).toBeLessThanOrEqual(width);
       await context.close();
     }, 60_000);
   }
+
+  it("takes screenshots of m.room.member's tables at 1280 and 390 px", async () => {
+    const dir = process.env.UPDATE_SCREENSHOTS ? path.join(REPO, "docs") : tempDir();
+    mkdirSync(dir, { recursive: true });
+    // Its content table at both widths, and its membership csv-table (in the event's description) on a phone.
+    for (const [name, width, height, selector] of [
+      ["tables-1280", 1280, 1000, "#m-room-member_content"],
+      ["tables-390", 390, 1400, "#m-room-member_content"],
+      ["tables-390-csv", 390, 900, "#m-room-member .table-scroll"],
+    ] as const) {
+      const context = await browser.newContext({ viewport: { width, height } });
+      const tab = await context.newPage();
+      await tab.goto(pathToFileURL(path.join(out, "index.html")).href);
+      await tab.locator(selector).evaluate((el) => el.scrollIntoView());
+      const file = path.join(dir, `${name}.png`);
+      await tab.screenshot({ path: file });
+      expect(statSync(file).size).toBeGreaterThan(10_000);
+      await context.close();
+    }
+  });
 });

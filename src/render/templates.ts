@@ -60,10 +60,11 @@ export function compileTemplates(sources: ReadonlyMap<string, string>): Template
  * `{{breakable name}}`: the name escaped, with a line-break opportunity
  * (`<wbr>`) after each `_`, `.`, `/` and `|`, the natural break points of an
  * identifier or a type; table cells break nowhere else (never inside a word).
+ * Not after a part of one letter: `m.room.member` breaks as `m.room.|member`.
  */
 export function breakable(text: string, escapeText: (s: string) => string): string {
   return text
-    .split(/(?<=[_./|])(?=.)/)
+    .split(/(?<=[^_./|]{2}[_./|])(?=.)/)
     .map(escapeText)
     .join("<wbr>");
 }
