@@ -43,11 +43,9 @@ export function tables(html: string): TableView[] {
   // A table with no rows is a line saying so (field-table.hbs).
   return [...html.matchAll(/<div class="field-table" id="([^"]*)">([\s\S]*?)(?:<\/table>|no fixed fields\.<\/p>)/g)].map((m) => ({
     id: unescapeHtml(m[1]),
+    // The table's caption, else the title of an empty table's line (after the description, which may hold <strong> too).
     caption: unescapeHtml(
-      /<caption>([\s\S]*?)<\/caption>|<strong>([\s\S]*?)<\/strong>/
-        .exec(m[2])
-        ?.slice(1)
-        .find((c) => c !== undefined) ?? "",
+      /<caption>([\s\S]*?)<\/caption>/.exec(m[2])?.[1] ?? /<p class="field-table-empty"><strong>([\s\S]*?)<\/strong>/.exec(m[2])?.[1] ?? "",
     ),
     rows: rows(m[2]),
     html: m[2],
