@@ -77,6 +77,7 @@ export const RULES = {
   "group-empty": lint("a group block holds no event"),
   "block-repeated": lint("a block shows what its page already shows (its ids repeat)"),
   "rst-directive-unknown": lint("an RST directive (`.. name::`) specgen does not render; it is shown as text"),
+  "rst-substitution-unresolved": lint("a `|name|_` RST substitution reference that nothing defines; it is shown as written"),
   "ref-relative-to-outer": lint("a `$ref` written relative to the target of the `$ref` around it (the 2020 habit); read that way"),
   "schema-2020-habit": lint("`type: enum` or `properties: []` (the 2020 habit): read the old way"),
   "substitution-unknown": lint("a `%NAME%` with no value in `substitutions:`; left as written"),
