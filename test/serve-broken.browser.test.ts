@@ -10,7 +10,7 @@ import type { Readable } from "node:stream";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasChromium, launchChromium } from "./browser.js";
-import { copySample, REPO } from "./helpers.js";
+import { copySample, REPO, writeFiles } from "./helpers.js";
 
 describe.skipIf(!hasChromium)("specgen serve on a broken spec, in Chromium", () => {
   let browser: Browser;
@@ -70,12 +70,11 @@ describe.skipIf(!hasChromium)("specgen serve on a broken spec, in Chromium", () 
     expect(await page.locator('section[data-event-type="m.room_key.withheld"]').count()).toBe(0);
     await page.evaluate(() => Object.assign(window, { specgenMark: 1 }));
 
-    // A page the site does not have: a placeholder with the live client, the overlay over it.
+    // A page the site does not have (a folder's URL): a placeholder with the live client, the overlay over it.
     const missing = await browser.newPage();
-    expect((await missing.goto(new URL("not-yet.html", url).href))?.status()).toBe(404);
+    expect((await missing.goto(new URL("later/", url).href))?.status()).toBe(404);
     await missing.locator("#specgen-overlay").waitFor({ state: "visible", timeout: 10_000 });
-    expect(await missing.locator("h1").textContent()).toContain("not-yet.html is not rendered");
-    await missing.close();
+    expect(await missing.locator("h1").textContent()).toContain("later/index.html is not rendered");
 
     // The fix: the overlay goes and the event comes, in place (the mark on the window stays).
     writeFileSync(schema, original);
@@ -85,6 +84,11 @@ describe.skipIf(!hasChromium)("specgen serve on a broken spec, in Chromium", () 
 
     at = await printed("warning(s)\n", at);
     const fixed = stderr.slice(first.length, at);
+    // The placeholder turns into the page once it is written.
+    writeFiles(root, { "specification/later/index.md": "# Written later\n" });
+    await missing.waitForFunction(() => document.querySelector("h1")?.textContent === "Written later", undefined, { timeout: 10_000 });
+    expect(await missing.locator("#specgen-overlay").count()).toBe(0);
+    await missing.close();
     expect(fixed).toMatch(/^fixed: event-schemas\/schema\/m\.room_key\.withheld:\d+:\d+ {2}parse-syntax {2}/m);
     expect(fixed).toMatch(/^rebuilt in \d+ ms, \d+ page\(s\) changed; 0 error\(s\), 0 warning\(s\)\n$/m);
     expect(fixed).not.toContain("  error  ");

@@ -16,7 +16,8 @@ export const EVENTS_PATH = "/__specgen/events";
 
 export const CLIENT_SCRIPT = `(() => {
   const build = document.currentScript ? document.currentScript.dataset.build : "";
-  const page = decodeURIComponent(location.pathname.replace(/^\\//, "")) || "index.html";
+  // The site file the server maps this URL to (a folder's URL serves its index.html).
+  const page = decodeURIComponent(location.pathname.replace(/^\\//, "")).replace(/(^|\\/)$/, "$1index.html");
   const key = "specgen-scroll:" + page;
   const saved = sessionStorage.getItem(key);
   if (saved !== null) {
