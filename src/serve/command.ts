@@ -29,14 +29,13 @@ export function serveCommand(): Command {
       process.on("SIGINT", onSignal);
       process.on("SIGTERM", onSignal);
       const [{ serve }, { DiagnosticLog }] = await Promise.all([import("./index.js"), import("./log.js")]);
-      let log: InstanceType<typeof DiagnosticLog> | undefined;
+      const log = new DiagnosticLog({ root: path.resolve(root), color: useColor(process.stderr) });
       let builds = 0;
       const preview = await serve({
         root,
         port: opts.port,
         host: opts.host,
         onRebuild: ({ changedPages, diagnostics, texts, ms }) => {
-          log ??= new DiagnosticLog({ root: path.resolve(root), color: useColor(process.stderr) });
           const first = builds++ === 0;
           const pages = first ? `, ${changedPages.length} page(s)` : changedPages.length ? `, ${changedPages.length} page(s) changed` : "";
           const { errors, warnings } = summarize(diagnostics);
