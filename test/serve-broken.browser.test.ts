@@ -75,6 +75,11 @@ describe.skipIf(!hasChromium)("specgen serve on a broken spec, in Chromium", () 
     expect((await missing.goto(new URL("later/", url).href))?.status()).toBe(404);
     await missing.locator("#specgen-overlay").waitFor({ state: "visible", timeout: 10_000 });
     expect(await missing.locator("h1").textContent()).toContain("later/index.html is not rendered");
+    // Hidden, the overlay leaves the placeholder, which lists the errors too.
+    await missing.getByRole("button", { name: "Hide" }).click();
+    expect(await missing.locator("main li").first().textContent()).toMatch(
+      /^event-schemas\/schema\/m\.room_key\.withheld:\d+ parse-syntax: /,
+    );
 
     // The fix: the overlay goes and the event comes, in place (the mark on the window stays).
     writeFileSync(schema, original);

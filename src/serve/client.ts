@@ -107,17 +107,29 @@ export const CLIENT_SCRIPT = `(() => {
 })();
 `;
 
-/** What a page that is not in the site shows (with the live client, which overlays the build's errors over it). */
-export function placeholderPage(file: string): string {
-  const name = file.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/**
+ * What a page that is not in the site shows: its name and the build's errors
+ * (also under the overlay the live client puts over it, and when it is hidden).
+ */
+export function placeholderPage(file: string, errors: readonly { file?: string; line?: number; code: string; message: string }[]): string {
+  const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const name = escape(file);
+  const list = errors.map(
+    (d) =>
+      `<li><code>${escape([d.file, d.line].filter((x) => x !== undefined).join(":"))}</code> ${escape(d.code)}: ${escape(d.message)}</li>`,
+  );
+  const why =
+    errors.length > 0
+      ? `<p>The sources have ${errors.length} error${errors.length === 1 ? "" : "s"}:</p>\n<ul>\n${list.join("\n")}\n</ul>\n`
+      : "";
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>Not rendered: ${name}</title></head>
 <body>
-<main style="font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem">
+<main style="font:16px/1.5 system-ui,sans-serif;max-width:48rem;margin:3rem auto;padding:0 1rem">
 <h1>${name} is not rendered</h1>
 <p>The site has no such page, or it could not be rendered. This page is replaced as soon as the page renders.</p>
-</main>
+${why}</main>
 </body>
 </html>
 `;

@@ -94,7 +94,7 @@ export class PreviewServer {
     const body = file === undefined ? undefined : this.files.get(file);
     if (file === undefined || body === undefined) {
       // A page not (yet) rendered gets a placeholder with the live client: the overlay lists the errors, and the page comes when it renders.
-      if (file?.endsWith(".html")) send(res, 404, TYPES[".html"], injectClient(placeholderPage(file), this.build), headOnly);
+      if (file?.endsWith(".html")) send(res, 404, TYPES[".html"], injectClient(placeholderPage(file, this.errors), this.build), headOnly);
       else send(res, 404, "text/plain", "not found\n");
       return;
     }
