@@ -112,11 +112,11 @@ export const CLIENT_SCRIPT = `(() => {
  * (also under the overlay the live client puts over it, and when it is hidden).
  */
 export function placeholderPage(file: string, errors: readonly { file?: string; line?: number; code: string; message: string }[]): string {
-  const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  const name = escape(file);
+  const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const name = escapeHtml(file);
   const list = errors.map(
     (d) =>
-      `<li><code>${escape([d.file, d.line].filter((x) => x !== undefined).join(":"))}</code> ${escape(d.code)}: ${escape(d.message)}</li>`,
+      `<li><code>${escapeHtml([d.file, d.line].filter((x) => x !== undefined).join(":"))}</code> ${escapeHtml(d.code)}: ${escapeHtml(d.message)}</li>`,
   );
   const why =
     errors.length > 0
