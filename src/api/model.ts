@@ -198,7 +198,8 @@ function modelEndpoint(doc: ApiDocument, op: OperationSpec, inputs: ApiInputs, a
         description: r.description,
         origin: originOf(r.node),
         headers: headers.length > 0 ? buildFieldTables(fieldsObject(headers), "Headers", `${prefix}_headers`) : [],
-        body: r.body && bodyModel(r.body, inputs, `Response ${r.status}`, prefix),
+        // Its heading says "200 response" already.
+        body: r.body && bodyModel(r.body, inputs, "Body", prefix),
         examples: r.body ? bodyExamples(r.body, inputs) : [],
       };
     }),
