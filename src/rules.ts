@@ -14,11 +14,23 @@ export interface Rule {
   severity: Severity;
   /** Configurable in specgen.config.yaml `rules:`. */
   lint: boolean;
+  /** The settings `rules:` may give it, when not error, warning and off. */
+  settings?: readonly RuleSetting[];
   description: string;
 }
 
 const fatal = (description: string): Rule => ({ severity: "error", lint: false, description });
 const lint = (description: string): Rule => ({ severity: "warning", lint: true, description });
+/**
+ * An error that a spec being written may lower to a warning (a section it
+ * does not have yet), but never turn off: the reader still sees the gap.
+ */
+const pending = (description: string): Rule => ({ severity: "error", lint: true, settings: ["error", "warning"], description });
+
+/** What `rules:` may set a rule to. */
+export function ruleSettings(rule: Rule): readonly RuleSetting[] {
+  return rule.settings ?? ["error", "warning", "off"];
+}
 
 export const RULES = {
   "file-unreadable": fatal("a file cannot be read, or is not a regular file"),
@@ -48,9 +60,9 @@ export const RULES = {
   "example-ref-loop": fatal("example `$ref`s that extend each other in a loop"),
   "shortcode-unknown": fatal("a Hugo shortcode (`{{% name %}}`) inside a data description, which specgen does not render there"),
   "block-option-invalid": fatal('a block\'s option (`{{name key="…"}}`) that its kind does not take, or a value it cannot use'),
-  "block-unknown": fatal("a `{{block}}` that names no block"),
+  "block-unknown": pending("a `{{block}}` that names no block (shown as a note on the page)"),
   "block-recursive": fatal("a `{{block}}` in a description that includes the block itself"),
-  "reference-unresolved": fatal("a `` `Title`_ `` reference that names no heading or event"),
+  "reference-unresolved": pending("a `` `Title`_ `` reference that names no heading or event (shown as its text)"),
   "link-unsafe": fatal("a `` `text <url>`_ `` link to a javascript:, vbscript:, file: or data: URL"),
   "api-malformed": fatal("an API document that is not a well-formed Swagger 2.0 or OpenAPI 3.x structure at this place"),
   "config-invalid": fatal("specgen.config.yaml cannot be used (reported in the preview; the CLI exits 2)"),
@@ -68,6 +80,7 @@ export const RULES = {
   "group-empty": lint("a group block holds no event"),
   "block-repeated": lint("a block shows what its page already shows (its ids repeat)"),
   "rst-directive-unknown": lint("an RST directive (`.. name::`) specgen does not render; it is shown as text"),
+  "rst-substitution-unresolved": lint("a `|name|_` RST substitution reference that nothing defines; it is shown as written"),
   "ref-relative-to-outer": lint("a `$ref` written relative to the target of the `$ref` around it (the 2020 habit); read that way"),
   "schema-2020-habit": lint("`type: enum` or `properties: []` (the 2020 habit): read the old way"),
   "substitution-unknown": lint("a `%NAME%` with no value in `substitutions:`; left as written"),

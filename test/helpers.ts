@@ -158,7 +158,7 @@ export async function checkRoot(root: string) {
 
 /** Tags that the templates and markdown-it (raw HTML off) write; anything else came from a source. */
 const SAFE_TAGS = new Set(
-  "html head meta title link body header footer div nav ul ol li a main section article aside h1 h2 h3 h4 h5 h6 p span code pre table caption thead tbody tr th td strong em figure figcaption blockquote hr br img del s sup sub search label input".split(
+  "html head meta title link body header footer div nav ul ol li a main section article aside h1 h2 h3 h4 h5 h6 p span code pre table caption thead tbody tr th td strong em figure figcaption blockquote hr br img del s sup sub search label input wbr".split(
     " ",
   ),
 );

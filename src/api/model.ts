@@ -10,8 +10,9 @@ import { type Origin, origins, type Source } from "../load/source.js";
 import type { ExampleView } from "../render/blocks/event.js";
 import { uniqueId } from "../render/plugins/headings.js";
 import { type Annotations, annotationsOf } from "../schema/annotations.js";
-import { buildFieldTables, buildValueTables, type FieldTable, slugify, stringOr, type TypePart } from "../schema/fields.js";
+import { buildFieldTables, buildValueTables, type FieldTable, stringOr, type TypePart } from "../schema/fields.js";
 import { isObject, nodeKey, type SchemaObject } from "../schema/resolve.js";
+import { slugify } from "../slug.js";
 import type { ApiDocument, BodySpec, ExampleAt, NodeAt, OperationSpec, ParameterSpec } from "./document.js";
 
 export interface BodyModel {
@@ -215,7 +216,8 @@ function modelEndpoint(doc: ApiDocument, op: OperationSpec, inputs: ApiInputs, a
         description: r.description,
         origin: originOf(r.node),
         headers: headers.length > 0 ? buildFieldTables(fieldsObject(headers), "Headers", `${prefix}_headers`) : [],
-        body: r.body && bodyModel(r.body, inputs, `Response ${r.status}`, prefix),
+        // Its heading says "200 response" already.
+        body: r.body && bodyModel(r.body, inputs, "Body", prefix),
         examples: r.body ? bodyExamples(r.body, inputs) : [],
       };
     }),

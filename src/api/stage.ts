@@ -18,8 +18,8 @@ import type { Draft, Validators } from "../examples/validate.js";
 import type { Spec } from "../load/index.js";
 import type { Source } from "../load/source.js";
 import { uniqueId } from "../render/plugins/headings.js";
-import { slugify } from "../schema/fields.js";
 import { isObject, nodeKey, resolveSchemaNodes, type SchemaNode, type SchemaObject } from "../schema/resolve.js";
+import { slugify } from "../slug.js";
 import {
   type ApiDocument,
   apiFormat,

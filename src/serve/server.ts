@@ -6,7 +6,7 @@
  */
 import http from "node:http";
 import path from "node:path";
-import { CLIENT_PATH, CLIENT_SCRIPT, EVENTS_PATH } from "./client.js";
+import { CLIENT_PATH, CLIENT_SCRIPT, EVENTS_PATH, placeholderPage } from "./client.js";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -93,7 +93,9 @@ export class PreviewServer {
     const file = sitePath(pathname);
     const body = file === undefined ? undefined : this.files.get(file);
     if (file === undefined || body === undefined) {
-      send(res, 404, "text/plain", "not found\n");
+      // A page not (yet) rendered gets a placeholder with the live client: the overlay lists the errors, and the page comes when it renders.
+      if (file?.endsWith(".html")) send(res, 404, TYPES[".html"], injectClient(placeholderPage(file, this.errors), this.build), headOnly);
+      else send(res, 404, "text/plain", "not found\n");
       return;
     }
     const type = TYPES[path.posix.extname(file)] ?? "application/octet-stream";
