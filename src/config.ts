@@ -41,6 +41,8 @@ export interface Config {
   formats: string[];
   /** Formats readers know by a title (and a link): from `data/string-formats.yaml` (`paths.formats`) and `formats:`. */
   formatTitles: Readonly<Record<string, FormatTitle>>;
+  /** The formats file (`paths.formats`), read with the config when it is there. */
+  formatsFile: string;
   /** Severities of lint rules, from `rules:`. */
   rules: Partial<Record<RuleCode, RuleSetting>>;
   /** `--strict`: warnings are errors. */
@@ -182,6 +184,7 @@ export function loadConfig(rootArg = ".", overrides: ConfigOverrides = {}): Conf
     maxFileSize: numberOption(raw, "maxFileSize", 10 * 1024 * 1024),
     groups: { ...DEFAULT_GROUPS, ...groupsOption(raw.groups) },
     ...formatsOption(raw.formats, path.resolve(root, folders.formats), root, raw.allowExternalRefs === true),
+    formatsFile: path.resolve(root, folders.formats),
     rules: rulesOption(raw.rules),
     strict: overrides.strict ?? false,
     maxWarnings: overrides.maxWarnings,
