@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { HtmlValidate } from "html-validate";
 import yaml from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult } from "../src/pipeline.js";
@@ -103,9 +104,9 @@ describe.skipIf(!hasCorpusV19)("the v1.9 Matrix spec rendered", () => {
 
   beforeAll(async () => {
     const root = corpusV19Root({
-      "content/apis.md": `# APIs\n\n${documents.map((d) => `{{${d.block}}}`).join("\n\n")}\n`,
-      "content/definitions.md": `# Definitions\n\n${definitions.map(([, b]) => `{{${b}}}`).join("\n\n")}\n`,
-      "content/events.md": `# Events\n\n${events.map((n) => `{{${n.replace(/[.$]/g, "_")}_event}}`).join("\n\n")}\n`,
+      "content/apis.md": `# APIs\n\n## Endpoints\n\n${documents.map((d) => `{{${d.block}}}`).join("\n\n")}\n`,
+      "content/definitions.md": `# Definitions\n\n## All\n\n${definitions.map(([, b]) => `{{${b}}}`).join("\n\n")}\n`,
+      "content/events.md": `# Events\n\n## All\n\n${events.map((n) => `{{${n.replace(/[.$]/g, "_")}_event}}`).join("\n\n")}\n`,
     });
     result = await checkRoot(root);
   }, 60_000);
@@ -163,6 +164,20 @@ describe.skipIf(!hasCorpusV19)("the v1.9 Matrix spec rendered", () => {
     }
     expect(composed).toBeGreaterThan(0);
   });
+
+  it("writes pages that pass html-validate", async () => {
+    const validator = new HtmlValidate({
+      extends: ["html-validate:recommended", "html-validate:document"],
+      rules: { "require-sri": ["error", { target: "crossorigin" }] },
+    });
+    for (const name of ["apis.html", "definitions.html"]) {
+      const report = await validator.validateString(result.files.get(name) as string, name);
+      expect(
+        report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId} ${m.message}`)),
+        name,
+      ).toEqual([]);
+    }
+  }, 60_000);
 
   it("shows a definition's own version notes under its heading", () => {
     const page = result.files.get("definitions.html") as string;
