@@ -57,6 +57,7 @@ export const RULES = {
   "example-no-schema": lint("an example has no schema of its name"),
   "state-key-no-description": lint("a state event does not describe its `state_key`"),
   "format-unknown": lint("a `format` that neither ajv-formats nor the config's `formats` list knows"),
+  "pattern-unsupported": lint("a `pattern` that RE2 cannot run in linear time (a backreference, lookaround): not applied"),
   "schema-unknown-draft": lint("a `$schema` specgen does not know (checked as draft-07)"),
   "link-broken": lint("a relative link or `#fragment` that resolves nowhere in the built site"),
   "anchor-duplicate": lint("two elements of a page with the same id"),
