@@ -3,8 +3,11 @@
  * found, with variants of its own. A contributor's sources and any web page
  * the editor has open are untrusted.
  */
-import { describe, expect, it } from "vitest";
-import { makeRoot, specgen } from "./helpers.js";
+import net from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Preview, serve } from "../src/serve/index.js";
+import { MAX_CLIENTS, PreviewServer } from "../src/serve/server.js";
+import { copySample, makeRoot, rawRequest, specgen } from "./helpers.js";
 
 const S = "event-schemas/schema";
 const E = "event-schemas/examples";
@@ -98,5 +101,128 @@ describe("patterns run in linear time, whatever they are", () => {
     expect(found.filter((d) => d.code === "example-invalid").map((d) => d.message.split(" (")[0])).toEqual([
       "/content/count must be integer",
     ]);
+  });
+});
+
+const get = (url: string, target: string, host = new URL(url).host) => rawRequest(url, `GET ${target} HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+
+describe("serve lives through hostile requests", () => {
+  let preview: Preview | undefined;
+  afterEach(async () => {
+    await preview?.close();
+    preview = undefined;
+  });
+
+  it("answers every malformed request target with a 4xx and goes on serving", async () => {
+    preview = await serve({ root: copySample(), port: 0, host: "127.0.0.1" });
+    const targets = [
+      "//[",
+      "//[::1",
+      "//example.org/",
+      "/\\\\[",
+      "http://127.0.0.1/",
+      "http://[/",
+      "*",
+      "/%",
+      "/%E0%A4%A",
+      "/%ff%fe",
+      "/index.html%00",
+      `/${"a".repeat(12_000)}`,
+      `/${"%".repeat(5000)}`,
+    ];
+    for (const target of targets) {
+      const status = await get(preview.url, target);
+      expect(status, target).toBeGreaterThanOrEqual(400);
+      expect(status, target).toBeLessThan(500);
+    }
+    // A target past Node's header limit, and a request line that is no request at all.
+    expect(await get(preview.url, `/${"b".repeat(100_000)}`)).toBe(431);
+    expect(await rawRequest(preview.url, "GET\r\n\r\n")).toBe(400);
+    expect(await get(preview.url, "/")).toBe(200);
+    expect(await get(preview.url, "/index.html?x=%zz#frag")).toBe(200);
+    expect(await get(preview.url, "/__specgen/events?page=//[&build=%zz")).toBe(200);
+  });
+
+  it("refuses a Host that is not localhost, the bound host or an IP address, with the port (DNS rebinding)", async () => {
+    preview = await serve({ root: copySample(), port: 0, host: "127.0.0.1" });
+    const { port } = new URL(preview.url);
+    const at = (host: string) => get(preview?.url ?? "", "/", host);
+    for (const host of [`localhost:${port}`, `LOCALHOST:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, `10.0.0.7:${port}`]) {
+      expect(await at(host), host).toBe(200);
+    }
+    for (const host of [
+      `evil.example:${port}`,
+      `localhost.evil.example:${port}`,
+      "localhost",
+      `127.0.0.1:${Number(port) + 1}`,
+      `localhost:${port}@evil`,
+      "",
+    ]) {
+      expect(await at(host), host).toBe(403);
+    }
+    // No Host at all (HTTP/1.0), and the event stream with a foreign Host.
+    expect(await rawRequest(preview.url, "GET / HTTP/1.0\r\n\r\n")).toBe(403);
+    expect(await get(preview.url, "/__specgen/events", `rebind.example:${port}`)).toBe(403);
+  });
+
+  it("caps live-reload clients and drops one that does not read", async () => {
+    const server = new PreviewServer();
+    const url = await server.listen(0, "127.0.0.1");
+    try {
+      const { port } = new URL(url);
+      const open: net.Socket[] = [];
+      const connect = () =>
+        new Promise<{ socket: net.Socket; status: number }>((resolve, reject) => {
+          const socket = net.connect(Number(port), "127.0.0.1", () =>
+            socket.write(`GET /__specgen/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`),
+          );
+          socket.once("data", (d) => resolve({ socket, status: Number(/^HTTP\/1\.1 (\d+)/.exec(String(d))?.[1]) }));
+          socket.on("error", reject);
+          open.push(socket);
+        });
+      for (let i = 0; i < MAX_CLIENTS; i++) expect((await connect()).status).toBe(200);
+      expect((await connect()).status).toBe(503);
+      expect(server.liveClients).toBe(MAX_CLIENTS);
+      // Nobody reads: each broadcast of 256 KB piles up until every client passes the bound and is dropped.
+      for (const socket of open) socket.pause();
+      const big = [{ code: "x", message: "m".repeat(256 * 1024) }];
+      for (let i = 0; i < 40 && server.liveClients > 0; i++) {
+        server.showErrors(big);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(server.liveClients).toBe(0);
+      for (const socket of open) socket.destroy();
+      // A new client is welcome again.
+      const again = await connect();
+      expect(again.status).toBe(200);
+      again.socket.destroy();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("exits 2 with a plain message when the port is busy or the host cannot be bound", async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const busy = (blocker.address() as net.AddressInfo).port;
+    try {
+      const root = copySample();
+      const inUse = specgen(["serve", root, "--port", String(busy)]);
+      expect(inUse.code, inUse.stderr).toBe(2);
+      expect(inUse.stderr).toContain(
+        `\nspecgen: cannot serve on 127.0.0.1:${busy}: the port is in use (choose another with --port, or 0 for a free one)\n`,
+      );
+      expect(inUse.stderr).not.toMatch(/internal error|\n\s+at /);
+      for (const host of ["192.0.2.1", "no-such-host.invalid"]) {
+        const bad = specgen(["serve", root, "--port", "0", "--host", host]);
+        expect(bad.code, host).toBe(2);
+        expect(bad.stderr, host).not.toMatch(/internal error|\n\s+at /);
+        expect(bad.stderr, host).toMatch(
+          new RegExp(`^specgen: cannot serve on ${host.replace(/\./g, "\\.")}:0: no such address on this machine`, "m"),
+        );
+      }
+    } finally {
+      blocker.close();
+    }
   });
 });
