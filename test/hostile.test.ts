@@ -3,11 +3,13 @@
  * found, with variants of its own. A contributor's sources and any web page
  * the editor has open are untrusted.
  */
+import { existsSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
 import net from "node:net";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Preview, serve } from "../src/serve/index.js";
 import { MAX_CLIENTS, PreviewServer } from "../src/serve/server.js";
-import { copySample, makeRoot, rawRequest, specgen } from "./helpers.js";
+import { copySample, makeRoot, rawRequest, specgen, tempDir, writeFiles } from "./helpers.js";
 
 const S = "event-schemas/schema";
 const E = "event-schemas/examples";
@@ -224,5 +226,54 @@ describe("serve lives through hostile requests", () => {
     } finally {
       blocker.close();
     }
+  });
+});
+
+describe("symlinked folders never lead outside the root", () => {
+  it("reports a link to a folder outside the root once, at the link, and lists nothing behind it", () => {
+    const root = copySample();
+    const elsewhere = tempDir();
+    writeFiles(elsewhere, { "secret.md": "# Secret\n", "m.secret": "type: object\n", "page.hbs": "{{body}}" });
+    const links: Record<string, string> = {
+      "event-schemas/schema/m.etc": "/etc",
+      "event-schemas/schema/m.root": "/",
+      "event-schemas/examples/elsewhere": elsewhere,
+      "specification/elsewhere": elsewhere,
+      "templates/elsewhere": elsewhere,
+    };
+    // A folder that cannot be followed (EACCES: on Linux, another process's working folder), where there is one.
+    if (existsSync("/proc/1")) links["event-schemas/schema/m.cwd"] = "/proc/1/cwd";
+    mkdirSync(path.join(root, "templates"), { recursive: true });
+    for (const [at, target] of Object.entries(links)) symlinkSync(target, path.join(root, at));
+    // Links inside the root are still followed; a link loop is a diagnostic.
+    symlinkSync(path.join(root, "specification/modules"), path.join(root, "specification/again"));
+    symlinkSync("loop", path.join(root, "event-schemas/schema/loop"));
+    const r = specgen(["check", root, "--format", "json"]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).not.toMatch(/internal error/);
+    const found = json(r.stdout);
+    const outside = found.filter((d) => d.code === "file-outside-root");
+    expect(outside.map((d) => d.file).sort()).toEqual(
+      Object.entries(links)
+        .map(([at]) => at)
+        .sort(),
+    );
+    expect(outside.every((d) => d.message.startsWith("is a symlink to a folder outside the spec root"))).toBe(true);
+    expect(found.filter((d) => d.code === "file-unreadable").map((d) => d.file)).toEqual(["event-schemas/schema/loop"]);
+    // Nothing behind a link is named.
+    const named = found.map((d) => `${d.file} ${d.message}`).join("\n");
+    for (const word of ["passwd", "secret", "hosts", "Secret"]) expect(named).not.toContain(word);
+    expect(found.length).toBeLessThan(20);
+  });
+
+  it("follows links anywhere when allowExternalRefs is on", () => {
+    const root = copySample();
+    const elsewhere = tempDir();
+    writeFiles(elsewhere, { "extra.md": "# Extra page\n" });
+    writeFiles(root, { "specgen.config.yaml": "allowExternalRefs: true\n" });
+    symlinkSync(elsewhere, path.join(root, "specification/elsewhere"));
+    const r = specgen(["build", root, "--format", "json"]);
+    expect(r.code, r.stdout).toBe(0);
+    expect(readdirSync(path.join(root, "output/elsewhere"))).toContain("extra.html");
   });
 });

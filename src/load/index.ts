@@ -4,7 +4,7 @@
  * example needs (also outside the schema folder, e.g. `../../api/...`) is loaded.
  * This is the only stage that reads the disk.
  */
-import { type Dirent, existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { type Dirent, existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { BUILTIN_TEMPLATES, type Config, isWithin } from "../config.js";
 import { type Diagnostic, error, warning } from "../diagnostics.js";
@@ -155,13 +155,24 @@ export function loadSpec(config: Config, cache = new SourceCache()): LoadResult 
 /** Lists the source folders and reads the templates. */
 function listFolders(config: Config): Listing {
   const diagnostics: Diagnostic[] = [];
-  const templates = loadTemplates(config, diagnostics);
   const unreadable = (dir: string, e: Error) =>
     diagnostics.push(error("file-unreadable", `cannot read folder: ${e.message}`, { file: relPath(config, dir) }));
+  const bound: LinkBound | undefined = config.allowExternalRefs
+    ? undefined
+    : {
+        root: config.root,
+        outside: (link) =>
+          diagnostics.push(
+            error("file-outside-root", "is a symlink to a folder outside the spec root; set allowExternalRefs: true to read it", {
+              file: relPath(config, link),
+            }),
+          ),
+      };
+  const templates = loadTemplates(config, diagnostics, bound);
   const listing: Listing = {
-    schemas: listFiles(config.schemas, isDataFile, unreadable),
-    examples: listFiles(config.examples, isDataFile, unreadable),
-    pages: listFiles(config.pages, (f) => f.endsWith(".md"), unreadable),
+    schemas: listFiles(config.schemas, isDataFile, unreadable, true, bound),
+    examples: listFiles(config.examples, isDataFile, unreadable, true, bound),
+    pages: listFiles(config.pages, (f) => f.endsWith(".md"), unreadable, true, bound),
     // Links in the API folder (definitions/event-schemas) are followed by `$ref`s, not listed: what they show is listed where it lives.
     apis: listFiles(config.apis, (f) => isDataFile(f) && linkedFolder(f) === undefined, unreadable, false),
     ...templates,
@@ -177,12 +188,23 @@ function isDataFile(file: string): boolean {
   return !/\.(md|markdown|txt|rst|html?)$/i.test(file);
 }
 
-/** Files under `dir`, sorted, skipping dotfiles; symlinked folders are followed once (unless `followLinks` is false). */
+/** Where symlinked folders may lead: a link to a folder outside `root` is reported, never walked. */
+export interface LinkBound {
+  root: string;
+  outside(link: string): void;
+}
+
+/**
+ * Files under `dir`, sorted, skipping dotfiles; symlinked folders are followed
+ * once (unless `followLinks` is false), and only inside `bound` when given.
+ * Nothing here throws: a folder or link that cannot be read goes to `onError`.
+ */
 export function listFiles(
   dir: string,
   keep: (file: string) => boolean,
   onError?: (dir: string, e: Error) => void,
   followLinks = true,
+  bound?: LinkBound,
 ): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
@@ -207,17 +229,48 @@ export function listFiles(
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (entry.name.startsWith(".")) continue;
       const full = `${prefix}${entry.name}`;
-      let isDir = entry.isDirectory();
       if (entry.isSymbolicLink()) {
         if (!followLinks) continue;
-        isDir = statSync(full, { throwIfNoEntry: false })?.isDirectory() ?? false;
+        const target = linkTarget(full);
+        if (target instanceof Error) {
+          // Not followed (`/proc/1/cwd`: EACCES); where it was written to lead still says whether it leaves the root.
+          if (bound && !isWithin(target.written, bound.root)) bound.outside(full);
+          else onError?.(full, target);
+          continue;
+        }
+        if (target?.isDir) {
+          // Never walked, never listed: one diagnostic at the link, not the names of what it points to.
+          if (bound && !isWithin(target.real, bound.root)) bound.outside(full);
+          else walk(full);
+          continue;
+        }
+        // A link to a file (or a dangling one): read, or refused, where it is read.
+      } else if (entry.isDirectory()) {
+        walk(full);
+        continue;
       }
-      if (isDir) walk(full);
-      else if (keep(full)) out.push(full);
+      if (keep(full)) out.push(full);
     }
   };
   if (existsSync(dir)) walk(dir);
   return out;
+}
+
+/** What a symlink points to: undefined when dangling; an Error (with where the link says it leads) when it cannot be followed. */
+function linkTarget(link: string): { real: string; isDir: boolean } | (Error & { written: string }) | undefined {
+  try {
+    const real = realpathSync.native(link);
+    return { real, isDir: statSync(real).isDirectory() };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    let written = link;
+    try {
+      written = path.resolve(path.dirname(link), readlinkSync(link));
+    } catch {
+      // not readable either: reported as unreadable
+    }
+    return Object.assign(e as Error, { written });
+  }
 }
 
 export function relPath(config: Config, file: string): string {
@@ -515,15 +568,19 @@ function isInside(config: Config, file: string): boolean {
  * override that does not compile is reported and the built-in one is kept, so
  * the rest of the site can still be checked.
  */
-function loadTemplates(config: Config, diagnostics: Diagnostic[]): { templates: Map<string, string>; overrides: Source[] } {
+function loadTemplates(
+  config: Config,
+  diagnostics: Diagnostic[],
+  bound: LinkBound | undefined,
+): { templates: Map<string, string>; overrides: Source[] } {
   const templates = new Map<string, string>();
   const name = (dir: string, file: string) => path.relative(dir, file).split(path.sep).join("/");
   const isTemplate = (f: string) => /\.(hbs|css|js)$/.test(f);
   for (const file of listFiles(BUILTIN_TEMPLATES, isTemplate)) templates.set(name(BUILTIN_TEMPLATES, file), readFileSync(file, "utf8"));
   const overrides: Source[] = [];
-  for (const file of listFiles(config.templates, isTemplate, (dir, e) =>
-    diagnostics.push(error("file-unreadable", `cannot read folder: ${e.message}`, { file: relPath(config, dir) })),
-  )) {
+  const unreadable = (dir: string, e: Error) =>
+    diagnostics.push(error("file-unreadable", `cannot read folder: ${e.message}`, { file: relPath(config, dir) }));
+  for (const file of listFiles(config.templates, isTemplate, unreadable, true, bound)) {
     const source = readSource(config, file, "template", diagnostics);
     if (source) overrides.push(source);
   }
