@@ -47,6 +47,7 @@ export const RULES = {
   "example-ref-loop": fatal("example `$ref`s that extend each other in a loop"),
   "block-unknown": fatal("a `{{block}}` that names no block"),
   "block-recursive": fatal("a `{{block}}` in a description that includes the block itself"),
+  "block-expansion": fatal("`{{block}}`s in descriptions that expand to over 200 blocks on one page (the rest are left out)"),
   "reference-unresolved": fatal("a `` `Title`_ `` reference that names no heading or event"),
   "link-unsafe": fatal("a `` `text <url>`_ `` link to a javascript:, vbscript:, file: or data: URL"),
   "api-malformed": fatal("an API document that is not a well-formed Swagger 2.0 or OpenAPI 3.x structure at this place"),

@@ -3,10 +3,11 @@
  * found, with variants of its own. A contributor's sources and any web page
  * the editor has open are untrusted.
  */
-import { existsSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { MAX_NESTED_BLOCKS } from "../src/render/plugins/blocks.js";
 import { type Preview, serve } from "../src/serve/index.js";
 import { MAX_CLIENTS, PreviewServer } from "../src/serve/server.js";
 import { copySample, makeRoot, rawRequest, specgen, tempDir, writeFiles } from "./helpers.js";
@@ -275,5 +276,47 @@ describe("symlinked folders never lead outside the root", () => {
     const r = specgen(["build", root, "--format", "json"]);
     expect(r.code, r.stdout).toBe(0);
     expect(readdirSync(path.join(root, "output/elsewhere"))).toContain("extra.html");
+  });
+});
+
+/** Events m.l0 … m.l{levels-1}: each one's description includes the next one's block `times` times. */
+function nestedBlocks(levels: number, times: number): Record<string, string> {
+  const files: Record<string, string> = { "specification/index.md": "# Home\n\n{{m_l0_event}}\n" };
+  for (let i = 0; i < levels; i++) {
+    const calls =
+      i + 1 < levels
+        ? Array(times)
+            .fill(`  {{m_l${i + 1}_event}}\n\n`)
+            .join("")
+        : "  The end.\n";
+    files[`${S}/m.l${i}`] = `description: |\n  Level ${i}.\n\n${calls}properties:\n  content: {type: object, description: c}\n`;
+  }
+  return files;
+}
+
+describe("block expansion is bounded", () => {
+  it("stops at the bound with one located error, deep or wide, and renders small nestings", () => {
+    for (const [levels, times] of [
+      [8, 10], // 10^7 blocks
+      [6, 5], // 3,905
+      [2, MAX_NESTED_BLOCKS + 1], // wide: one level over the bound
+    ]) {
+      const root = makeRoot(nestedBlocks(levels, times));
+      const started = Date.now();
+      const r = specgen(["build", root, "--format", "json"]);
+      expect(Date.now() - started, `${levels}×${times}`).toBeLessThan(20_000);
+      expect(r.code, `${levels}×${times} ${r.stderr}`).toBe(1);
+      const errors = json(r.stdout).filter((d) => d.severity === "error");
+      expect(errors.map((d) => d.code)).toEqual(["block-expansion"]);
+      expect(errors[0].file).toMatch(/^event-schemas\/schema\/m\.l\d$/);
+      expect(errors[0].line).toBeGreaterThan(2);
+      expect(errors[0].message).toContain(`more than ${MAX_NESTED_BLOCKS} blocks on page index.html`);
+    }
+    // 3 levels of 3: 12 nested blocks, all rendered (their ids repeat: a warning, not an error).
+    const root = makeRoot(nestedBlocks(3, 3));
+    const r = specgen(["build", root, "--format", "json"]);
+    expect(r.code, r.stdout).toBe(0);
+    const html = readFileSync(path.join(root, "output/index.html"), "utf8");
+    expect(html.split("Level 2.").length - 1).toBe(9);
   });
 });
