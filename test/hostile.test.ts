@@ -320,3 +320,27 @@ describe("block expansion is bounded", () => {
     expect(html.split("Level 2.").length - 1).toBe(9);
   });
 });
+
+describe("what check accepts, build renders", () => {
+  it("builds examples holding strings of megabytes (plain, escaped, as keys) without a regex over a whole value", () => {
+    const mb = 1024 * 1024;
+    const schema = "type: object\nproperties:\n  content: {type: object, description: c}\n";
+    const root = makeRoot({
+      "specification/index.md": "# Home\n\n{{m_big_event}}\n\n{{m_escaped_event}}\n\n{{m_key_event}}\n",
+      [`${S}/m.big`]: schema,
+      [`${S}/m.escaped`]: schema,
+      [`${S}/m.key`]: schema,
+      [`${E}/m.big`]: JSON.stringify({ type: "m.big", content: { body: "x".repeat(9.5 * mb) } }),
+      [`${E}/m.escaped`]: JSON.stringify({ type: "m.escaped", content: { body: '"\\<'.repeat(1.5 * mb) } }),
+      [`${E}/m.key`]: JSON.stringify({ type: "m.key", content: { ["k".repeat(4 * mb)]: ["\u2028".repeat(mb)] } }),
+    });
+    const check = specgen(["check", root]);
+    expect(check.code, check.stderr).toBe(0);
+    const r = specgen(["build", root, "--format", "json"]);
+    expect(r.code, r.stdout.slice(0, 2000)).toBe(0);
+    const html = readFileSync(path.join(root, "output/index.html"), "utf8");
+    expect(html).toContain(`<span class="hljs-string">&quot;${"x".repeat(9.5 * mb)}&quot;</span>`);
+    expect(html).toContain(`&quot;${"\\&quot;\\\\&lt;".repeat(1.5 * mb)}&quot;`);
+    expect(html).toContain(`<span class="hljs-attr">&quot;${"k".repeat(4 * mb)}&quot;</span>:`);
+  });
+});
