@@ -3,14 +3,16 @@
  * found, with variants of its own. A contributor's sources and any web page
  * the editor has open are untrusted.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { MAX_NESTED_BLOCKS } from "../src/render/plugins/blocks.js";
 import { type Preview, serve } from "../src/serve/index.js";
 import { MAX_CLIENTS, PreviewServer } from "../src/serve/server.js";
-import { copySample, makeRoot, rawRequest, specgen, tempDir, writeFiles } from "./helpers.js";
+import { OUTPUT_MARKER, STAGING_MARKER } from "../src/site/write.js";
+import { copySample, makeRoot, REPO, rawRequest, specgen, tempDir, writeFiles } from "./helpers.js";
 
 const S = "event-schemas/schema";
 const E = "event-schemas/examples";
@@ -342,5 +344,76 @@ describe("what check accepts, build renders", () => {
     expect(html).toContain(`<span class="hljs-string">&quot;${"x".repeat(9.5 * mb)}&quot;</span>`);
     expect(html).toContain(`&quot;${"\\&quot;\\\\&lt;".repeat(1.5 * mb)}&quot;`);
     expect(html).toContain(`<span class="hljs-attr">&quot;${"k".repeat(4 * mb)}&quot;</span>:`);
+  });
+});
+
+/** A spec whose render takes a few seconds: many pages of many paragraphs. */
+function slowRoot(): string {
+  const root = copySample();
+  const text = Array.from({ length: 60 }, (_, i) => `Paragraph ${i} with *emphasis*, \`code\` and [a link](index.html).\n`).join("\n");
+  const pages: Record<string, string> = {};
+  for (let i = 0; i < 600; i++) pages[`specification/many/p${i}.md`] = `# Page ${i}\n\n## Part\n\n${text}`;
+  writeFiles(root, pages);
+  return root;
+}
+
+const staging = (root: string) => readdirSync(root).filter((n) => n.startsWith("output.tmp-"));
+
+describe("an interrupted build leaves no staging folder", () => {
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
+    it(`removes its staging folder on ${signal} during the render, keeps the previous site, and exits ${code}`, async () => {
+      const root = slowRoot();
+      if (signal === "SIGTERM") {
+        // A previous site, which must stay as it was.
+        mkdirSync(path.join(root, "output"));
+        writeFiles(root, { [`output/${OUTPUT_MARKER}`]: "", "output/index.html": "previous" });
+      }
+      const child = spawn(process.execPath, [path.join(REPO, "bin/specgen.js"), "build", root], { stdio: ["ignore", "ignore", "pipe"] });
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += String(d);
+      });
+      const exited = new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+      // Wait until pages are being written into the staging folder.
+      const started = Date.now();
+      while (!staging(root).some((n) => existsSync(path.join(root, n, "many")))) {
+        if (Date.now() - started > 30_000) throw new Error(`no staging folder appeared: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const sent = Date.now();
+      child.kill(signal);
+      expect(await exited, stderr).toBe(code);
+      expect(Date.now() - sent).toBeLessThan(2000);
+      expect(stderr).toContain(`specgen: stopped by ${signal}; nothing was written`);
+      expect(staging(root)).toEqual([]);
+      if (signal === "SIGTERM") expect(readFileSync(path.join(root, "output/index.html"), "utf8")).toBe("previous");
+      else expect(existsSync(path.join(root, "output"))).toBe(false);
+    }, 120_000);
+  }
+
+  it("removes the stale staging folders of its own output before it starts, and nothing else", () => {
+    const root = copySample();
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid as number; // a process id that has ended
+    const folder = (name: string, files: Record<string, string>) => {
+      mkdirSync(path.join(root, name));
+      writeFiles(path.join(root, name), { "index.html": "half a site", ...files });
+    };
+    folder("output.tmp-aB3xZ9", { [STAGING_MARKER]: `${gone}\n` }); // killed mid-build
+    folder("output.tmp-Qq1234.old", { [OUTPUT_MARKER]: "" }); // killed mid-publish
+    folder("output.tmp-live01", { [STAGING_MARKER]: `${process.pid}\n` }); // a build still running
+    folder("output.tmp-mine00", {}); // not marked: not specgen's
+    folder("output.tmp-x", { [STAGING_MARKER]: `${gone}\n` }); // not a name specgen makes
+    folder("other.tmp-abcdef", { [STAGING_MARKER]: `${gone}\n` }); // another output's
+    writeFileSync(path.join(root, "output.tmp-file00"), "a file");
+    const r = specgen(["build", root]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(
+      readdirSync(root)
+        .filter((n) => n.includes(".tmp-"))
+        .sort(),
+    ).toEqual(["other.tmp-abcdef", "output.tmp-file00", "output.tmp-live01", "output.tmp-mine00", "output.tmp-x"]);
   });
 });
