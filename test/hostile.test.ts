@@ -4,10 +4,11 @@
  * the editor has open are untrusted.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { MAX_CACHE_BYTES } from "../src/load/parse-cache.js";
 import { MAX_NESTED_BLOCKS } from "../src/render/plugins/blocks.js";
 import { type Preview, serve } from "../src/serve/index.js";
 import { MAX_CLIENTS, PreviewServer } from "../src/serve/server.js";
@@ -415,5 +416,37 @@ describe("an interrupted build leaves no staging folder", () => {
         .filter((n) => n.includes(".tmp-"))
         .sort(),
     ).toEqual(["other.tmp-abcdef", "output.tmp-file00", "output.tmp-live01", "output.tmp-mine00", "output.tmp-x"]);
+  });
+});
+
+describe("the parse cache is read and written only as a regular file", () => {
+  it("ends, and replaces nothing, when the cache location is a FIFO, a device or a link to one", () => {
+    const root = copySample();
+    const dir = tempDir();
+    const fifo = path.join(dir, "fifo");
+    spawnSync("mkfifo", [fifo]);
+    const link = path.join(dir, "link");
+    symlinkSync("/dev/zero", link);
+    for (const location of [fifo, "/dev/zero", "/dev/full", link].filter((f) => existsSync(f))) {
+      const started = Date.now();
+      const r = specgen(["check", root, "--cache-location", location]);
+      expect(Date.now() - started, location).toBeLessThan(20_000);
+      expect(r.code, `${location} ${r.stderr}`).toBe(0);
+      expect(r.stderr).toContain(`specgen: cache not saved to ${location}: not a regular file`);
+    }
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(lstatSync("/dev/full").isCharacterDevice()).toBe(true);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+  });
+
+  it("ignores a cache file over the size bound, and writes it anew", () => {
+    const root = copySample();
+    const file = path.join(tempDir(), "parsed.json");
+    writeFileSync(file, "");
+    truncateSync(file, MAX_CACHE_BYTES + 1); // sparse: costs no disk
+    const r = specgen(["check", root, "--cache-location", file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(lstatSync(file).size).toBeLessThan(1024 * 1024);
+    expect(Object.keys(JSON.parse(readFileSync(file, "utf8")).values).length).toBeGreaterThan(5);
   });
 });
