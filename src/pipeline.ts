@@ -429,7 +429,12 @@ function guarded<T>(diagnostics: Diagnostic[], where: Partial<Diagnostic>, what:
   }
 }
 
-async function guardedAsync<T>(diagnostics: Diagnostic[], where: Partial<Diagnostic>, what: string, fn: () => Promise<T>): Promise<T | undefined> {
+async function guardedAsync<T>(
+  diagnostics: Diagnostic[],
+  where: Partial<Diagnostic>,
+  what: string,
+  fn: () => Promise<T>,
+): Promise<T | undefined> {
   try {
     return await fn();
   } catch (e) {

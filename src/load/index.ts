@@ -273,6 +273,53 @@ function linkTarget(link: string): { real: string; isDir: boolean } | (Error & {
   }
 }
 
+/** The line and column (in characters, 1-based) of byte `offset`, from the valid text before it. */
+function bytePosition(bytes: Buffer, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = bytes.indexOf(0x0a); i >= 0 && i < offset; i = bytes.indexOf(0x0a, i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  const before = bytes
+    .subarray(lineStart, offset)
+    .toString("utf8")
+    .replace(/^\uFEFF/, "");
+  return { line, column: [...before].length + 1 };
+}
+
+/** The offset of the first byte that is not part of well-formed UTF-8 (as TextDecoder's fatal mode reads it). */
+export function invalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    // Lead byte: how many continuation bytes, and the allowed range of the first (no overlongs, surrogates or > U+10FFFF).
+    let need: number;
+    let low = 0x80;
+    let high = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) low = 0xa0;
+      if (b === 0xed) high = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) low = 0x90;
+      if (b === 0xf4) high = 0x8f;
+    } else return i;
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || c < (k === 1 ? low : 0x80) || c > (k === 1 ? high : 0xbf)) return i;
+    }
+    i += need + 1;
+  }
+  return bytes.length;
+}
+
 export function relPath(config: Config, file: string): string {
   // Loaded paths are normalised: one under the root is the root, a separator, and the rest.
   const under = `${config.root}${path.sep}`;
@@ -319,15 +366,17 @@ export function readSource(
     diagnostics.push(error("file-unreadable", `cannot read file: ${(e as Error).message}`, where));
     return undefined;
   }
-  if (bytes.includes(0)) {
-    diagnostics.push(error("file-binary", "file holds binary data (NUL bytes), not text", where));
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    diagnostics.push(error("file-binary", "file holds binary data (NUL bytes), not text", { file: rel, ...bytePosition(bytes, nul) }));
     return undefined;
   }
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes).replace(/^\uFEFF/, "");
   } catch {
-    diagnostics.push(error("file-encoding", "file is not valid UTF-8 text", where));
+    const bad = invalidUtf8(bytes);
+    diagnostics.push(error("file-encoding", "file is not valid UTF-8 text", { file: rel, ...bytePosition(bytes, bad) }));
     return undefined;
   }
   const source: Source = { path: file, rel, kind, text, value: undefined };
