@@ -17,6 +17,7 @@ import { schemaOfExample, Validators } from "./examples/validate.js";
 import { objectId } from "./identity.js";
 import { knownFormats, lintEvents, lintFormats } from "./lint.js";
 import { isApiDocument, loadSpec, SourceCache, type Spec } from "./load/index.js";
+import { writtenJson } from "./load/numbers.js";
 import type { ParseCache } from "./load/parse-cache.js";
 import { at, type Source } from "./load/source.js";
 import type { ComponentSchema } from "./render/blocks/common.js";
@@ -252,7 +253,7 @@ export class Pipeline {
       return { key, owner, diagnostics };
     }
     diagnostics.push(...this.validators.validate(ownerSource, example, value));
-    return { key, owner, view: { name, json: JSON.stringify(value, null, 2) }, diagnostics };
+    return { key, owner, view: { name, json: writtenJson(value, 2) }, diagnostics };
   }
 }
 

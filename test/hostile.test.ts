@@ -13,7 +13,7 @@ import { MAX_NESTED_BLOCKS } from "../src/render/plugins/blocks.js";
 import { type Preview, serve } from "../src/serve/index.js";
 import { MAX_CLIENTS, PreviewServer } from "../src/serve/server.js";
 import { OUTPUT_MARKER, STAGING_MARKER } from "../src/site/write.js";
-import { copySample, makeRoot, REPO, rawRequest, specgen, tempDir, writeFiles } from "./helpers.js";
+import { checkRoot, copySample, makeRoot, REPO, rawRequest, specgen, tempDir, writeFiles } from "./helpers.js";
 
 const S = "event-schemas/schema";
 const E = "event-schemas/examples";
@@ -448,5 +448,120 @@ describe("the parse cache is read and written only as a regular file", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(lstatSync(file).size).toBeLessThan(1024 * 1024);
     expect(Object.keys(JSON.parse(readFileSync(file, "utf8")).values).length).toBeGreaterThan(5);
+  });
+});
+
+describe("smaller holes", () => {
+  it("keeps keys named __proto__, constructor and the like in tables, merged schemas and merged examples", () => {
+    const names = ["__proto__", "constructor", "toString", "hasOwnProperty"];
+    const props = names.map((n, i) => `      ${n}: {type: string, description: Field number ${i}.}`).join("\n");
+    const root = makeRoot({
+      "specification/index.md": "# Home\n\n{{m_keys_event}}\n\n{{m_merged_event}}\n",
+      [`${S}/m.keys`]: `type: object\ndescription: K.\nproperties:\n  content:\n    type: object\n    description: C.\n    properties:\n${props}\n`,
+      // Through allOf: the merged schema keeps them too.
+      [`${S}/m.merged`]: [
+        "type: object",
+        "description: M.",
+        "allOf:",
+        "  - properties: {content: {type: object, description: C., properties: {__proto__: {type: object, description: Inherited proto.}}}}",
+        "properties:",
+        "  content: {type: object, properties: {constructor: {type: integer, description: Own ctor.}}}",
+      ].join("\n"),
+      [`${E}/core/base.json`]: '{"__proto__": {"polluted": true}, "kept": 1}',
+      [`${E}/m.keys`]:
+        '{"$ref": "core/base.json", "type": "m.keys", "content": {"constructor": "c", "toString": "t", "hasOwnProperty": "h"}}',
+      [`${E}/m.merged`]: '{"type": "m.merged", "content": {"__proto__": {"deep": 1}, "constructor": 2}}',
+    });
+    const r = specgen(["build", root, "--format", "json"]);
+    expect(r.code, r.stdout).toBe(0);
+    const html = readFileSync(path.join(root, "output/index.html"), "utf8");
+    for (const [i, n] of names.entries()) expect(html, n).toContain(`Field number ${i}.`);
+    expect(html).toContain("Inherited proto.");
+    expect(html).toContain("Own ctor.");
+    // The merged example holds the base's __proto__ object and every own key.
+    for (const key of ["__proto__", "polluted", "kept", "constructor", "toString", "hasOwnProperty", "deep"]) {
+      expect(html).toContain(`&quot;${key}&quot;</span>:`);
+    }
+  });
+
+  it("checks links to pages whose names hold characters that HTML escapes", () => {
+    const names = ["client's guide", "a=b", "back`tick", "x&y", "<angle>", 'say "hi"'];
+    const root = copySample();
+    writeFiles(root, Object.fromEntries(names.map((n, i) => [`specification/${n}.md`, `# Page ${i}\n\n[self](#page-${i})\n`])));
+    const r = specgen(["build", root, "--format", "json"]);
+    expect(r.code, r.stdout).toBe(0);
+    expect(json(r.stdout).filter((d) => d.code === "link-broken")).toEqual([]);
+    // Each page is there, under its own name.
+    for (const n of names) expect(existsSync(path.join(root, "output", `${n}.html`)), n).toBe(true);
+  });
+
+  it("parses YAML nested up to 256 levels, as documented, and refuses deeper", () => {
+    const block = (n: number) => `${Array.from({ length: n }, (_, i) => `${"  ".repeat(i)}k:`).join("\n")}\n${"  ".repeat(n)}v\n`;
+    const flow = (n: number) => `x: ${"[".repeat(n)}${"]".repeat(n)}\n`;
+    const root = makeRoot({
+      [`${S}/m.block200`]: block(200),
+      [`${S}/m.flow250`]: flow(250),
+      [`${S}/m.block255`]: block(255),
+      [`${S}/m.block300`]: block(300),
+      [`${S}/m.flow400`]: flow(400),
+    });
+    const r = specgen(["check", root, "--format", "json"]);
+    const deep = json(r.stdout).filter((d) => d.code === "parse-too-complex");
+    expect(deep.map((d) => d.file).sort()).toEqual([`${S}/m.block300`, `${S}/m.flow400`]);
+    for (const d of deep) expect(d.message).toMatch(/deeper than 256 levels/);
+  });
+
+  it("reports NUL bytes and invalid UTF-8 at the bad byte", () => {
+    const root = makeRoot({});
+    const files: Record<string, [Buffer, string, number, number]> = {
+      "m.nul": [Buffer.from("type: object\ndescription: ab\0cd\n"), "file-binary", 2, 16],
+      "m.latin1": [
+        Buffer.concat([Buffer.from("type: object\n# é ok\ndescription: caf"), Buffer.from([0xe9]), Buffer.from("\n")]),
+        "file-encoding",
+        3,
+        17,
+      ],
+      "m.overlong": [Buffer.concat([Buffer.from("a: ééé"), Buffer.from([0xc0, 0xaf])]), "file-encoding", 1, 7],
+      "m.surrogate": [Buffer.concat([Buffer.from("a: 1\nb: x"), Buffer.from([0xed, 0xa0, 0x80])]), "file-encoding", 2, 5],
+      "m.truncated": [Buffer.concat([Buffer.from("a: 1\n\n€ "), Buffer.from([0xe2, 0x82])]), "file-encoding", 3, 3],
+    };
+    for (const [name, [bytes]] of Object.entries(files)) {
+      mkdirSync(path.join(root, S), { recursive: true });
+      writeFileSync(path.join(root, S, name), bytes);
+    }
+    const found = json(specgen(["check", root, "--format", "json"]).stdout);
+    for (const [name, [, code, line, column]] of Object.entries(files)) {
+      const d = found.find((x) => x.file === `${S}/${name}`);
+      expect([d?.code, d?.line, d?.column], name).toEqual([code, line, column]);
+    }
+  });
+
+  it("shows and reports numbers as written: integers beyond 2^53, -0", async () => {
+    const root = makeRoot({
+      "specification/index.md": "# Home\n\n{{m_num_event}}\n",
+      [`${S}/m.num`]: [
+        "type: object",
+        "description: N.",
+        "properties:",
+        "  content:",
+        "    type: object",
+        "    description: C.",
+        "    properties:",
+        "      big: {type: integer, description: Big., maximum: 9007199254740993}",
+        "      tiny: {type: number, description: Tiny., default: -0, enum: [-0, 12345678901234567891]}",
+      ].join("\n"),
+      [`${E}/m.num.json`]: '{"type": "m.num", "content": {"big": 9007199254740995, "tiny": -0, "list": [18014398509481985, -0.0, 1.5]}}',
+    });
+    const { diagnostics, files } = await checkRoot(root);
+    const invalid = diagnostics.filter((d) => d.code === "example-invalid");
+    expect(invalid.map((d) => d.message.split(" (")[0])).toEqual(["/content/big must be <= 9007199254740993"]);
+    const html = files.get("index.html") as string;
+    const number = (n: string) => `<span class="hljs-number">${n}</span>`;
+    for (const n of ["9007199254740995", "-0", "18014398509481985", "-0.0", "1.5"]) expect(html, n).toContain(number(n));
+    // The table's facts and enum values.
+    expect(html).toContain("9007199254740993");
+    expect(html).toContain("12345678901234567891");
+    expect(html).not.toContain("12345678901234567000");
+    expect(html).not.toContain("9007199254740992");
   });
 });

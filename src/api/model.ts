@@ -6,6 +6,7 @@
  */
 import path from "node:path";
 import type { Config } from "../config.js";
+import { writtenJson } from "../load/numbers.js";
 import { type Origin, origins, type Source } from "../load/source.js";
 import type { ExampleView } from "../render/blocks/event.js";
 import { uniqueId } from "../render/plugins/headings.js";
@@ -326,5 +327,5 @@ function originOf(node: NodeAt): Origin {
 }
 
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, null, 2) ?? "null";
+  return writtenJson(value, 2);
 }

@@ -19,6 +19,7 @@
  * see meta.ts); in a spec's schemas it is not (the resolve stage does not
  * follow them either).
  */
+import { writtenNumber } from "../load/numbers.js";
 import { escapePointer } from "../load/source.js";
 import { isObject, type SchemaObject } from "../schema/resolve.js";
 import { type Pattern, PatternProblem } from "./patterns.js";
@@ -197,20 +198,23 @@ class Walker {
   private number(f: Frame, value: number): void {
     const draft04 = this.options.draft === "04";
     const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf } = f.schema;
+    const written = (keyword: string, n: number) => writtenNumber(f.schema, keyword, n);
     if (typeof minimum === "number") {
       const exclusive = draft04 && exclusiveMinimum === true;
-      if (exclusive ? value <= minimum : value < minimum) this.fail(f, "minimum", `must be ${exclusive ? ">" : ">="} ${minimum}`);
+      if (exclusive ? value <= minimum : value < minimum)
+        this.fail(f, "minimum", `must be ${exclusive ? ">" : ">="} ${written("minimum", minimum)}`);
     }
     if (typeof maximum === "number") {
       const exclusive = draft04 && exclusiveMaximum === true;
-      if (exclusive ? value >= maximum : value > maximum) this.fail(f, "maximum", `must be ${exclusive ? "<" : "<="} ${maximum}`);
+      if (exclusive ? value >= maximum : value > maximum)
+        this.fail(f, "maximum", `must be ${exclusive ? "<" : "<="} ${written("maximum", maximum)}`);
     }
     if (typeof exclusiveMinimum === "number" && value <= exclusiveMinimum)
-      this.fail(f, "exclusiveMinimum", `must be > ${exclusiveMinimum}`);
+      this.fail(f, "exclusiveMinimum", `must be > ${written("exclusiveMinimum", exclusiveMinimum)}`);
     if (typeof exclusiveMaximum === "number" && value >= exclusiveMaximum)
-      this.fail(f, "exclusiveMaximum", `must be < ${exclusiveMaximum}`);
+      this.fail(f, "exclusiveMaximum", `must be < ${written("exclusiveMaximum", exclusiveMaximum)}`);
     if (typeof multipleOf === "number" && multipleOf > 0 && !isMultiple(value, multipleOf)) {
-      this.fail(f, "multipleOf", `must be multiple of ${multipleOf}`);
+      this.fail(f, "multipleOf", `must be multiple of ${written("multipleOf", multipleOf)}`);
     }
     this.format(f, value, "number");
   }
