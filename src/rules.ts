@@ -22,7 +22,7 @@ const lint = (description: string): Rule => ({ severity: "warning", lint: true, 
 
 export const RULES = {
   "file-unreadable": fatal("a file cannot be read, or is not a regular file"),
-  "file-outside-root": fatal("a symlink in a source folder to a file outside the spec root, while `allowExternalRefs` is off"),
+  "file-outside-root": fatal("a symlink in a source folder to a file or folder outside the spec root, while `allowExternalRefs` is off"),
   "file-too-large": fatal("a file is larger than `maxFileSize`"),
   "file-binary": fatal("a file holds binary data"),
   "file-encoding": fatal("a file is not UTF-8 text"),
@@ -41,7 +41,7 @@ export const RULES = {
   "schema-ref-loop": fatal("`$ref`/`allOf` that lead back to the same schema without descending into a property or item"),
   "schema-not-object": fatal("a schema file that is a scalar or a list"),
   "schema-invalid": fatal("a schema that breaks its JSON Schema meta-schema"),
-  "schema-compile": fatal("a schema the validator cannot apply (an invalid regular expression)"),
+  "schema-compile": fatal("a `pattern` that is not a valid regular expression (not applied; the rest of the schema is)"),
   "example-invalid": fatal("an example that breaks its schema"),
   "example-not-object": fatal("an example that is not an object (e.g. `null`)"),
   "example-ref-loop": fatal("example `$ref`s that extend each other in a loop"),
