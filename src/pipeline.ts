@@ -135,7 +135,7 @@ export class Pipeline {
     const site = await guardedAsync(diagnostics, {}, "rendering the site", () =>
       this.site.render({
         config,
-        pages: spec.pages,
+        pages: config.layout.pages(config, spec.pages, diagnostics),
         templates: spec.templates,
         events,
         examples,

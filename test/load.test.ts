@@ -25,6 +25,55 @@ describe("load", () => {
     expect(origins.get(content)).toEqual({ source: example, pointer: "/content" });
   });
 
+  it("reads only spec data: YAML/JSON documents in the API folder, event files by any name, never prose, code or images", () => {
+    const root = makeRoot({
+      "event-schemas/schema/m.a": "type: object\n",
+      "event-schemas/schema/m.room.message$m.text": "type: object\n",
+      "event-schemas/README.md": "# notes\n",
+      "event-schemas/schema/check_examples.py": "import sys\n",
+      "event-schemas/examples/m.a": '{"type": "m.a"}',
+      "event-schemas/examples/viewer.js": "var x = {;\n",
+      "api/client-server/sync.yaml": "swagger: '2.0'\npaths: {}\n",
+      "api/client-server/definitions/thing.json": '{"type": "object"}',
+      "api/README": "How to read these files.\n",
+      "api/validator.js": "module.exports = function () {};\n",
+      "api/files/swagger-ui.css": "body { color: red }\n",
+      "api/files/logo.png": "not really a picture\n",
+      "api/check_examples.py": "print('hi')\n",
+    });
+    const { spec, diagnostics } = loadSpec(loadConfig(root));
+    expect(diagnostics).toEqual([]);
+    expect([...spec.sources.values()].map((s) => s.rel).sort()).toEqual([
+      "api/client-server/definitions/thing.json",
+      "api/client-server/sync.yaml",
+      "event-schemas/examples/m.a",
+      "event-schemas/schema/m.a",
+      "event-schemas/schema/m.room.message$m.text",
+    ]);
+  });
+
+  it("leaves out what `exclude:` globs match, files and whole folders, in every source folder", () => {
+    const root = makeRoot({
+      "specgen.config.yaml": "exclude:\n  - api/drafts/**\n  - '**/m.broken*'\n  - specification/wip.md\n",
+      "event-schemas/schema/m.a": "type: object\n",
+      "event-schemas/schema/m.broken": "type: [unclosed\n",
+      "event-schemas/examples/m.broken.json": "{,}",
+      "api/client-server/sync.yaml": "swagger: '2.0'\npaths: {}\n",
+      "api/drafts/new.yaml": "swagger: [\n",
+      "api/drafts/deeper/more.yaml": "swagger: [\n",
+      "specification/index.md": "# Home\n",
+      "specification/wip.md": "# Not yet\n",
+    });
+    const { spec, diagnostics } = loadSpec(loadConfig(root));
+    expect(diagnostics).toEqual([]);
+    expect([...spec.sources.values()].map((s) => s.rel).sort()).toEqual([
+      "api/client-server/sync.yaml",
+      "event-schemas/schema/m.a",
+      "specification/index.md",
+    ]);
+    expect(() => loadConfig(makeRoot({ "specgen.config.yaml": "exclude: api/**\n" }))).toThrow(/"exclude" must be a list of strings/);
+  });
+
   it("reports syntax errors at their line and column and goes on", () => {
     const root = makeRoot({
       "event-schemas/schema/m.bad": "type: object\nproperties:\n  content: [unclosed\n",

@@ -6,6 +6,7 @@
  */
 import { type Dirent, existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
+import picomatch from "picomatch";
 import { BUILTIN_TEMPLATES, type Config, isWithin } from "../config.js";
 import { type Diagnostic, error, warning } from "../diagnostics.js";
 import { readHabits } from "./habits.js";
@@ -169,12 +170,15 @@ function listFolders(config: Config): Listing {
           ),
       };
   const templates = loadTemplates(config, diagnostics, bound);
+  const included = excluder(config);
+  const list = (dir: string, keep: (file: string) => boolean, followLinks = true) =>
+    listFiles(dir, (f) => keep(f) && included(f), unreadable, followLinks, included, bound);
   const listing: Listing = {
-    schemas: listFiles(config.schemas, isDataFile, unreadable, true, bound),
-    examples: listFiles(config.examples, isDataFile, unreadable, true, bound),
-    pages: listFiles(config.pages, (f) => f.endsWith(".md"), unreadable, true, bound),
+    schemas: list(config.schemas, isEventFolderFile),
+    examples: list(config.examples, isEventFolderFile),
+    pages: list(config.pages, config.layout.isPageFile),
     // Links in the API folder (definitions/event-schemas) are followed by `$ref`s, not listed: what they show is listed where it lives.
-    apis: listFiles(config.apis, (f) => isDataFile(f) && linkedFolder(f) === undefined, unreadable, false),
+    apis: list(config.apis, (f) => DATA_EXTENSION.test(f) && linkedFolder(f) === undefined, false),
     ...templates,
     diagnostics,
     known: new Set(),
@@ -183,9 +187,26 @@ function listFolders(config: Config): Listing {
   return listing;
 }
 
-/** Data files are YAML or JSON, with or without an extension; prose beside them is skipped. */
-function isDataFile(file: string): boolean {
-  return !/\.(md|markdown|txt|rst|html?)$/i.test(file);
+/** YAML or JSON, by extension: what the API folder lists (a checkout keeps viewers, scripts and notes beside the documents). */
+const DATA_EXTENSION = /\.(ya?ml|json)$/i;
+
+/** Prose, code and images: never spec data, wherever they sit. */
+const OTHER_FORMAT = /\.(md|markdown|txt|rst|html?|[cm]?js|ts|css|py|sh|png|jpe?g|gif|svg|webp|ico|pdf)$/i;
+
+/**
+ * A file of the schema or example folder: files there are named by event type,
+ * with or without `.yaml`/`.json` (`m.room.message$m.text` has no extension of
+ * its own), so everything but prose, code and images is data.
+ */
+function isEventFolderFile(file: string): boolean {
+  return !OTHER_FORMAT.test(file);
+}
+
+/** The config's `exclude:` globs as a test on absolute paths: true for a path no folder lists. */
+function excluder(config: Config): (file: string) => boolean {
+  if (config.exclude.length === 0) return () => true;
+  const matches = picomatch([...config.exclude], { dot: true });
+  return (file) => !matches(relPath(config, file));
 }
 
 /** Where symlinked folders may lead: a link to a folder outside `root` is reported, never walked. */
@@ -195,15 +216,17 @@ export interface LinkBound {
 }
 
 /**
- * Files under `dir`, sorted, skipping dotfiles; symlinked folders are followed
- * once (unless `followLinks` is false), and only inside `bound` when given.
- * Nothing here throws: a folder or link that cannot be read goes to `onError`.
+ * Files under `dir`, sorted, skipping dotfiles and the folders `walkInto`
+ * refuses; symlinked folders are followed once (unless `followLinks` is
+ * false), and only inside `bound` when given. Nothing here throws: a folder
+ * or link that cannot be read goes to `onError`.
  */
 export function listFiles(
   dir: string,
   keep: (file: string) => boolean,
   onError?: (dir: string, e: Error) => void,
   followLinks = true,
+  walkInto: (dir: string) => boolean = () => true,
   bound?: LinkBound,
 ): string[] {
   const out: string[] = [];
@@ -241,12 +264,12 @@ export function listFiles(
         if (target?.isDir) {
           // Never walked, never listed: one diagnostic at the link, not the names of what it points to.
           if (bound && !isWithin(target.real, bound.root)) bound.outside(full);
-          else walk(full);
+          else if (walkInto(full)) walk(full);
           continue;
         }
         // A link to a file (or a dangling one): read, or refused, where it is read.
       } else if (entry.isDirectory()) {
-        walk(full);
+        if (walkInto(full)) walk(full);
         continue;
       }
       if (keep(full)) out.push(full);
@@ -629,7 +652,7 @@ function loadTemplates(
   const overrides: Source[] = [];
   const unreadable = (dir: string, e: Error) =>
     diagnostics.push(error("file-unreadable", `cannot read folder: ${e.message}`, { file: relPath(config, dir) }));
-  for (const file of listFiles(config.templates, isTemplate, unreadable, true, bound)) {
+  for (const file of listFiles(config.templates, isTemplate, unreadable, true, undefined, bound)) {
     const source = readSource(config, file, "template", diagnostics);
     if (source) overrides.push(source);
   }

@@ -13,6 +13,7 @@
  */
 import { writtenValue } from "../load/numbers.js";
 import { type Origin, origins } from "../load/source.js";
+import { slugify } from "../slug.js";
 import { type Annotations, annotationsOf, type Fact, factsOf, orNone } from "./annotations.js";
 import { isObject, type SchemaObject } from "./resolve.js";
 
@@ -336,14 +337,4 @@ function joinParts(groups: TypePart[][], separator: string): TypePart[] {
 
 export function stringOr(v: unknown, fallback = ""): string {
   return typeof v === "string" ? v : fallback;
-}
-
-/** Lower-case, runs of anything but letters, digits and `_` become `-`. */
-export function slugify(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/[^a-z0-9_]+/g, "-")
-    .replace(/^-+|-+$/g, "");
 }
