@@ -7,7 +7,9 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
+import { compilePattern } from "../src/examples/patterns.js";
 import { MAX_CACHE_BYTES } from "../src/load/parse-cache.js";
 import { MAX_NESTED_BLOCKS } from "../src/render/plugins/blocks.js";
 import { type Preview, serve } from "../src/serve/index.js";
@@ -111,6 +113,82 @@ describe("patterns run in linear time, whatever they are", () => {
 });
 
 const get = (url: string, target: string, host = new URL(url).host) => rawRequest(url, `GET ${target} HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+
+describe("patterns mean what JavaScript's RegExp means", () => {
+  const ATOMS = [
+    "a",
+    "b",
+    ".",
+    "\\s",
+    "\\S",
+    "\\w",
+    "\\W",
+    "\\d",
+    "\\D",
+    "\\b",
+    "[a-c]",
+    "[^a]",
+    "[\\s!]",
+    "\\p{L}",
+    "\\P{L}",
+    "\\u00e9",
+    "\\x41",
+    "(?:a|b)",
+    "(a)",
+    "(?<n>b)",
+    "[^]",
+    "\\.",
+    "\\/",
+    "-",
+  ];
+  const QUANTIFIERS = ["", "?", "*", "+", "{2}", "{1,3}", "*?"];
+  const CHARS = [
+    "a",
+    "b",
+    "c",
+    "A",
+    "é",
+    "1",
+    "٣",
+    " ",
+    "\t",
+    "\n",
+    "\r",
+    "\v",
+    "\u00a0",
+    "\u2028",
+    "\u3000",
+    "\ufeff",
+    "!",
+    ".",
+    "/",
+    "-",
+    "😀",
+  ];
+  it("matches as RegExp (with the u flag) does, on random patterns and strings", () => {
+    const pattern = fc
+      .tuple(
+        fc.constantFrom("", "^"),
+        fc.array(fc.tuple(fc.constantFrom(...ATOMS), fc.constantFrom(...QUANTIFIERS)), { minLength: 1, maxLength: 4 }),
+        fc.constantFrom("", "$"),
+      )
+      .map(([start, parts, end]) => start + parts.map(([a, q]) => (a === "\\b" ? a : a + q)).join("") + end);
+    const input = fc.array(fc.constantFrom(...CHARS), { maxLength: 8 }).map((cs) => cs.join(""));
+    fc.assert(
+      fc.property(pattern, fc.array(input, { minLength: 1, maxLength: 10 }), (source, inputs) => {
+        let js: RegExp;
+        try {
+          js = new RegExp(source, "u");
+        } catch {
+          return; // not a pattern (a name twice): reported, not run (see above)
+        }
+        const linear = compilePattern(source);
+        for (const s of inputs) expect(linear.test(s), `${source} on ${JSON.stringify(s)}`).toBe(js.test(s));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
 
 describe("serve lives through hostile requests", () => {
   let preview: Preview | undefined;

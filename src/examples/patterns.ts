@@ -51,11 +51,46 @@ function compile(source: string): Pattern | PatternProblem {
   engine ??= (require("re2js") as typeof import("re2js")).RE2JS;
   try {
     // translateRegExp rewrites what JavaScript writes differently (`\u0041`, `(?<name>…)`, `[^]`).
-    const re = engine.compile(engine.translateRegExp(source));
+    const re = engine.compile(withJsClasses(engine.translateRegExp(source)));
     return { test: (input) => re.test(input) };
   } catch (e) {
     return unsupported(source, (e as Error).message.replace(/^error parsing regexp: /, ""));
   }
+}
+
+/** JavaScript's white space (`\s`): RE2's is ASCII only. */
+const WHITE_SPACE = "\\t\\n\\x{0B}\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}";
+/** What JavaScript's `.` matches: RE2's also matches `\r`, U+2028 and U+2029. */
+const ANY_BUT_LINE_END = "[^\\n\\r\\x{2028}\\x{2029}]";
+
+/**
+ * An RE2 expression (translateRegExp's) with JavaScript's meaning of `\s`,
+ * `\S` and `.`, which translateRegExp leaves to RE2's. (`\S` inside a class
+ * stays RE2's: a class cannot hold a negated one.)
+ */
+function withJsClasses(re2: string): string {
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < re2.length; i++) {
+    const c = re2[i];
+    if (c === "\\") {
+      const next = re2[i + 1] ?? "";
+      if (next === "s") out += inClass ? WHITE_SPACE : `[${WHITE_SPACE}]`;
+      else if (next === "S" && !inClass) out += `[^${WHITE_SPACE}]`;
+      else out += c + next;
+      i++;
+    } else if (inClass) {
+      if (c === "]") inClass = false;
+      out += c;
+    } else if (c === "[") {
+      inClass = true;
+      out += c;
+      // RE2 reads a `]` first in a class (after any `^`) as the character.
+      if (re2[i + 1] === "^") out += re2[++i];
+      if (re2[i + 1] === "]") out += re2[++i];
+    } else out += c === "." ? ANY_BUT_LINE_END : c;
+  }
+  return out;
 }
 
 function unsupported(source: string, reason: string): PatternProblem {
