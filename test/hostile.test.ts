@@ -225,6 +225,8 @@ describe("serve lives through hostile requests", () => {
     expect(await get(preview.url, "/")).toBe(200);
     expect(await get(preview.url, "/index.html?x=%zz#frag")).toBe(200);
     expect(await get(preview.url, "/__specgen/events?page=//[&build=%zz")).toBe(200);
+    const host = new URL(preview.url).host;
+    expect(await rawRequest(preview.url, `HEAD /__specgen/events HTTP/1.1\r\nHost: ${host}\r\n\r\n`)).toBe(200);
   });
 
   it("refuses a Host that is not localhost, the bound host or an IP address, with the port (DNS rebinding)", async () => {

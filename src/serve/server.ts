@@ -120,6 +120,8 @@ export class PreviewServer {
       if (!this.allowedHost(req.headers.host)) send(res, 403, "text/plain", "forbidden: unknown Host\n");
       else if (target === undefined) send(res, 400, "text/plain", "bad request\n");
       else if (req.method !== "GET" && req.method !== "HEAD") send(res, 405, "text/plain", "method not allowed\n");
+      // A HEAD of the stream gets its headers and no stream (Node would hold them back until a body it never sends).
+      else if (target.pathname === EVENTS_PATH && req.method === "HEAD") send(res, 200, "text/event-stream", "", true);
       else if (target.pathname === EVENTS_PATH) this.subscribe(res, target.params);
       else if (target.pathname === CLIENT_PATH) send(res, 200, TYPES[".js"], CLIENT_SCRIPT);
       else this.serveFile(res, target.pathname, req.method === "HEAD");
