@@ -246,6 +246,17 @@ describe("serve lives through hostile requests", () => {
     ]) {
       expect(await at(host), host).toBe(403);
     }
+    // The event stream is for the preview's own pages: another site's page (an EventSource, an <img>) is refused.
+    const events = (headers: string) =>
+      rawRequest(preview?.url ?? "", `GET /__specgen/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${headers}\r\n`);
+    expect(await events("Sec-Fetch-Site: same-origin\r\n")).toBe(200);
+    expect(await events(`Origin: http://localhost:${port}\r\nSec-Fetch-Site: same-origin\r\n`)).toBe(200);
+    expect(await events("")).toBe(200);
+    expect(await events("Sec-Fetch-Site: cross-site\r\n")).toBe(403);
+    expect(await events("Sec-Fetch-Site: same-site\r\n")).toBe(403);
+    expect(await events("Origin: https://evil.example\r\n")).toBe(403);
+    expect(await events(`Origin: http://127.0.0.1:${Number(port) + 1}\r\n`)).toBe(403);
+    expect(await events("Origin: null\r\n")).toBe(403);
     // No Host at all (HTTP/1.0), and the event stream with a foreign Host.
     expect(await rawRequest(preview.url, "GET / HTTP/1.0\r\n\r\n")).toBe(403);
     expect(await get(preview.url, "/__specgen/events", `rebind.example:${port}`)).toBe(403);

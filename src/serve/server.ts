@@ -8,8 +8,9 @@
  * target, however malformed, gets an answer (a bad one a 400) and never stops
  * the server; a request whose `Host` is a name other than `localhost` or the
  * bound host is refused (403), so that a DNS-rebinding page cannot read the
- * preview (its event stream carries source lines); and live-reload clients are
- * capped, a client that does not read its stream being dropped.
+ * preview (its event stream carries source lines); the event stream is for
+ * the preview's own pages only; and live-reload clients are capped, a client
+ * that does not read its stream being dropped.
  */
 import http from "node:http";
 import { isIP } from "node:net";
@@ -122,6 +123,8 @@ export class PreviewServer {
       else if (req.method !== "GET" && req.method !== "HEAD") send(res, 405, "text/plain", "method not allowed\n");
       // A HEAD of the stream gets its headers and no stream (Node would hold them back until a body it never sends).
       else if (target.pathname === EVENTS_PATH && req.method === "HEAD") send(res, 200, "text/event-stream", "", true);
+      else if (target.pathname === EVENTS_PATH && !this.ownPage(req))
+        send(res, 403, "text/plain", "forbidden: not a page of this preview\n");
       else if (target.pathname === EVENTS_PATH) this.subscribe(res, target.params);
       else if (target.pathname === CLIENT_PATH) send(res, 200, TYPES[".js"], CLIENT_SCRIPT);
       else this.serveFile(res, target.pathname, req.method === "HEAD");
@@ -147,6 +150,22 @@ export class PreviewServer {
     if (port !== this.port) return false;
     const bare = name.startsWith("[") ? name.slice(1, -1) : name;
     return name === "localhost" || bare === this.host || isIP(bare) !== 0;
+  }
+
+  /**
+   * Whether a request comes from a page of this preview, as far as the browser
+   * says: a page of another site may open the event stream too (an
+   * EventSource, an `<img>`), to hold the live-reload slots. Browsers send
+   * `Sec-Fetch-Site`, and `Origin` with a cross-origin EventSource; a client
+   * that sends neither (curl) is let in.
+   */
+  private ownPage(req: http.IncomingMessage): boolean {
+    const site = req.headers["sec-fetch-site"];
+    if (site !== undefined && site !== "same-origin" && site !== "none") return false;
+    const origin = req.headers.origin;
+    if (origin === undefined) return true;
+    const m = /^http:\/\/(.+)$/i.exec(origin);
+    return m !== null && this.allowedHost(m[1]);
   }
 
   private serveFile(res: http.ServerResponse, pathname: string, headOnly: boolean): void {
