@@ -106,7 +106,8 @@ export class ParseCache {
     mkdirSync(path.dirname(this.file), { recursive: true });
     const temp = `${this.file}.${process.pid}.tmp`;
     try {
-      writeFileSync(temp, JSON.stringify(data));
+      // A new file ("wx"): never through whatever already sits at that name.
+      writeFileSync(temp, JSON.stringify(data), { flag: "wx" });
       renameSync(temp, this.file);
     } catch (e) {
       rmSync(temp, { force: true });
