@@ -63,6 +63,28 @@ function saveCache(cache: ParseCache | undefined): void {
   }
 }
 
+/**
+ * Runs a build that SIGINT or SIGTERM stops: the build removes its staging
+ * folder (at once: its render yields between pages), and the process exits
+ * 130 or 143, as a shell reports a process a signal ended.
+ */
+async function stoppable<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    controller.abort();
+    process.stderr.write(`specgen: stopped by ${signal}; nothing was written\n`);
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  try {
+    return await run(controller.signal);
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
+}
+
 function count(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError("must be a whole number, 0 or more");
   return Number(value);
@@ -122,12 +144,13 @@ Examples:
     const [{ loadConfig }, { build }] = await Promise.all([import("./config.js"), import("./pipeline.js")]);
     const config = loadConfig(root, { out: opts.out, strict: opts.strict, maxWarnings: opts.maxWarnings });
     const parseCache = await openCache(config, opts);
-    const result = await build(config, { parseCache });
+    const result = await stoppable((signal) => build(config, { parseCache, signal }));
     saveCache(parseCache);
     const stream = opts.format === "json" ? process.stdout : process.stderr;
     stream.write(render(result, config, opts, stream));
     if (result.written) process.stderr.write(`wrote ${result.paths.size} files to ${shownFolder(config.output)}\n`);
     else process.stderr.write(`build failed: ${whyFailed(result.diagnostics, config)}; ${shownFolder(config.output)} left as it was\n`);
+    if (result.leftover) process.stderr.write(`specgen: the previous site could not be removed; it is left at ${result.leftover}\n`);
     process.exitCode = result.written ? EXIT.ok : EXIT.errors;
   });
 

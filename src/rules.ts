@@ -34,7 +34,7 @@ export function ruleSettings(rule: Rule): readonly RuleSetting[] {
 
 export const RULES = {
   "file-unreadable": fatal("a file cannot be read, or is not a regular file"),
-  "file-outside-root": fatal("a symlink in a source folder to a file outside the spec root, while `allowExternalRefs` is off"),
+  "file-outside-root": fatal("a symlink in a source folder to a file or folder outside the spec root, while `allowExternalRefs` is off"),
   "file-too-large": fatal("a file is larger than `maxFileSize`"),
   "file-binary": fatal("a file holds binary data"),
   "file-encoding": fatal("a file is not UTF-8 text"),
@@ -53,7 +53,7 @@ export const RULES = {
   "schema-ref-loop": fatal("`$ref`/`allOf` that lead back to the same schema without descending into a property or item"),
   "schema-not-object": fatal("a schema file that is a scalar or a list"),
   "schema-invalid": fatal("a schema that breaks its JSON Schema meta-schema"),
-  "schema-compile": fatal("a schema the validator cannot apply (an invalid regular expression)"),
+  "schema-compile": fatal("a `pattern` that is not a valid regular expression (not applied; the rest of the schema is)"),
   "example-invalid": fatal("an example that breaks its schema"),
   "example-not-json": fatal("an example holds a value JSON cannot (a YAML timestamp, binary data, .inf)"),
   "example-not-object": fatal("an example that is not an object (e.g. `null`)"),
@@ -62,6 +62,7 @@ export const RULES = {
   "block-option-invalid": fatal('a block\'s option (`{{name key="…"}}`) that its kind does not take, or a value it cannot use'),
   "block-unknown": pending("a `{{block}}` that names no block (shown as a note on the page)"),
   "block-recursive": fatal("a `{{block}}` in a description that includes the block itself"),
+  "block-expansion": fatal("`{{block}}`s in descriptions that expand to over 200 blocks on one page (the rest are left out)"),
   "reference-unresolved": pending("a `` `Title`_ `` reference that names no heading or event (shown as its text)"),
   "link-unsafe": fatal("a `` `text <url>`_ `` link to a javascript:, vbscript:, file: or data: URL"),
   "api-malformed": fatal("an API document that is not a well-formed Swagger 2.0 or OpenAPI 3.x structure at this place"),
@@ -72,6 +73,7 @@ export const RULES = {
   "example-no-schema": lint("an example has no schema of its name"),
   "state-key-no-description": lint("a state event does not describe its `state_key`"),
   "format-unknown": lint("a `format` that neither ajv-formats nor the config's `formats` list knows"),
+  "pattern-unsupported": lint("a `pattern` that RE2 cannot run in linear time (a backreference, lookaround): not applied"),
   "schema-unknown-draft": lint("a `$schema` specgen does not know (checked as draft-07)"),
   "link-broken": lint("a relative link or `#fragment` that resolves nowhere in the built site"),
   "anchor-duplicate": lint("two elements of a page with the same id"),

@@ -1,6 +1,7 @@
 /** Fixture spec roots for tests: the sample spec, temporary roots, and the corpus. */
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -213,4 +214,27 @@ function decodeEntities(s: string): string {
 
 function codePoint(n: number): string {
   return n <= 0x10ffff ? String.fromCodePoint(n) : "\ufffd";
+}
+
+/** rawRequest's answer when the connection closed without a status line. */
+export const RAW_REQUEST_CLOSED = 0;
+
+/** Sends `head` (a request line and headers) as written, and gives the status of the answer (0 when the connection closed without one). */
+export function rawRequest(url: string, head: string): Promise<number> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => socket.write(head));
+    let answer = "";
+    socket.on("data", (d) => {
+      answer += String(d);
+      const m = /^HTTP\/1\.[01] (\d{3})/.exec(answer);
+      if (m) {
+        resolve(Number(m[1]));
+        socket.destroy();
+      }
+    });
+    socket.on("close", () => resolve(RAW_REQUEST_CLOSED));
+    socket.on("error", reject);
+    socket.setTimeout(5000, () => reject(new Error(`no answer to ${JSON.stringify(head.slice(0, 80))}`)));
+  });
 }

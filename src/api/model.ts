@@ -6,12 +6,13 @@
  */
 import path from "node:path";
 import type { Config } from "../config.js";
+import { writtenJson } from "../load/numbers.js";
 import { type Origin, origins, type Source } from "../load/source.js";
 import type { ExampleView } from "../render/blocks/event.js";
 import { uniqueId } from "../render/plugins/headings.js";
 import { type Annotations, annotationsOf } from "../schema/annotations.js";
 import { buildFieldTables, buildValueTables, type FieldTable, stringOr, type TypePart } from "../schema/fields.js";
-import { isObject, nodeKey, type SchemaObject } from "../schema/resolve.js";
+import { isObject, nodeKey, type SchemaObject, setOwn } from "../schema/resolve.js";
 import { slugify } from "../slug.js";
 import type { ApiDocument, BodySpec, ExampleAt, NodeAt, OperationSpec, ParameterSpec } from "./document.js";
 
@@ -300,7 +301,7 @@ export function schemaExample(schema: SchemaObject, depth = 0): unknown {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(schema.properties)) {
       const example = isObject(value) ? schemaExample(value, depth + 1) : undefined;
-      if (example !== undefined) out[key] = example;
+      if (example !== undefined) setOwn(out, key, example);
     }
     return Object.keys(out).length > 0 ? out : undefined;
   }
@@ -328,7 +329,7 @@ const PARAMETER_ONLY = new Set(["name", "in", "required", "schema", "x-example",
 function parameterSchema(p: ParameterSpec, inputs: ApiInputs): SchemaObject {
   const base = resolved(p.schema, inputs) ?? {};
   const out: SchemaObject = {};
-  for (const [k, v] of Object.entries(base)) if (!(p.schema === p.node && PARAMETER_ONLY.has(k))) out[k] = v;
+  for (const [k, v] of Object.entries(base)) if (!(p.schema === p.node && PARAMETER_ONLY.has(k))) setOwn(out, k, v);
   return withDescription(p.node, out);
 }
 
@@ -352,5 +353,5 @@ function originOf(node: NodeAt): Origin {
 }
 
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, null, 2) ?? "null";
+  return writtenJson(value, 2);
 }

@@ -85,6 +85,7 @@ export async function serve(options: ServeOptions): Promise<Preview> {
   const watcher: Watcher = await watchRoot({
     root: config.root,
     ignore: [config.output],
+    followOutside: config.allowExternalRefs,
     onChange: (changed) => {
       queue = queue.then(() => rebuild(changed));
     },
