@@ -1,5 +1,7 @@
 /** What markdown-it rules and block renderers share while one page renders. */
+
 import type Token from "markdown-it/lib/token.mjs";
+import type { FormatTitle } from "../config.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { escapePointer, lineOffset, type Origin, offsetToPosition, type Source, valueRange } from "../load/source.js";
 import type { BlockCache } from "./block-cache.js";
@@ -54,6 +56,8 @@ export interface RenderEnv {
   marks: PageMarks;
   /** The page's blocks as a rebuild before rendered them, when they are kept (a preview's rebuilds). */
   blockCache?: BlockCache;
+  /** Format names readers know by a title (Config.formatTitles). */
+  formats?: Readonly<Record<string, FormatTitle>>;
 }
 
 /** Lines of a page's own text. */

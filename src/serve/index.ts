@@ -50,7 +50,8 @@ export async function serve(options: ServeOptions): Promise<Preview> {
     let changedPages: string[] = [];
     let texts = new Map<string, string>();
     try {
-      if (!pipeline || changed.has(path.join(config.root, CONFIG_FILE))) {
+      // The formats file is read with the config: a change to either starts afresh.
+      if (!pipeline || changed.has(path.join(config.root, CONFIG_FILE)) || changed.has(config.formatsFile)) {
         pipeline = undefined;
         config = loadConfig(options.root);
         pipeline = new Pipeline(config);
