@@ -1,5 +1,6 @@
 /** The markdown-it instance for pages and descriptions: CommonMark (with tables) plus specgen's plugins. */
 import MarkdownIt from "markdown-it";
+import { rstPlugin } from "../pages/rst/index.js";
 import { blocksPlugin } from "./plugins/blocks.js";
 import { headingsPlugin } from "./plugins/headings.js";
 import { linksPlugin } from "./plugins/links.js";
@@ -12,5 +13,6 @@ export function createMarkdown(options: { allowHtml: boolean }): MarkdownIt {
     .use(referencesPlugin)
     .use(rstBlocksPlugin)
     .use(headingsPlugin)
-    .use(linksPlugin);
+    .use(linksPlugin)
+    .use(rstPlugin);
 }
