@@ -69,6 +69,7 @@ const SUBSTITUTION_DEF = /^\|([^|]*[^|\s])\|\s+([A-Za-z0-9][\w:+.-]*?)::( +|$)(.
 const FOOTNOTE = /^\[([0-9]+|#(?:[\w-]+)?|\*|[\w][\w.-]*)\]( +|$)(.*)$/;
 
 const isBlank = (line: Line | undefined) => line === undefined || line.text.trim() === "";
+const isBlankLine = (line: Line) => line.text.trim() === "";
 const indentOf = (text: string) => text.length - text.trimStart().length;
 
 export function expandTabs(text: string): string {
@@ -105,6 +106,7 @@ class Parser {
   startPart(shift: number): void {
     this.shift = shift;
     this.fileOffset = undefined;
+    this.lastLevel = shift;
     if (!this.options.titleStyles) this.styles = [];
   }
 
@@ -198,16 +200,27 @@ class Parser {
       );
       return { section: { kind: "paragraph", text: titleText }, end };
     }
-    return { section: { kind: "section", title: titleText, level: this.levelOf(style, line), line, style }, end };
+    const level = this.levelOf(style, line);
+    if (level === undefined) {
+      this.message(
+        line,
+        "rst-markup",
+        "title level inconsistent (deeper than one below the title before it); shown as a paragraph",
+        "warning",
+        titleText.text,
+      );
+      return { section: { kind: "paragraph", text: titleText }, end };
+    }
+    return { section: { kind: "section", title: titleText, level, line, style }, end };
   }
 
-  private levelOf(style: string, line: number): number {
+  private levelOf(style: string, line: number): number | undefined {
     const level = this.absoluteLevel(style, line);
-    this.lastLevel = level;
+    if (level !== undefined) this.lastLevel = level;
     return level;
   }
 
-  private absoluteLevel(style: string, line: number): number {
+  private absoluteLevel(style: string, line: number): number | undefined {
     const styles = this.options.titleStyles;
     const char = style[0];
     const relative = this.options.relativeStyles;
@@ -221,13 +234,15 @@ class Parser {
       this.fileOffset ??= index;
       return this.shift + index - this.fileOffset + 1;
     }
-    let index = this.styles.indexOf(style);
-    if (index < 0) {
+    const known = this.styles.indexOf(style);
+    const level = this.shift + (known < 0 ? this.styles.length : known) + 1;
+    // docutils: a title may go one level deeper than the one before, or any number up; else it is no title.
+    if (level > Math.max(this.lastLevel, this.shift) + 1) return undefined;
+    if (known < 0) {
       if (styles) this.message(line, "rst-markup", `title adornment "${char}" is not one of targets.yaml's title_styles`, "warning");
       this.styles.push(style);
-      index = this.styles.length - 1;
     }
-    return this.shift + index + 1;
+    return level;
   }
 
   private paragraph(lines: readonly Line[], i: number, out: Block[], top: boolean): number {
@@ -347,7 +362,7 @@ class Parser {
   private enumerator(
     lines: readonly Line[],
     at: number,
-  ): { type: "1" | "a" | "A" | "i" | "I"; value: number; format: string; length: number } | undefined {
+  ): { type: "1" | "a" | "A" | "i" | "I"; auto: boolean; value: number; format: string; length: number } | undefined {
     const m = ENUMERATOR.exec(lines[at].text);
     if (!m || (m[1] === "(" && m[3] !== ")")) return undefined;
     const [, open, value, close, space] = m;
@@ -372,8 +387,8 @@ class Parser {
       type = value === value.toLowerCase() ? "a" : "A";
       n = value.toLowerCase().charCodeAt(0) - 96;
     } else return undefined;
-    if (!Number.isFinite(n) || n <= 0) return undefined;
-    return { type, value: n, format: `${open}${close}`, length: m[0].length };
+    if (!Number.isFinite(n) || n < 0 || (n === 0 && type !== "1")) return undefined;
+    return { type, auto: value === "#", value: n, format: `${open}${close}`, length: m[0].length };
   }
 
   private enumeratedList(lines: readonly Line[], i: number, out: Block[]): number {
@@ -382,7 +397,8 @@ class Parser {
     let at = i;
     for (;;) {
       const e = at < lines.length ? this.enumerator(lines, at) : undefined;
-      if (!e || e.format !== first.format || (items.length > 0 && e.type !== first.type)) break;
+      // `#.` continues a list of any type.
+      if (!e || e.format !== first.format || (items.length > 0 && e.type !== first.type && !e.auto)) break;
       const { body, end } = firstKnownIndented(lines, at, e.length);
       items.push(this.body(body));
       at = end;
@@ -465,6 +481,26 @@ class Parser {
       return end;
     }
     const directive = DIRECTIVE.exec(first);
+    if (
+      directive &&
+      /^(topic|admonition)$/i.test(directive[1]) &&
+      body.slice(1).every(isBlankLine) &&
+      end < lines.length &&
+      blockName(lines[end].text)
+    ) {
+      // The 2020 templates filled a topic from the block line under it (`{{x_changelog}}` rendered indented): it is the topic's content.
+      const block = lines[end];
+      body.push({ text: "", line: block.line }, { text: block.text.trim(), line: block.line });
+      this.directive(
+        directive[1].toLowerCase(),
+        directive[1],
+        [{ text: directive[3], line }, ...body.slice(1)],
+        line,
+        lines.slice(i, end + 1),
+        out,
+      );
+      return end + 1;
+    }
     if (directive) {
       this.directive(
         directive[1].toLowerCase(),
@@ -554,7 +590,11 @@ function skipBackBlank(lines: readonly Line[], end: number): number {
 function firstKnownIndented(lines: readonly Line[], start: number, column: number): { body: Line[]; end: number } {
   const end = indentedEnd(lines, start + 1);
   const first = { text: lines[start].text.slice(column), line: lines[start].line };
-  return { body: [first, ...dedentLines(lines.slice(start + 1, end))], end };
+  // The lines after the first lose no more indentation than the first line's text starts at (as docutils trims them).
+  const rest = lines.slice(start + 1, end);
+  let indent = column;
+  for (const l of rest) if (!isBlankLine(l)) indent = Math.min(indent, indentOf(l.text));
+  return { body: [first, ...rest.map((l) => ({ text: l.text.slice(Math.min(indent, indentOf(l.text))), line: l.line }))], end };
 }
 
 /** Dedents all lines but the first, which is already at column 0. */

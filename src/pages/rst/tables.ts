@@ -71,7 +71,7 @@ export function parseGridTable(block: readonly Line[]): RawTable {
     if (!found) continue;
     rowSeps.add(found.b);
     colSeps.add(found.r);
-    for (let c = left; c < found.r; c++) done[c] = found.b;
+    for (let c = left; c < found.r; c++) done[c] = found.b - 1;
     cells.push({ top, left, bottom: found.b, right: found.r });
     for (const corner of [
       [top, found.r],
@@ -81,7 +81,7 @@ export function parseGridTable(block: readonly Line[]): RawTable {
     }
     corners.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   }
-  for (let c = 0; c < right; c++) if (done[c] !== bottom) throw new TableError("malformed grid table: its cells do not cover it");
+  for (let c = 0; c < right; c++) if (done[c] !== bottom - 1) throw new TableError("malformed grid table: its cells do not cover it");
   const rows = [...rowSeps].sort((a, b) => a - b);
   const cols = [...colSeps].sort((a, b) => a - b);
   const byRow = new Map<number, RawCell[]>();
