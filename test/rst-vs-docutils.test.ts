@@ -35,6 +35,14 @@ const EXCEPTIONS = {
    * the page untemplated, finds a topic without content (an error) and drops it.
    */
   "topic-filled-by-block": 5,
+  /**
+   * A title whose adornment puts it more than one level below the title
+   * before it: docutils reports "Title level inconsistent" and drops the
+   * title from the document; the reader warns and keeps its text as a
+   * paragraph (in the 2020 build, targets.yaml's title_styles gave it a
+   * proper level, which the matrix-2020 layout does too).
+   */
+  "title-shown-as-paragraph": 1,
 };
 
 function pages(): string[] {
@@ -53,6 +61,7 @@ function pages(): string[] {
 
 /** The structure the reader finds, walked as the Python script walks docutils' tree. */
 function structure(doc: RstDocument): Entry[] {
+  footnotes.count = 0;
   const out: Entry[] = [];
   // docutils' ids: the first element of a name takes makeId(name), later ones `-1`, `-2`, … (sections and targets alike).
   const ids = new Map<string, number>();
@@ -93,7 +102,8 @@ function structure(doc: RstDocument): Entry[] {
           break;
         case "admonition":
           if (block.name === "topic" && block.children.length === 1 && block.children[0].kind === "specgen_block") {
-            out.push(["topic-filled-by-block"]);
+            // docutils has the block line as a paragraph after the (dropped) topic.
+            out.push(["topic-filled-by-block"], ["paragraph", block.children[0].raw]);
             break;
           }
           out.push(["admonition", block.name]);
@@ -108,6 +118,12 @@ function structure(doc: RstDocument): Entry[] {
           break;
         case "block_quote":
           walk(block.children);
+          break;
+        case "paragraph":
+          out.push(block.demotedTitle ? ["title-shown-as-paragraph"] : ["paragraph", inlineText(doc, block.text.text)]);
+          break;
+        case "specgen_block":
+          out.push(["paragraph", block.raw]);
           break;
         default:
           break;
@@ -138,6 +154,9 @@ function blocksText(doc: RstDocument, blocks: readonly Block[]): string {
   return parts.join(" ").split(/\s+/).filter(Boolean).join(" ");
 }
 
+/** Auto-numbered footnote references seen so far in the document being walked. */
+const footnotes = { count: 0 };
+
 /** The text docutils' astext() gives for inline markup: markup removed, substitutions replaced. */
 function inlineText(doc: RstDocument, text: string, depth = 0): string {
   const node = (n: Inline): string => {
@@ -156,10 +175,12 @@ function inlineText(doc: RstDocument, text: string, depth = 0): string {
         return n.name;
       case "substitution": {
         const definition = doc.substitutions.get(normalizeName(n.name));
-        return definition && depth < 8 ? inlineText(doc, definition.text.text, depth + 1) : n.raw;
+        // Undefined (its definition is in another file of the document): docutils shows it as written, without the `_`.
+        return definition && depth < 8 ? inlineText(doc, definition.text.text, depth + 1) : `|${n.name}|`;
       }
       case "footnote_reference":
-        return "";
+        // docutils shows the footnote's number: auto-numbered ones count up through the document.
+        return /^\d+$/.test(n.label) ? n.label : String(++footnotes.count);
     }
   };
   return parseInline(text).map(node).join("").split(/\s+/).filter(Boolean).join(" ");

@@ -70,6 +70,8 @@ def walk(node, level, out):
         elif isinstance(child, nodes.target) and not child.get("anonymous") and (child.get("ids") or child.get("refid")):
             # A target before an element gives it its id (PropagateTargets) and keeps only a `refid`.
             out.append(["target", child["ids"][0] if child.get("ids") else child["refid"]])
+        elif isinstance(child, nodes.paragraph):
+            out.append(["paragraph", text(child)])
         elif isinstance(child, nodes.footnote):
             out.append(["footnote"])
             walk(child, level, out)

@@ -25,7 +25,8 @@ export interface Cell {
 
 export type Block =
   | { kind: "section"; title: Text; level: number; line: number; style: string }
-  | { kind: "paragraph"; text: Text }
+  /** `demotedTitle`: a section title where none may be (nested, or a level too deep), kept visible as a paragraph. */
+  | { kind: "paragraph"; text: Text; demotedTitle?: boolean }
   | { kind: "bullet_list"; line: number; items: Block[][] }
   | { kind: "enumerated_list"; line: number; start: number; type: "1" | "a" | "A" | "i" | "I"; items: Block[][] }
   | { kind: "definition_list"; line: number; items: { term: Text; classifiers: Text[]; definition: Block[] }[] }

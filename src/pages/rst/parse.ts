@@ -198,7 +198,7 @@ class Parser {
         "warning",
         titleText.text,
       );
-      return { section: { kind: "paragraph", text: titleText }, end };
+      return { section: { kind: "paragraph", text: titleText, demotedTitle: true }, end };
     }
     const level = this.levelOf(style, line);
     if (level === undefined) {
@@ -209,7 +209,7 @@ class Parser {
         "warning",
         titleText.text,
       );
-      return { section: { kind: "paragraph", text: titleText }, end };
+      return { section: { kind: "paragraph", text: titleText, demotedTitle: true }, end };
     }
     return { section: { kind: "section", title: titleText, level, line, style }, end };
   }
