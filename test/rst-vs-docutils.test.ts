@@ -36,13 +36,12 @@ const EXCEPTIONS = {
    */
   "topic-filled-by-block": 5,
   /**
-   * A title whose adornment puts it more than one level below the title (ten in
-   * client_server_api.rst, whose `<` titles, written for gendoc.py to make
-   * relative, take a level of their own when the page is read alone)
-   * before it: docutils reports "Title level inconsistent" and drops the
-   * title from the document; the reader warns and keeps its text as a
-   * paragraph (in the 2020 build, targets.yaml's title_styles gave it a
-   * proper level, which the matrix-2020 layout does too).
+   * A title more than one level below the title before it: docutils reports
+   * "Title level inconsistent" and drops it; the reader warns and keeps its
+   * text as a paragraph. All ten are in client_server_api.rst, whose `<`
+   * titles (written for gendoc.py to make relative) take a level of their own
+   * when the page is read alone; in the 2020 build, and in the matrix-2020
+   * layout, targets.yaml's title_styles give them their proper levels.
    */
   "title-shown-as-paragraph": 10,
 };
