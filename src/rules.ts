@@ -56,6 +56,9 @@ export const RULES = {
   ),
   "rst-footnote-unknown": fatal("an RST footnote reference `[1]_` to no footnote"),
   "rst-table-malformed": fatal("an RST grid table whose cells do not cover it (shown as nothing)"),
+  "targets-invalid": fatal(
+    "a 2020 `targets.yaml` that is not the shape gendoc.py read (targets with `files:`, groups that are lists, levels that are numbers)",
+  ),
   "internal-error": fatal("specgen failed on this input: please report it"),
   "property-no-description": lint("a property of an event's field tables has no description"),
   "event-no-example": lint("an event schema has no example"),
@@ -73,6 +76,8 @@ export const RULES = {
     "RST markup docutils would warn about: a short title underline, a title inside a list, unexpected indentation, inline markup without its end",
   ),
   "rst-role-unknown": lint("an RST role (`:name:`text``) specgen does not render; it is shown as text"),
+  "page-not-in-target": lint("a page of a 2020 repository that no `targets.yaml` target includes (checked, and written at its own path)"),
+  "target-file-missing": lint("a `targets.yaml` target names a file that is not among the pages"),
   "rst-directive-unknown": lint("an RST directive (`.. name::`) specgen does not render; it is shown as text"),
   "ref-relative-to-outer": lint("a `$ref` written relative to the target of the `$ref` around it (the 2020 habit); read that way"),
   "schema-2020-habit": lint("`type: enum` or `properties: []` (the 2020 habit): read the old way"),

@@ -10,7 +10,7 @@ import type { Diagnostic } from "../diagnostics.js";
 import type { Source } from "../load/source.js";
 
 /** Which reader turns a page's text into markdown-it tokens (src/pages/). */
-export type PageFormat = "markdown";
+export type PageFormat = "markdown" | "rst";
 
 /** One file of a page, its headings pushed down `shift` levels (a 2020 target's `{1: file}`). */
 export interface PagePart {
@@ -28,6 +28,13 @@ export interface PageSource {
   title?: string;
   /** Place in the sidebar, lower first; ties go by `out`. The index page always comes first. */
   order: number;
+  /**
+   * For formats whose titles are marked by adornment (RST): the characters by
+   * level, and those that mean "one level down / the same / one up" from the
+   * title before (targets.yaml's `title_styles`, `relative_title_styles`).
+   * Without them, styles take levels by order of first use.
+   */
+  headingStyles?: { levels: readonly string[]; relative?: { subtitle?: string; sametitle?: string; supertitle?: string } };
 }
 
 export interface Layout {
