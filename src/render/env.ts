@@ -2,6 +2,7 @@
 import type Token from "markdown-it/lib/token.mjs";
 import type { Diagnostic } from "../diagnostics.js";
 import { escapePointer, lineOffset, type Origin, offsetToPosition, type Source, valueRange } from "../load/source.js";
+import type { RstDocument } from "../pages/rst/nodes.js";
 import type { BlockCache } from "./block-cache.js";
 import type { BlockRegistry } from "./blocks/registry.js";
 import type { SiteIndex } from "./site-index.js";
@@ -54,6 +55,8 @@ export interface RenderEnv {
   marks: PageMarks;
   /** The page's blocks as a rebuild before rendered them, when they are kept (a preview's rebuilds). */
   blockCache?: BlockCache;
+  /** The page's reStructuredText document, when it is one: descriptions shown on it are read as RST in it. */
+  rst?: RstDocument;
 }
 
 /** Lines of a page's own text. */

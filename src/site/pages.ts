@@ -18,6 +18,7 @@ import { objectId } from "../identity.js";
 import type { PageSource } from "../layouts/layout.js";
 import type { Source } from "../load/source.js";
 import { partsLocator, readPage } from "../pages/index.js";
+import { rstDocumentOf } from "../pages/rst/index.js";
 import { BlockCache } from "../render/block-cache.js";
 import { type ComponentSchema, commonFieldBlocks } from "../render/blocks/common.js";
 import { definitionBlocks } from "../render/blocks/definition.js";
@@ -187,6 +188,7 @@ export class SiteRenderer {
           marks: { links: [], anchors: [] },
           ids: new Set([...page.anchors.map((a) => a.id), ...page.blocks.flatMap((b) => blocks.outline(b)?.ids ?? [])]),
           blockCache: blockCaches?.get(page.out),
+          rst: rstDocumentOf(page.tokens),
         };
         env.blockCache?.begin(env.ids);
         const content = page.tokens ? md.renderer.render(page.tokens, md.options, env) : (page.html ?? "");

@@ -11,6 +11,7 @@ import type MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
 import { error, warning } from "../../diagnostics.js";
 import type { RenderEnv } from "../../render/env.js";
+import type { RstDocument } from "./nodes.js";
 import { type ParseOptions, parseDocument, type RstPart } from "./parse.js";
 import { TokenWriter } from "./tokens.js";
 
@@ -25,10 +26,17 @@ interface CoreRule {
   fn: (state: InstanceType<MarkdownIt["core"]["State"]>) => unknown;
 }
 
+/** The document a page's tokens were read from: descriptions rendered into the page read its targets and substitutions. */
+const documents = new WeakMap<Token[], RstDocument>();
+
+export function rstDocumentOf(tokens: Token[] | undefined): RstDocument | undefined {
+  return tokens ? documents.get(tokens) : undefined;
+}
+
 export function readRst(md: MarkdownIt, parts: readonly RstPart[] | string, env: RenderEnv, options: ParseOptions = {}): Token[] {
   const given = typeof parts === "string" ? [{ text: parts, shift: 0, firstLine: 0 }] : parts;
   const { document, messages } = parseDocument(given, { allowHtml: md.options.html, ...options });
-  const tokens = new TokenWriter(md, document, messages).write();
+  const tokens = new TokenWriter(md, document, messages, env.rst).write();
   for (const m of messages) {
     const make = m.severity === "error" ? error : warning;
     env.diagnostics.push(make(m.code, m.message, env.where(m.line, m.text ? { text: m.text } : undefined)));
@@ -54,7 +62,20 @@ export function readRst(md: MarkdownIt, parts: readonly RstPart[] | string, env:
   for (const rule of (md.core.ruler as unknown as { __rules__: CoreRule[] }).__rules__) {
     if (rule.enabled && !PARSING_RULES.has(rule.name)) rule.fn(state);
   }
+  documents.set(state.tokens, document);
   return state.tokens;
+}
+
+/**
+ * A description (of a schema, field or endpoint) shown in an RST page: read
+ * as RST in the page's document. Inline (a table cell), a lone paragraph
+ * gives its text without the `<p>`.
+ */
+export function renderRstDescription(md: MarkdownIt, text: string, env: RenderEnv, inline: boolean): string {
+  const tokens = readRst(md, text, env);
+  const lone = tokens.length === 3 && tokens[0].type === "paragraph_open" && tokens[1].type === "inline";
+  if (inline && lone) return md.renderer.renderInline(tokens[1].children ?? [], md.options, env);
+  return md.renderer.render(tokens, md.options, env);
 }
 
 export function rstPlugin(md: MarkdownIt): void {

@@ -49,11 +49,25 @@ export class TokenWriter {
   private out: Token[] = [];
   private readonly numbering: boolean;
 
+  /**
+   * `context`: the document a description is rendered into (its targets and
+   * substitutions apply to it, as they did when the 2020 templates wrote
+   * descriptions into the document's text).
+   */
   constructor(
     private readonly md: MarkdownIt,
     private readonly doc: RstDocument,
     private readonly messages: Message[],
+    context?: RstDocument,
   ) {
+    if (context) {
+      this.collect(context.blocks);
+      for (const [name, definition] of context.substitutions) if (!doc.substitutions.has(name)) doc.substitutions.set(name, definition);
+      this.anonymous.length = 0;
+      this.footnotes.clear();
+      this.autoFootnoteIds.length = 0;
+      this.footnoteNumber = 0;
+    }
     this.collect(doc.blocks);
     this.numbering = doc.blocks.some((b) => b.kind === "contents" && b.depth === -1);
   }
