@@ -19,6 +19,7 @@ import { knownFormats, lintEvents, lintFormats } from "./lint.js";
 import { isApiDocument, loadSpec, SourceCache, type Spec } from "./load/index.js";
 import type { ParseCache } from "./load/parse-cache.js";
 import { at, type Source } from "./load/source.js";
+import { descriptionDefinitions } from "./pages/rst/definitions.js";
 import type { ComponentSchema } from "./render/blocks/common.js";
 import type { ExampleView } from "./render/blocks/event.js";
 import { applyRules } from "./rules.js";
@@ -131,10 +132,12 @@ export class Pipeline {
     });
     diagnostics.push(...(apis?.diagnostics ?? []));
 
+    const pages = config.layout.pages(config, spec.pages, diagnostics);
     const site = guarded(diagnostics, {}, "rendering the site", () =>
       this.site.render({
         config,
-        pages: config.layout.pages(config, spec.pages, diagnostics),
+        pages,
+        rstDefinitions: pages.some((p) => p.format === "rst") ? descriptionDefinitions(spec.sources.values()) : undefined,
         templates: spec.templates,
         events,
         examples,

@@ -19,6 +19,7 @@ import type { PageSource } from "../layouts/layout.js";
 import type { Source } from "../load/source.js";
 import { partsLocator, readPage } from "../pages/index.js";
 import { rstDocumentOf } from "../pages/rst/index.js";
+import type { RstDocument } from "../pages/rst/nodes.js";
 import { BlockCache } from "../render/block-cache.js";
 import { type ComponentSchema, commonFieldBlocks } from "../render/blocks/common.js";
 import { definitionBlocks } from "../render/blocks/definition.js";
@@ -60,6 +61,8 @@ export interface SiteInput {
    * nothing of it is then kept for a rebuild either. Without it, `files` holds the site.
    */
   emit?: (file: string, content: FileContent) => void;
+  /** Targets and substitutions defined in descriptions, for RST pages (their descriptions may use them). */
+  rstDefinitions?: RstDocument;
 }
 
 /** A file's text, whole or in pieces to be written one after the other (a large file is never held whole). */
@@ -188,7 +191,7 @@ export class SiteRenderer {
           marks: { links: [], anchors: [] },
           ids: new Set([...page.anchors.map((a) => a.id), ...page.blocks.flatMap((b) => blocks.outline(b)?.ids ?? [])]),
           blockCache: blockCaches?.get(page.out),
-          rst: rstDocumentOf(page.tokens),
+          rst: withDefinitions(rstDocumentOf(page.tokens), input.rstDefinitions),
         };
         env.blockCache?.begin(env.ids);
         const content = page.tokens ? md.renderer.render(page.tokens, md.options, env) : (page.html ?? "");
@@ -377,6 +380,14 @@ function navOrder(a: ParsedPage, b: ParsedPage): number {
 }
 
 /** The same files, read the same way: a page parsed from them still holds. */
+/** A page's RST document with the descriptions' definitions after its own (its own win). */
+function withDefinitions(page: RstDocument | undefined, definitions: RstDocument | undefined): RstDocument | undefined {
+  if (!page || !definitions) return page;
+  const substitutions = new Map(page.substitutions);
+  for (const [name, definition] of definitions.substitutions) if (!substitutions.has(name)) substitutions.set(name, definition);
+  return { blocks: [...page.blocks, ...definitions.blocks], substitutions, title: page.title };
+}
+
 function samePage(a: PageSource, b: PageSource): boolean {
   return (
     a.format === b.format &&

@@ -67,10 +67,11 @@ export function eventBlocks(events: readonly EventModel[], sections: EventSectio
 
 /**
  * The event's heading (an h3 in event.hbs), the names references use (heading,
- * file name and, unless a variant, type), its tables' ids, and its fields for search.
+ * file name, and the variant's name or else the type), its tables' ids, and its fields for search.
  */
 function eventOutline(event: EventModel, key: string): BlockOutline {
-  const titles = [event.heading, event.name, ...(event.variant ? [] : [event.type])];
+  // A variant goes by its own name too (`m.image`_: the 2020 sections of message types were titled so).
+  const titles = [event.heading, event.name, event.variant ?? event.type];
   return {
     key,
     headings: [{ level: 3, title: event.heading, id: event.anchor, kind: "event" }],
