@@ -77,6 +77,9 @@ export const RULES = {
   ),
   "rst-role-unknown": lint("an RST role (`:name:`text``) specgen does not render; it is shown as text"),
   "page-not-in-target": lint("a page of a 2020 repository that no `targets.yaml` target includes (checked, and written at its own path)"),
+  "repository-data": lint(
+    "a file the 2020 templates read besides the spec data (a changelog fragment, sas-emoji.json) that cannot be used",
+  ),
   "target-file-missing": lint("a `targets.yaml` target names a file that is not among the pages"),
   "rst-directive-unknown": lint("an RST directive (`.. name::`) specgen does not render; it is shown as text"),
   "ref-relative-to-outer": lint("a `$ref` written relative to the target of the `$ref` around it (the 2020 habit); read that way"),

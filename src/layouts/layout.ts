@@ -5,9 +5,12 @@
  * layout implies, and how headings get their ids. Nothing downstream asks
  * which layout a page came from.
  */
+
+import type MarkdownIt from "markdown-it";
 import type { Config } from "../config.js";
 import type { Diagnostic } from "../diagnostics.js";
 import type { Source } from "../load/source.js";
+import type { BlockKind } from "../render/blocks/registry.js";
 
 /** Which reader turns a page's text into markdown-it tokens (src/pages/). */
 export type PageFormat = "markdown" | "rst";
@@ -49,4 +52,6 @@ export interface Layout {
   pages(config: Config, files: readonly Source[], diagnostics: Diagnostic[]): PageSource[];
   /** A heading's id before it is made unique on its page, from its text. */
   anchor(text: string): string;
+  /** Block kinds only this layout's pages use (the 2020 changelogs, warnings, tables); problems go to `diagnostics`. */
+  blocks?(config: Config, md: MarkdownIt, diagnostics: Diagnostic[]): BlockKind[];
 }

@@ -143,12 +143,14 @@ export class SiteRenderer {
     const { md, templates, version: setupVersion } = this.prepare(input.templates);
     const highlight: Highlighter = input.publish ? highlightJson : md.utils.escapeHtml;
     const sections = eventSections(input.examples, templates, md, highlight);
+    const layoutDiagnostics: Diagnostic[] = [];
     const blocks = new BlockRegistry([
       eventBlocks(input.events, sections),
       groupBlocks(config.groups, input.events, sections),
       commonFieldBlocks(input.components, templates, md),
       httpApiBlocks(input.apis, templates, md, highlight),
       definitionBlocks(input.definitions, templates, md, highlight),
+      ...(config.layout.blocks?.(config, md, layoutDiagnostics) ?? []),
     ]);
     const blockKeys = (names: readonly string[]) => names.map((n) => blocks.outline(n)?.key);
 
@@ -175,7 +177,7 @@ export class SiteRenderer {
       else files.set(file, joinContent(content));
     };
     const checked = new Map<string, CheckedPage>();
-    const diagnostics: Diagnostic[] = [];
+    const diagnostics: Diagnostic[] = [...layoutDiagnostics];
     const rendered = new Map<string, RenderedPage>();
     const blockCaches = this.keptBlocks(setupVersion, highlight, pages);
     for (const page of pages) {

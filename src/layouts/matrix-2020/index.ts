@@ -9,12 +9,19 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
+import type MarkdownIt from "markdown-it";
 import type { Config } from "../../config.js";
 import { type Diagnostic, warning } from "../../diagnostics.js";
 import type { Source } from "../../load/source.js";
 import { makeId } from "../../pages/rst/nodes.js";
+import { type ApiRow, apisBlock } from "../../render/blocks/apis.js";
+import { changelogBlocks } from "../../render/blocks/changelog.js";
+import type { BlockKind } from "../../render/blocks/registry.js";
+import { sasEmojiBlock } from "../../render/blocks/sas-emoji.js";
+import { unstableWarningBlocks } from "../../render/blocks/unstable-warning.js";
 import type { Layout, PageSource } from "../layout.js";
-import { readTargets } from "./targets.js";
+import { gitVersion, type RepositoryData, readRepository } from "./repository.js";
+import { readTargets, type Target } from "./targets.js";
 
 const TARGETS = "targets.yaml";
 
@@ -35,7 +42,44 @@ export const matrix2020Layout: Layout = {
   isPageFile: (file) => file.endsWith(".rst") || path.basename(file) === TARGETS,
   pages,
   anchor: makeId,
+  blocks,
 };
+
+/** The 2020 index page's table of APIs (scripts/templating's load_apis): the targets it lists, by name. */
+const API_TABLE: readonly { target: string; title: string; description: string }[] = [
+  { target: "client_server", title: "Client-Server API", description: "Interaction between clients and servers" },
+  { target: "server_server", title: "Server-Server API", description: "Federation between servers" },
+  { target: "application_service", title: "Application Service API", description: "Privileged server plugins" },
+  { target: "identity_service", title: "Identity Service API", description: "Mapping of third party IDs to Matrix IDs" },
+  { target: "push_gateway", title: "Push Gateway API", description: "Push notifications for Matrix events" },
+];
+
+/** Per configuration: the targets its pages were made from, and what the templates read besides the spec data. */
+const known = new WeakMap<Config, { targets: Target[]; repository?: { data: RepositoryData; diagnostics: Diagnostic[] } }>();
+
+function blocks(config: Config, md: MarkdownIt, diagnostics: Diagnostic[]): BlockKind[] {
+  const state = known.get(config) ?? { targets: [] };
+  known.set(config, state);
+  if (!state.repository) {
+    const found: Diagnostic[] = [];
+    state.repository = { data: readRepository(config.root, found), diagnostics: found };
+    diagnostics.push(...found);
+  }
+  const { data } = state.repository;
+  const byName = new Map(state.targets.map((t) => [t.name, t]));
+  const rows: ApiRow[] = [];
+  for (const api of API_TABLE) {
+    const target = byName.get(api.target);
+    if (target) rows.push({ title: api.title, out: target.out, version: target.label ?? "", description: api.description });
+  }
+  const kinds = [
+    unstableWarningBlocks(md, config.substitutions),
+    apisBlock(md, rows),
+    changelogBlocks(md, data.changelogs, (name) => byName.get(name)?.label ?? "unstable"),
+  ];
+  if (data.sasEmoji) kinds.push(sasEmojiBlock(md, data.sasEmoji));
+  return kinds;
+}
 
 function pages(config: Config, files: readonly Source[], diagnostics: Diagnostic[]): PageSource[] {
   const byRel = new Map<string, Source>();
@@ -45,6 +89,7 @@ function pages(config: Config, files: readonly Source[], diagnostics: Diagnostic
   const { targets, titleStyles, relativeStyles } = targetsSource
     ? readTargets(targetsSource, substitute, diagnostics)
     : { targets: [], titleStyles: [], relativeStyles: {} };
+  known.set(config, { ...known.get(config), targets });
   const used = new Set<string>();
   const out: PageSource[] = [];
   targets.forEach((target, order) => {
@@ -62,7 +107,7 @@ function pages(config: Config, files: readonly Source[], diagnostics: Diagnostic
         continue;
       }
       used.add(file);
-      parts.push({ source: withSubstitutions(source, config.substitutions), shift });
+      parts.push({ source: withSubstitutions(source, config), shift });
     }
     if (parts.length > 0)
       out.push({ out: target.out, parts, format: "rst", order, headingStyles: { levels: titleStyles, relative: relativeStyles } });
@@ -82,7 +127,7 @@ function pages(config: Config, files: readonly Source[], diagnostics: Diagnostic
     );
     out.push({
       out: rel.replace(/\.rst$/, ".html"),
-      parts: [{ source: withSubstitutions(source, config.substitutions), shift: 0 }],
+      parts: [{ source: withSubstitutions(source, config), shift: 0 }],
       format: "rst",
       order: targets.length + 1,
       headingStyles: { levels: titleStyles, relative: relativeStyles },
@@ -92,18 +137,39 @@ function pages(config: Config, files: readonly Source[], diagnostics: Diagnostic
 }
 
 const VARIABLE = /%([A-Z][A-Z0-9_]*)%/g;
+/** `{{git_version}}` and `{{git_rev}}`, which the pages write inside text and links, not on lines of their own. */
+const GIT_VARIABLE = /\{\{\s*(git_version|git_rev)\s*\}\}/g;
 
 function substituted(text: string, values: Readonly<Record<string, string>>): string {
   return text.replace(VARIABLE, (whole, name: string) => (Object.hasOwn(values, name) ? values[name] : whole));
 }
 
-/** The page with `%NAME%` replaced in its text (lines stay where they were); the same object while the source and values are. */
-const derived = new WeakMap<Source, { values: Readonly<Record<string, string>>; source: Source }>();
-function withSubstitutions(source: Source, values: Readonly<Record<string, string>>): Source {
-  if (!source.text.includes("%")) return source;
+/** The git version of each configuration's root, found once. */
+const gitVersions = new WeakMap<Config, { version: string; revision: string }>();
+function gitOf(config: Config): { version: string; revision: string } {
+  let git = gitVersions.get(config);
+  if (!git) {
+    git = gitVersion(config.root);
+    gitVersions.set(config, git);
+  }
+  return git;
+}
+
+/**
+ * The page with `%NAME%` and the git variables replaced in its text (lines
+ * stay where they were); the same object while the source and values are.
+ */
+const derived = new WeakMap<Source, { key: string; source: Source }>();
+function withSubstitutions(source: Source, config: Config): Source {
+  if (!source.text.includes("%") && !source.text.includes("{{")) return source;
+  const git = gitOf(config);
+  const key = JSON.stringify([config.substitutions, git]);
   const known = derived.get(source);
-  if (known?.values === values) return known.source;
-  const copy = { ...source, text: substituted(source.text, values) };
-  derived.set(source, { values, source: copy });
+  if (known?.key === key) return known.source;
+  const text = substituted(source.text, config.substitutions).replace(GIT_VARIABLE, (_, name: string) =>
+    name === "git_rev" ? git.revision : git.version,
+  );
+  const copy = { ...source, text };
+  derived.set(source, { key, source: copy });
   return copy;
 }

@@ -19,6 +19,8 @@ export interface TargetFile {
 export interface Target {
   name: string;
   out: string;
+  /** `version_label`, substituted. */
+  label?: string;
   files: TargetFile[];
 }
 
@@ -108,7 +110,7 @@ export function readTargets(source: Source, substitute: (text: string) => string
     for (const entry of target.files) expand(entry, 0, `target "${name}"`, files, 0);
     const label = typeof target.version_label === "string" ? substitute(target.version_label) : undefined;
     const out = label ? `${name.split("@")[0]}/${label}.html` : `${name}.html`;
-    targets.push({ name, out, files });
+    targets.push({ name, out, label, files });
   }
   return { targets, titleStyles, relativeStyles };
 }
