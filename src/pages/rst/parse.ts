@@ -98,8 +98,9 @@ class Parser {
   private styles: string[] = [];
   private shift = 0;
   private fileOffset: number | undefined;
-  /** The level of the title before, for relative styles. */
+  /** The level of the title before, and of the last title of an absolute style (for relative styles). */
   private lastLevel = 0;
+  private lastAbsolute = 0;
 
   constructor(private readonly options: ParseOptions) {}
 
@@ -107,6 +108,7 @@ class Parser {
     this.shift = shift;
     this.fileOffset = undefined;
     this.lastLevel = shift;
+    this.lastAbsolute = shift;
     if (!this.options.titleStyles) this.styles = [];
   }
 
@@ -216,7 +218,10 @@ class Parser {
 
   private levelOf(style: string, line: number): number | undefined {
     const level = this.absoluteLevel(style, line);
-    if (level !== undefined) this.lastLevel = level;
+    if (level === undefined) return undefined;
+    this.lastLevel = level;
+    const relative = this.options.relativeStyles;
+    if (!relative || !Object.values(relative).includes(style)) this.lastAbsolute = level;
     return level;
   }
 
@@ -224,10 +229,11 @@ class Parser {
     const styles = this.options.titleStyles;
     const char = style[0];
     const relative = this.options.relativeStyles;
-    if (relative && style.length === 1 && this.lastLevel > 0) {
-      if (char === relative.subtitle) return this.lastLevel + 1;
-      if (char === relative.sametitle) return this.lastLevel;
-      if (char === relative.supertitle) return Math.max(1, this.lastLevel - 1);
+    // Relative to the last title of an absolute style (gendoc.py's fix_relative_titles): `<` titles in a row are siblings.
+    if (relative && style.length === 1 && this.lastAbsolute > 0) {
+      if (char === relative.subtitle) return this.lastAbsolute + 1;
+      if (char === relative.sametitle) return this.lastAbsolute;
+      if (char === relative.supertitle) return Math.max(1, this.lastAbsolute - 1);
     }
     if (styles?.includes(char)) {
       const index = styles.indexOf(char);
