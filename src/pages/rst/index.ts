@@ -11,6 +11,7 @@ import type MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
 import { error, warning } from "../../diagnostics.js";
 import type { RenderEnv } from "../../render/env.js";
+import { highlightJson } from "../../render/highlight.js";
 import type { RstDocument } from "./nodes.js";
 import { type ParseOptions, parseDocument, type RstPart } from "./parse.js";
 import { TokenWriter } from "./tokens.js";
@@ -89,7 +90,20 @@ export function rstPlugin(md: MarkdownIt): void {
     return `<div class="footnote" id="${esc(token.attrGet("id") ?? "")}"><span class="footnote-label">[${esc(token.meta.label)}]</span>\n`;
   };
   md.renderer.rules.rst_footnote_close = () => "</div>\n";
+  md.renderer.rules.rst_colgroup = (tokens, idx) => {
+    const widths = tokens[idx].meta.widths as number[];
+    const total = widths.reduce((a, b) => a + b, 0);
+    return `<colgroup>${widths.map((w) => `<col style="width: ${Math.round((1000 * w) / total) / 10}%">`).join("")}</colgroup>\n`;
+  };
   md.renderer.rules.rst_contents = (tokens, idx, _options, env) => contents(md, tokens, idx, env);
+  // `.. code:: json` is highlighted at build time as the examples are; other code, and Markdown's fences, as before.
+  const fence = md.renderer.rules.fence;
+  md.renderer.rules.fence = (tokens, idx, options, env, self) => {
+    const token = tokens[idx];
+    if (!token.meta?.rst || token.info.trim().toLowerCase() !== "json" || !fence)
+      return fence ? fence(tokens, idx, options, env, self) : self.renderToken(tokens, idx, options);
+    return `<pre><code class="language-json">${highlightJson(token.content)}</code></pre>\n`;
+  };
 }
 
 /** `.. contents::`: the headings after it (with `:local:`, only those inside its section), to `:depth:`. */

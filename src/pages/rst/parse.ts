@@ -440,7 +440,7 @@ class Parser {
       const raw = read();
       const cells = (rows: RawTable["head"]): Cell[][] =>
         rows.map((row) => row.map((c) => ({ blocks: this.body(c.lines), colspan: c.colspan, rowspan: c.rowspan })));
-      const table: Block = { kind: "table", line, title, head: cells(raw.head), body: cells(raw.body), stubColumns: 0 };
+      const table: Block = { kind: "table", line, title, head: cells(raw.head), body: cells(raw.body), stubColumns: 0, widths: raw.widths };
       out.push(table);
       return table;
     } catch (e) {

@@ -187,6 +187,7 @@ export class TokenWriter {
       case "literal_block": {
         const token = this.push(block.language ? "fence" : "code_block", "code", 0, block.line);
         token.info = block.language ?? "";
+        token.meta = { rst: true };
         token.content = `${block.text}\n`;
         token.map = [block.line, block.line + block.text.split("\n").length];
         return;
@@ -255,12 +256,15 @@ export class TokenWriter {
   }
 
   private table(block: Extract<Block, { kind: "table" }>): void {
+    // In a scrolling box: a wide table scrolls on a narrow screen rather than crushing its columns.
+    this.push("rst_table_wrap_open", "div", 1, block.line, [["class", "rst-table"]]);
     this.push("table_open", "table", 1, block.line);
     if (block.title) {
       this.push("rst_caption_open", "caption", 1);
       this.inline(block.title);
       this.push("rst_caption_close", "caption", -1);
     }
+    if (block.widths && block.widths.length > 1) this.push("rst_colgroup", "colgroup", 0).meta = { widths: block.widths };
     const section = (rows: Cell[][], head: boolean) => {
       if (rows.length === 0) return;
       this.push(head ? "thead_open" : "tbody_open", head ? "thead" : "tbody", 1);
@@ -283,6 +287,7 @@ export class TokenWriter {
     section(block.head, true);
     section(block.body, false);
     this.push("table_close", "table", -1);
+    this.push("rst_table_wrap_close", "div", -1);
   }
 
   /** An inline token for `text`, its children the parsed markup. */
