@@ -54,7 +54,6 @@ const BROKEN_IN_CORPUS: Record<string, string> = {
   "index.html proposals": "`<proposals>` without `.html`: only matrix.org's server found proposals.html",
   "client_server/unstable.html ../server_server/unstable#pdus": "without `.html`, as above",
   "client_server/unstable.html #get-matrix-client-r0-search": "the search endpoint is POST: the anchor is #post-matrix-client-r0-search",
-  "client_server/unstable.html #m-room-pinned-events": "no m.room.pinned_events event is in the 2020 schemas",
   "client_server/unstable.html index.html#event-graphs": "written relative to the site root, from client_server/",
 };
 

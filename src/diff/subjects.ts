@@ -63,7 +63,7 @@ export async function specSubjects(config: Config): Promise<SpecSubjects> {
   for (const source of topSchemas) {
     const schema = resolved.schemas.get(source.path);
     if (!schema || !isEventSchema(config.schemas, source, schema)) continue;
-    const event = modelEvent(source, schema);
+    const event = modelEvent(source, schema, config.layout.anchor);
     const page = pages.get(event.blockName);
     subjects.push({
       kind: "event",
