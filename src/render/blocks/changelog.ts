@@ -46,7 +46,7 @@ function draft(changelog: Changelog): string {
 }
 
 function issueLink(changelog: Changelog, issue: string): string {
-  return changelog.issueFormat ? changelog.issueFormat.replace("{issue}", issue) : `#${issue}`;
+  return changelog.issueFormat ? changelog.issueFormat.replaceAll("{issue}", issue) : `#${issue}`;
 }
 
 /** The lines under the release's `===` title up to the next release's, subheading underlines and comments dropped. */
