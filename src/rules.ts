@@ -76,6 +76,9 @@ export const RULES = {
     "RST markup docutils would warn about: a short title underline, a title inside a list, unexpected indentation, inline markup without its end",
   ),
   "rst-role-unknown": lint("an RST role (`:name:`text``) specgen does not render; it is shown as text"),
+  "page-format-unknown": lint(
+    "a file of the pages folder in a prose format the layout does not read (a `.rst` page in a specgen layout): not built",
+  ),
   "page-not-in-target": lint("a page of a 2020 repository that no `targets.yaml` target includes (checked, and written at its own path)"),
   "repository-data": lint(
     "a file the 2020 templates read besides the spec data (a changelog fragment, sas-emoji.json) that cannot be used",
