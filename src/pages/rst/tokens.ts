@@ -37,6 +37,9 @@ interface Target {
   id?: string;
 }
 
+/** The named targets of documents that descriptions are read in. */
+const contextTargets = new WeakMap<RstDocument, Map<string, Target>>();
+
 export class TokenWriter {
   private readonly targets = new Map<string, Target>();
   private readonly anonymous: Target[] = [];
@@ -61,12 +64,15 @@ export class TokenWriter {
     context?: RstDocument,
   ) {
     if (context) {
-      this.collect(context.blocks);
+      // A page shows hundreds of descriptions: its named targets are collected once.
+      let named = contextTargets.get(context);
+      if (!named) {
+        const writer = new TokenWriter(md, { blocks: context.blocks, substitutions: new Map() }, []);
+        named = writer.targets;
+        contextTargets.set(context, named);
+      }
+      for (const [name, target] of named) this.targets.set(name, target);
       for (const [name, definition] of context.substitutions) if (!doc.substitutions.has(name)) doc.substitutions.set(name, definition);
-      this.anonymous.length = 0;
-      this.footnotes.clear();
-      this.autoFootnoteIds.length = 0;
-      this.footnoteNumber = 0;
     }
     this.collect(doc.blocks);
     this.numbering = doc.blocks.some((b) => b.kind === "contents" && b.depth === -1);
