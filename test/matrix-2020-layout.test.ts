@@ -146,6 +146,9 @@ describe("the matrix-2020 layout", () => {
     const two = path.join(root, "specification/modules/two.rst");
     writeFileSync(two, readFileSync(two, "utf8").replace("Deep\n----", "Deeper\n------"));
     await until(async () => (await (await fetch(page)).text()).includes("Deeper"));
+    // A new newsfragment shows in the changelog.
+    writeFileSync(path.join(root, "changelogs/client_server/newsfragments/30.new"), "Add ``/fresh``.\n");
+    await until(async () => (await (await fetch(page)).text()).includes("<code>/fresh</code>"));
     const targets = path.join(root, "specification/targets.yaml");
     writeFileSync(targets, readFileSync(targets, "utf8").replace("version_label: v1", "version_label: v1b"));
     await until(async () => (await fetch(new URL("rooms/v1b.html", preview?.url))).status === 200);

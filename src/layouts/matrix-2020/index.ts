@@ -20,7 +20,7 @@ import type { BlockKind } from "../../render/blocks/registry.js";
 import { sasEmojiBlock } from "../../render/blocks/sas-emoji.js";
 import { unstableWarningBlocks } from "../../render/blocks/unstable-warning.js";
 import type { Layout, PageSource } from "../layout.js";
-import { gitVersion, type RepositoryData, readRepository } from "./repository.js";
+import { gitVersion, readRepository } from "./repository.js";
 import { readTargets, type Target } from "./targets.js";
 
 const TARGETS = "targets.yaml";
@@ -54,18 +54,13 @@ const API_TABLE: readonly { target: string; title: string; description: string }
   { target: "push_gateway", title: "Push Gateway API", description: "Push notifications for Matrix events" },
 ];
 
-/** Per configuration: the targets its pages were made from, and what the templates read besides the spec data. */
-const known = new WeakMap<Config, { targets: Target[]; repository?: { data: RepositoryData; diagnostics: Diagnostic[] } }>();
+/** Per configuration: the targets its pages were made from. */
+const known = new WeakMap<Config, { targets: Target[] }>();
 
 function blocks(config: Config, md: MarkdownIt, diagnostics: Diagnostic[]): BlockKind[] {
   const state = known.get(config) ?? { targets: [] };
-  known.set(config, state);
-  if (!state.repository) {
-    const found: Diagnostic[] = [];
-    state.repository = { data: readRepository(config.root, found), diagnostics: found };
-    diagnostics.push(...found);
-  }
-  const { data } = state.repository;
+  // Read at every render (a few dozen small files), so that the preview shows an edited newsfragment.
+  const data = readRepository(config.root, diagnostics);
   const byName = new Map(state.targets.map((t) => [t.name, t]));
   const rows: ApiRow[] = [];
   for (const api of API_TABLE) {

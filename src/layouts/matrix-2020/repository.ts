@@ -1,6 +1,6 @@
 /**
- * What the 2020 templates read besides the spec data, read once per
- * configuration: the changelogs (released `changelogs/NAME.rst`, and the
+ * What the 2020 templates read besides the spec data, read at each
+ * render: the changelogs (released `changelogs/NAME.rst`, and the
  * towncrier newsfragments of the next release, with the categories of
  * `changelogs/NAME/pyproject.toml`), `data-definitions/sas-emoji.json`, and
  * the git version of the checkout. Missing or malformed files give empty
