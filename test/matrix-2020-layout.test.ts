@@ -4,10 +4,12 @@
  * levels, groups, labels, substitutions, the layout's blocks, pages in no
  * target, broken targets.yaml, and the preview watching pages and targets.yaml.
  */
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
+import { diffSpec } from "../src/diff/index.js";
 import { type Preview, serve } from "../src/serve/index.js";
 import { checkRoot, makeRoot } from "./helpers.js";
 
@@ -152,6 +154,34 @@ describe("the matrix-2020 layout", () => {
     const targets = path.join(root, "specification/targets.yaml");
     writeFileSync(targets, readFileSync(targets, "utf8").replace("version_label: v1", "version_label: v1b"));
     await until(async () => (await fetch(new URL("rooms/v1b.html", preview?.url))).status === 200);
+  });
+
+  it("in a git checkout: {{git_version}} from git, and diff reads each revision's documents", async () => {
+    const root = repository({
+      "specification/modules/two.rst": "Two\n===\n\nBuilt from {{git_version}} (`tree <https://example.org/tree/{{git_rev}}>`_).\n\n{{m_x_event}}\n",
+      "event-schemas/schema/m.x": "type: object\nproperties:\n  type: {type: string, enum: [m.x]}\n  content:\n    type: object\n    properties:\n      a: {type: string, description: '``a`` as RST'}\n",
+      "event-schemas/examples/m.x": '{"type": "m.x", "content": {"a": "b"}}',
+    });
+    const git = (...args: string[]) =>
+      execFileSync("git", args, {
+        cwd: root,
+        encoding: "utf8",
+        env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1", GIT_AUTHOR_NAME: "T", GIT_AUTHOR_EMAIL: "t@example.org", GIT_COMMITTER_NAME: "T", GIT_COMMITTER_EMAIL: "t@example.org" },
+      }).trim();
+    git("init", "-q", "-b", "main");
+    git("add", "-A");
+    git("commit", "-q", "-m", "base");
+    const commit = git("rev-parse", "--short", "HEAD");
+    const { files } = await checkRoot(root);
+    const cs = files.get("client_server/unstable.html") as string;
+    expect(cs).toContain(`Built from main,${commit} (<a href="https://example.org/tree/${commit}">tree</a>)`);
+    expect(cs).toContain("<code>a</code> as RST");
+
+    const schema = path.join(root, "event-schemas/schema/m.x");
+    writeFileSync(schema, readFileSync(schema, "utf8").replace("a: {type: string", "a: {type: integer"));
+    const report = await diffSpec({ root, base: "HEAD" });
+    expect(report.changes.length).toBeGreaterThan(0);
+    expect(report.targets.get("m.x")?.href).toBe("client_server/unstable.html#m-x");
   });
 });
 
