@@ -158,15 +158,25 @@ describe("the matrix-2020 layout", () => {
 
   it("in a git checkout: {{git_version}} from git, and diff reads each revision's documents", async () => {
     const root = repository({
-      "specification/modules/two.rst": "Two\n===\n\nBuilt from {{git_version}} (`tree <https://example.org/tree/{{git_rev}}>`_).\n\n{{m_x_event}}\n",
-      "event-schemas/schema/m.x": "type: object\nproperties:\n  type: {type: string, enum: [m.x]}\n  content:\n    type: object\n    properties:\n      a: {type: string, description: '``a`` as RST'}\n",
+      "specification/modules/two.rst":
+        "Two\n===\n\nBuilt from {{git_version}} (`tree <https://example.org/tree/{{git_rev}}>`_).\n\n{{m_x_event}}\n",
+      "event-schemas/schema/m.x":
+        "type: object\nproperties:\n  type: {type: string, enum: [m.x]}\n  content:\n    type: object\n    properties:\n      a: {type: string, description: '``a`` as RST'}\n",
       "event-schemas/examples/m.x": '{"type": "m.x", "content": {"a": "b"}}',
     });
     const git = (...args: string[]) =>
       execFileSync("git", args, {
         cwd: root,
         encoding: "utf8",
-        env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1", GIT_AUTHOR_NAME: "T", GIT_AUTHOR_EMAIL: "t@example.org", GIT_COMMITTER_NAME: "T", GIT_COMMITTER_EMAIL: "t@example.org" },
+        env: {
+          ...process.env,
+          GIT_CONFIG_GLOBAL: "/dev/null",
+          GIT_CONFIG_NOSYSTEM: "1",
+          GIT_AUTHOR_NAME: "T",
+          GIT_AUTHOR_EMAIL: "t@example.org",
+          GIT_COMMITTER_NAME: "T",
+          GIT_COMMITTER_EMAIL: "t@example.org",
+        },
       }).trim();
     git("init", "-q", "-b", "main");
     git("add", "-A");

@@ -12,6 +12,7 @@ import { BlockRegistry } from "../src/render/blocks/registry.js";
 import type { RenderEnv } from "../src/render/env.js";
 import { createMarkdown } from "../src/render/markdown.js";
 import { SiteIndex } from "../src/render/site-index.js";
+import { unsafeHtml } from "./helpers.js";
 
 function env(site = new SiteIndex()): RenderEnv {
   return {
@@ -224,6 +225,31 @@ describe("the reStructuredText reader", () => {
       ["rst-substitution-undefined", 4],
       ["rst-markup", 6],
     ]);
+  });
+
+  it("writes no unsafe HTML: text escaped, script URLs refused, maths without \\href", () => {
+    const { html, diagnostics } = render(
+      [
+        "<script>alert(1)</script> *<b>em</b>* ``<i>code</i>`` `x <javascript:alert(1)>`_ t_ :math:`\\href{javascript:alert(1)}{x}`",
+        "",
+        ".. _t: javascript:alert(2)",
+        "",
+        ".. admonition:: <img src=x onerror=alert(1)>",
+        "",
+        "   Body.",
+        "",
+        "+-------------------+",
+        "| <svg onload=x()>  |",
+        "+-------------------+",
+      ].join("\n"),
+    );
+    // The reader's own elements (definition lists, citations, column widths, MathML) are not in the Markdown list.
+    const own =
+      /^tag <\/?(dl|dt|dd|cite|abbr|colgroup|col|math|semantics|mrow|mi|mo|mn|msub|msup|msubsup|mtext|annotation|merror|mstyle|mspace)>$/;
+    expect(unsafeHtml(html).filter((p) => !own.test(p))).toEqual([]);
+    // The TeX source stays as the annotation text of the MathML; no attribute carries a script URL.
+    expect(html).not.toMatch(/(href|src)="\s*javascript:/i);
+    expect(diagnostics.filter((d) => d.code === "link-unsafe").length).toBe(2);
   });
 
   it("never throws, whatever the text", () => {
