@@ -6,7 +6,8 @@
  * the renderer rules for what only RST has (targets, maths, contents,
  * footnotes, section numbers).
  */
-import katex from "katex";
+import { createRequire } from "node:module";
+import type Katex from "katex";
 import type MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
 import { error, warning } from "../../diagnostics.js";
@@ -79,12 +80,20 @@ export function renderRstDescription(md: MarkdownIt, text: string, env: RenderEn
   return md.renderer.render(tokens, md.options, env);
 }
 
+let katexModule: typeof Katex | undefined;
+
+/** KaTeX, required from node_modules on first use (not `import`: the bundle would evaluate it at every start). */
+function katex(): typeof Katex {
+  katexModule ??= createRequire(import.meta.url)("katex") as typeof Katex;
+  return katexModule;
+}
+
 export function rstPlugin(md: MarkdownIt): void {
   const esc = md.utils.escapeHtml;
   md.renderer.rules.rst_target = (tokens, idx) => `<span id="${esc(tokens[idx].meta.id)}"></span>`;
   md.renderer.rules.rst_sectnum = (tokens, idx) => `<span class="sectnum">${esc(tokens[idx].content)}</span> `;
   // MathML needs no stylesheet, font or script: browsers lay it out themselves.
-  md.renderer.rules.rst_math = (tokens, idx) => katex.renderToString(tokens[idx].content, { output: "mathml", throwOnError: false });
+  md.renderer.rules.rst_math = (tokens, idx) => katex().renderToString(tokens[idx].content, { output: "mathml", throwOnError: false });
   md.renderer.rules.rst_footnote_open = (tokens, idx) => {
     const token = tokens[idx];
     return `<div class="footnote" id="${esc(token.attrGet("id") ?? "")}"><span class="footnote-label">[${esc(token.meta.label)}]</span>\n`;
