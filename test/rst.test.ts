@@ -130,7 +130,7 @@ describe("the reStructuredText reader", () => {
     expect(html).toContain('<dl class="field-list">\n<dt>field</dt>\n<dd>value</dd>');
   });
 
-  it("reads literal blocks in each form, and code blocks with their language (JSON highlighted)", () => {
+  it("reads literal blocks in each form, and code blocks with their language (highlighted at build time)", () => {
     const { html } = render('Text::\n\n   literal *not em*\n\nExpanded ::\n\n   two\n\n::\n\n   three\n\n.. code:: json\n\n   {"a": 1}\n');
     expect(html).toContain("<p>Text:</p>\n<pre><code>literal *not em*\n</code></pre>");
     expect(html).toContain("<p>Expanded</p>\n<pre><code>two\n</code></pre>");
@@ -138,6 +138,12 @@ describe("the reStructuredText reader", () => {
     expect(html).toContain(
       '<pre><code class="language-json">{<span class="hljs-attr">&quot;a&quot;</span>: <span class="hljs-number">1</span>}',
     );
+    // The other languages of the 2020 pages by highlight.js at build time; an unknown one plain, escaped.
+    const other = render(".. code:: yaml\n\n   key: <value> # note\n\n.. code-block:: cobol\n\n   DISPLAY '<x>'.\n").html;
+    expect(other).toContain(
+      '<pre><code class="language-yaml"><span class="hljs-attr">key:</span> <span class="hljs-string">&lt;value&gt;</span> <span class="hljs-comment"># note</span>',
+    );
+    expect(other).toContain("<pre><code class=\"language-cobol\">DISPLAY '&lt;x&gt;'.\n</code></pre>");
   });
 
   it("reads grid tables with spans, simple tables, CSV tables and the table directive's title", () => {

@@ -12,7 +12,7 @@ import type MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
 import { error, warning } from "../../diagnostics.js";
 import type { RenderEnv } from "../../render/env.js";
-import { highlightJson } from "../../render/highlight.js";
+import { highlightCode } from "./code.js";
 import type { RstDocument } from "./nodes.js";
 import { type ParseOptions, parseDocument, type RstPart } from "./parse.js";
 import { TokenWriter } from "./tokens.js";
@@ -105,13 +105,14 @@ export function rstPlugin(md: MarkdownIt): void {
     return `<colgroup>${widths.map((w) => `<col style="width: ${Math.round((1000 * w) / total) / 10}%">`).join("")}</colgroup>\n`;
   };
   md.renderer.rules.rst_contents = (tokens, idx, _options, env) => contents(md, tokens, idx, env);
-  // `.. code:: json` is highlighted at build time as the examples are; other code, and Markdown's fences, as before.
+  // `.. code:: LANG` is highlighted at build time (code.ts); Markdown's fences render as before.
   const fence = md.renderer.rules.fence;
   md.renderer.rules.fence = (tokens, idx, options, env, self) => {
     const token = tokens[idx];
-    if (!token.meta?.rst || token.info.trim().toLowerCase() !== "json" || !fence)
-      return fence ? fence(tokens, idx, options, env, self) : self.renderToken(tokens, idx, options);
-    return `<pre><code class="language-json">${highlightJson(token.content)}</code></pre>\n`;
+    const html = token.meta?.rst ? highlightCode(token.content, token.info) : undefined;
+    if (html === undefined) return fence ? fence(tokens, idx, options, env, self) : self.renderToken(tokens, idx, options);
+    const language = md.utils.escapeHtml(token.info.trim().toLowerCase());
+    return `<pre><code class="language-${language}">${html}</code></pre>\n`;
   };
 }
 
