@@ -112,6 +112,14 @@ describe("the reStructuredText reader", () => {
     expect(e.marks.anchors.map((a) => a.id)).toContain("here");
   });
 
+  it("resolves a title to a section of its own document before one of another, as docutils does", () => {
+    const site = new SiteIndex();
+    site.add("Client behaviour", { page: "other.html", id: "client-behaviour" });
+    const { html, diagnostics } = render("See `client  behaviour`_.\n\nClient behaviour\n================\n", { site });
+    expect(html).toContain('<a href="#client-behaviour">client behaviour</a>');
+    expect(diagnostics).toEqual([]);
+  });
+
   it("numbers footnotes and links their references", () => {
     const { html } = render("A [#]_ and B [#]_ and C [1]_.\n\n.. [#] First.\n.. [#] Second.\n.. [1] Numbered.\n");
     expect(html).toMatch(/<sup><a href="#footnote-\d+" class="footnote-reference">\[\d\]<\/a><\/sup>/);

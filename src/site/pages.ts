@@ -387,7 +387,7 @@ function withDefinitions(page: RstDocument | undefined, definitions: RstDocument
   if (!page || !definitions) return page;
   const substitutions = new Map(page.substitutions);
   for (const [name, definition] of definitions.substitutions) if (!substitutions.has(name)) substitutions.set(name, definition);
-  return { blocks: [...page.blocks, ...definitions.blocks], substitutions, title: page.title };
+  return { blocks: [...page.blocks, ...definitions.blocks], substitutions, title: page.title, sections: page.sections };
 }
 
 function samePage(a: PageSource, b: PageSource): boolean {

@@ -9,11 +9,11 @@
 import { createRequire } from "node:module";
 import type Katex from "katex";
 import type MarkdownIt from "markdown-it";
-import type Token from "markdown-it/lib/token.mjs";
+import Token from "markdown-it/lib/token.mjs";
 import { error, warning } from "../../diagnostics.js";
 import type { RenderEnv } from "../../render/env.js";
 import { highlightCode } from "./code.js";
-import type { RstDocument } from "./nodes.js";
+import { normalizeName, type RstDocument } from "./nodes.js";
 import { type ParseOptions, parseDocument, type RstPart } from "./parse.js";
 import { TokenWriter } from "./tokens.js";
 
@@ -64,6 +64,7 @@ export function readRst(md: MarkdownIt, parts: readonly RstPart[] | string, env:
   for (const rule of (md.core.ruler as unknown as { __rules__: CoreRule[] }).__rules__) {
     if (rule.enabled && !PARSING_RULES.has(rule.name)) rule.fn(state);
   }
+  if (!env.rst) sectionsFirst(state.tokens, document);
   documents.set(state.tokens, document);
   return state.tokens;
 }
@@ -86,6 +87,42 @@ let katexModule: typeof Katex | undefined;
 function katex(): typeof Katex {
   katexModule ??= createRequire(import.meta.url)("katex") as typeof Katex;
   return katexModule;
+}
+
+/**
+ * docutils resolves `Title`_ to a section of its own document before any
+ * other: the page's headings, now that they have ids, take the references
+ * to their titles that the site index would otherwise resolve.
+ */
+function sectionsFirst(tokens: Token[], document: RstDocument): void {
+  const sections = new Map<string, string>();
+  for (const token of tokens) {
+    if (token.type !== "heading_open") continue;
+    const key = normalizeName(String(token.meta?.title ?? ""));
+    const id = token.attrGet("id");
+    if (id && !sections.has(key)) sections.set(key, id);
+  }
+  document.sections = sections;
+  for (const token of tokens) {
+    const children = token.children;
+    if (!children) continue;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
+      const id = child.type === "specgen_reference" ? sections.get(normalizeName(child.content)) : undefined;
+      if (id === undefined) continue;
+      children.splice(i, 1, ...localLink(child, `#${id}`));
+      i += 2;
+    }
+  }
+}
+
+/** A reference's tokens as a link to `href` on its page. */
+function localLink(reference: Token, href: string): Token[] {
+  const open = new Token("link_open", "a", 1);
+  open.attrs = [["href", href]];
+  const text = new Token("text", "", 0);
+  text.content = reference.meta?.text ?? reference.meta?.substitution ?? reference.content;
+  return [open, text, new Token("link_close", "a", -1)];
 }
 
 export function rstPlugin(md: MarkdownIt): void {

@@ -56,6 +56,8 @@ export interface RstDocument {
   substitutions: Map<string, SubstitutionDefinition>;
   /** `.. title::`, when given. */
   title?: string;
+  /** Section titles (normalised) → their heading ids, once the page's ids are given: references in the document find them first. */
+  sections?: Map<string, string>;
 }
 
 /** docutils' `fully_normalize_name`: whitespace collapsed, lower case (references are case-insensitive). */

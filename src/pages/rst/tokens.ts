@@ -51,6 +51,7 @@ export class TokenWriter {
   private substituting = new Set<string>();
   private out: Token[] = [];
   private readonly numbering: boolean;
+  private readonly sections?: Map<string, string>;
 
   /**
    * `context`: the document a description is rendered into (its targets and
@@ -63,6 +64,7 @@ export class TokenWriter {
     private readonly messages: Message[],
     context?: RstDocument,
   ) {
+    this.sections = context?.sections;
     if (context) {
       // A page shows hundreds of descriptions: its named targets are collected once.
       let named = contextTargets.get(context);
@@ -461,7 +463,14 @@ export class TokenWriter {
       push("link_close", "a", -1);
       return;
     }
-    // A section title or a heading of another document: the site index knows it.
+    // A section of the document a description is shown in (its ids known), else of any document: the site index knows it.
+    const section = this.sections?.get(normalizeName(target.refname ?? node.text));
+    if (section !== undefined) {
+      push("link_open", "a", 1, "", [["href", `#${section}`]]);
+      textTokens(node.text);
+      push("link_close", "a", -1);
+      return;
+    }
     const token = push("specgen_reference", "", 0, target.refname ?? node.text);
     token.markup = node.raw;
     if (normalizeName(target.refname ?? "") !== normalizeName(node.text)) token.meta = { text: node.text };
