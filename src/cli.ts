@@ -80,6 +80,8 @@ Spec root layout (folders can be remapped in specgen.config.yaml):
   event-schemas/examples/   one JSON or YAML example per event
   specification/            Markdown pages; a line {{m_room_key_withheld_event}} renders that event
   templates/                optional overrides of the built-in Handlebars templates
+  A 2020 Matrix checkout (specification/targets.yaml, reStructuredText pages) is read as
+  it is: one document per target, at the path gendoc.py gave it.
 
 Diagnostics: file:line:col  severity  code  message, with the source lines around it.
   --format json prints {diagnostics, summary} on stdout; --format github prints workflow
