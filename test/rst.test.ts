@@ -125,6 +125,10 @@ describe("the reStructuredText reader", () => {
     expect(html).toMatch(/<sup><a href="#footnote-\d+" class="footnote-reference">\[\d\]<\/a><\/sup>/);
     expect(html).toContain('<div class="footnote" id="footnote-1"><span class="footnote-label">[1]</span>');
     expect(html).toContain("Second.");
+    // A footnote above its reference keeps its number.
+    const above = render(".. [#] Above.\n\nRef [#]_.\n").html;
+    expect(above).toContain('<div class="footnote" id="footnote-1">');
+    expect(above).toContain('<a href="#footnote-1" class="footnote-reference">[1]</a>');
   });
 
   it("reads lists: bullets, enumerations (#., letters, 0.), definitions with classifiers, fields", () => {

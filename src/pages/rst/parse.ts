@@ -166,7 +166,7 @@ class Parser {
       out.push({ kind: "transition", line });
       return i + 1;
     }
-    return this.paragraph(lines, i, out, top);
+    return this.paragraph(lines, i, out);
   }
 
   private sectionTitle(lines: readonly Line[], i: number, top: boolean): { section: Block; end: number } | undefined {
@@ -251,7 +251,7 @@ class Parser {
     return level;
   }
 
-  private paragraph(lines: readonly Line[], i: number, out: Block[], top: boolean): number {
+  private paragraph(lines: readonly Line[], i: number, out: Block[]): number {
     let end = i + 1;
     while (end < lines.length && !isBlank(lines[end]) && indentOf(lines[end].text) === 0) end++;
     // A line followed at once by an indented one is a definition list's term.
@@ -273,7 +273,6 @@ class Parser {
       return this.literalBlock(lines, end, out);
     }
     out.push({ kind: "paragraph", text: { text: joined, line: lines[i].line } });
-    void top;
     return end;
   }
 

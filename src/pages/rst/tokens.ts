@@ -46,7 +46,9 @@ export class TokenWriter {
   private anonymousUsed = 0;
   private footnoteNumber = 0;
   private readonly footnotes = new Map<string, string>();
+  /** How many `[#]_` references and `.. [#]` footnotes are written: the n-th of each takes the n-th auto-numbered id. */
   private autoFootnoteRefs = 0;
+  private autoFootnoteDefs = 0;
   private readonly autoFootnoteIds: string[] = [];
   private substituting = new Set<string>();
   private out: Token[] = [];
@@ -233,7 +235,10 @@ export class TokenWriter {
         }
         return;
       case "footnote": {
-        const id = block.label === "#" ? (this.autoFootnoteIds.shift() ?? "footnote") : (this.footnotes.get(block.label) ?? "footnote");
+        const id =
+          block.label === "#"
+            ? (this.autoFootnoteIds[this.autoFootnoteDefs++] ?? "footnote")
+            : (this.footnotes.get(block.label) ?? "footnote");
         const number = this.footnotes.get(`#id:${id}`) ?? block.label;
         this.push("rst_footnote_open", "div", 1, block.line, [
           ["class", "footnote"],
@@ -370,8 +375,7 @@ export class TokenWriter {
           this.substitution(node, out, push, textTokens, line, depth);
           break;
         case "footnote_reference": {
-          const id =
-            node.label === "#" ? (this.autoFootnoteIdsForRefs()[this.autoFootnoteRefs++] ?? "") : (this.footnotes.get(node.label) ?? "");
+          const id = node.label === "#" ? (this.autoFootnoteIds[this.autoFootnoteRefs++] ?? "") : (this.footnotes.get(node.label) ?? "");
           if (!id) {
             this.warn(line, "rst-footnote-unknown", `footnote [${node.label}] is not defined`, node.raw, "error");
             textTokens(node.raw);
@@ -389,13 +393,6 @@ export class TokenWriter {
         }
       }
     }
-  }
-
-  private autoIds?: string[];
-  /** Auto-numbered footnotes' ids in order, for `[#]_` references (the writer consumes its own copy for the footnotes). */
-  private autoFootnoteIdsForRefs(): string[] {
-    if (!this.autoIds) this.autoIds = [...this.autoFootnoteIds];
-    return this.autoIds;
   }
 
   private role(
