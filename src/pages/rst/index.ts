@@ -136,11 +136,6 @@ export function rstPlugin(md: MarkdownIt): void {
     return `<div class="footnote" id="${esc(token.attrGet("id") ?? "")}"><span class="footnote-label">[${esc(token.meta.label)}]</span>\n`;
   };
   md.renderer.rules.rst_footnote_close = () => "</div>\n";
-  md.renderer.rules.rst_colgroup = (tokens, idx) => {
-    const widths = tokens[idx].meta.widths as number[];
-    const total = widths.reduce((a, b) => a + b, 0);
-    return `<colgroup>${widths.map((w) => `<col style="width: ${Math.round((1000 * w) / total) / 10}%">`).join("")}</colgroup>\n`;
-  };
   md.renderer.rules.rst_contents = (tokens, idx, _options, env) => contents(md, tokens, idx, env);
   // `.. code:: LANG` is highlighted at build time (code.ts); Markdown's fences render as before.
   const fence = md.renderer.rules.fence;
@@ -194,5 +189,7 @@ function contents(md: MarkdownIt, tokens: Token[], idx: number, env: unknown): s
   }
   html += "</li>\n</ul>\n".repeat(open).replace(/^<\/li>\n/, "</li>\n");
   const heading = title ? `<p class="topic-title">${esc(title)}</p>\n` : "";
-  return `<nav class="contents topic">\n${heading}${html}</nav>\n`;
+  // A landmark of its own beside the site's navigation: named, and unique on the page.
+  const label = esc(title ?? "Contents");
+  return `<nav class="contents topic" aria-label="${label} (this page)">\n${heading}${html}</nav>\n`;
 }

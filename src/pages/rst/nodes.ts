@@ -34,7 +34,7 @@ export type Block =
   | { kind: "literal_block"; line: number; text: string; language?: string }
   | { kind: "block_quote"; line: number; children: Block[] }
   | { kind: "admonition"; line: number; name: string; title?: Text; children: Block[] }
-  | { kind: "table"; line: number; title?: Text; head: Cell[][]; body: Cell[][]; stubColumns: number; widths?: number[] }
+  | { kind: "table"; line: number; title?: Text; head: Cell[][]; body: Cell[][]; stubColumns: number }
   | { kind: "specgen_block"; line: number; name: string; raw: string }
   | { kind: "target"; line: number; name: string; anonymous: boolean; refuri?: string; refname?: string }
   | { kind: "footnote"; line: number; label: string; children: Block[] }

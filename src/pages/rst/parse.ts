@@ -439,7 +439,7 @@ class Parser {
       const raw = read();
       const cells = (rows: RawTable["head"]): Cell[][] =>
         rows.map((row) => row.map((c) => ({ blocks: this.body(c.lines), colspan: c.colspan, rowspan: c.rowspan })));
-      const table: Block = { kind: "table", line, title, head: cells(raw.head), body: cells(raw.body), stubColumns: 0, widths: raw.widths };
+      const table: Block = { kind: "table", line, title, head: cells(raw.head), body: cells(raw.body), stubColumns: 0 };
       out.push(table);
       return table;
     } catch (e) {

@@ -16,8 +16,6 @@ export interface RawCell {
 export interface RawTable {
   head: RawCell[][];
   body: RawCell[][];
-  /** Each column's width in characters, as drawn (docutils gives the columns these proportions). */
-  widths: number[];
 }
 
 export class TableError extends Error {}
@@ -100,7 +98,7 @@ export function parseGridTable(block: readonly Line[]): RawTable {
     list.push(raw);
     byRow.set(cell.top, list);
   }
-  const table: RawTable = { head: [], body: [], widths: cols.slice(1).map((c, i) => c - cols[i]) };
+  const table: RawTable = { head: [], body: [] };
   for (const top of rows.slice(0, -1)) {
     const row = byRow.get(top) ?? [];
     (headSep !== undefined && top < headSep ? table.head : table.body).push(row);
@@ -133,8 +131,7 @@ export function parseSimpleTable(block: readonly Line[]): RawTable {
   for (const m of border.matchAll(/=+/g)) columns.push([m.index, m.index + m[0].length]);
   const borderRows = block.map((l, i) => (SIMPLE_BORDER.test(l.text.trimEnd()) ? i : -1)).filter((i) => i >= 0);
   const headSep = borderRows.length > 2 ? borderRows[1] : undefined;
-  const widths = columns.map(([s, e], c) => (c + 1 < columns.length ? columns[c + 1][0] - s : e - s));
-  const table: RawTable = { head: [], body: [], widths };
+  const table: RawTable = { head: [], body: [] };
   let current: { lines: Line[][]; into: RawCell[][] } | undefined;
   const finish = () => {
     if (!current) return;

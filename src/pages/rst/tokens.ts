@@ -277,7 +277,6 @@ export class TokenWriter {
       this.inline(block.title);
       this.push("rst_caption_close", "caption", -1);
     }
-    if (block.widths && block.widths.length > 1) this.push("rst_colgroup", "colgroup", 0).meta = { widths: block.widths };
     const section = (rows: Cell[][], head: boolean) => {
       if (rows.length === 0) return;
       this.push(head ? "thead_open" : "tbody_open", head ? "thead" : "tbody", 1);
