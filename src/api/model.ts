@@ -148,9 +148,9 @@ function wordOf(name: string): string {
   return name.replace(/\.(ya?ml|json)$/i, "").replace(/[.$\-/ ]/g, "_");
 }
 
-/** The anchor an endpoint has unless another took it first. */
-export function endpointSlug(method: string, fullPath: string): string {
-  return slugify(`${method} ${fullPath}`);
+/** The anchor an endpoint has unless another took it first; `anchor` is the layout's id rule. */
+export function endpointSlug(method: string, fullPath: string, anchor: (text: string) => string = slugify): string {
+  return anchor(`${method} ${fullPath}`);
 }
 
 /** `PUT /_matrix/client/r0/user/{userId}/account_data/{type}`: the method and the base path and path. */
@@ -162,8 +162,8 @@ export function endpointHeading(doc: ApiDocument, op: OperationSpec): string {
  * Each operation's anchor, in document order: its slug, or the slug made
  * unique when an endpoint before it (in `taken`, across the site) has it.
  */
-export function endpointAnchors(doc: ApiDocument, taken: Set<string>): string[] {
-  return doc.operations.map((op) => uniqueId(taken, endpointSlug(op.method.toUpperCase(), `${doc.basePath}${op.path}`)));
+export function endpointAnchors(doc: ApiDocument, taken: Set<string>, anchor?: (text: string) => string): string[] {
+  return doc.operations.map((op) => uniqueId(taken, endpointSlug(op.method.toUpperCase(), `${doc.basePath}${op.path}`, anchor)));
 }
 
 export function modelApi(config: Config, doc: ApiDocument, inputs: ApiInputs, anchors: readonly string[]): ApiModel {

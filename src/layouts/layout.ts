@@ -5,12 +5,15 @@
  * layout implies, and how headings get their ids. Nothing downstream asks
  * which layout a page came from.
  */
+
+import type MarkdownIt from "markdown-it";
 import type { Config } from "../config.js";
 import type { Diagnostic } from "../diagnostics.js";
 import type { Source } from "../load/source.js";
+import type { BlockKind } from "../render/blocks/registry.js";
 
 /** Which reader turns a page's text into markdown-it tokens (src/pages/). */
-export type PageFormat = "markdown";
+export type PageFormat = "markdown" | "rst";
 
 /** One file of a page, its headings pushed down `shift` levels (a 2020 target's `{1: file}`). */
 export interface PagePart {
@@ -28,6 +31,13 @@ export interface PageSource {
   title?: string;
   /** Place in the sidebar, lower first; ties go by `out`. The index page always comes first. */
   order: number;
+  /**
+   * For formats whose titles are marked by adornment (RST): the characters by
+   * level, and those that mean "one level down / the same / one up" from the
+   * title before (targets.yaml's `title_styles`, `relative_title_styles`).
+   * Without them, styles take levels by order of first use.
+   */
+  headingStyles?: { levels: readonly string[]; relative?: { subtitle?: string; sametitle?: string; supertitle?: string } };
 }
 
 export interface Layout {
@@ -42,4 +52,6 @@ export interface Layout {
   pages(config: Config, files: readonly Source[], diagnostics: Diagnostic[]): PageSource[];
   /** A heading's id before it is made unique on its page, from its text. */
   anchor(text: string): string;
+  /** Block kinds only this layout's pages use (the 2020 changelogs, warnings, tables); problems go to `diagnostics`. */
+  blocks?(config: Config, md: MarkdownIt, diagnostics: Diagnostic[]): BlockKind[];
 }
