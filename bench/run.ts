@@ -7,6 +7,7 @@
  *
  *   npm run bench                  all sizes
  *   npm run bench -- --sizes 100,1000 --runs 3
+ *   npm run bench -- --sizes "" --no-browser   the sample and the corpora only
  *   npm run bench -- --rows out.txt   BENCHMARKS.md again from a run's printed rows, measuring nothing
  */
 import { spawn } from "node:child_process";
@@ -49,7 +50,10 @@ const { values: args } = parseArgs({
     rows: { type: "string" },
   },
 });
-const sizes = (args.sizes as string).split(",").map(Number);
+const sizes = (args.sizes as string)
+  .split(",")
+  .map(Number)
+  .filter((n) => n > 0);
 const runs = Number(args.runs);
 const rows: Row[] = [];
 const scratch = mkdtempSync(path.join(os.tmpdir(), "specgen-bench-"));
