@@ -4,9 +4,10 @@
  * plus a heading for every section the descriptions refer to, as the real
  * spec's pages had, and the API pages (every API and definition block).
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import yaml from "js-yaml";
 
 export const CORPUS = fileURLToPath(new URL("../../shared/corpus/matrix-doc-2020", import.meta.url));
 
@@ -232,4 +233,48 @@ function corpusCopy(root: string, dirs: readonly string[], page: string): Corpus
 
 function eventCount(): number {
   return readdirSync(path.join(CORPUS, "event-schemas/schema")).filter((n) => n.startsWith("m.")).length;
+}
+
+/** Today's Matrix spec (Hugo layout); its `scripts/check-event-schema-examples.py` is the reference checker. */
+export const CORPUS_2026 = fileURLToPath(new URL("../../shared/corpus/matrix-spec-v1.9", import.meta.url));
+
+/**
+ * Today's corpus' events alone, as a specgen root: the files the reference
+ * checker reads (`data/event-schemas`, and the API definitions their `$ref`s
+ * reach) and one page holding every event's block.
+ */
+export function corpus2026EventsRoot(scratch: string): CorpusRoot | undefined {
+  const data = path.join(CORPUS_2026, "data");
+  if (!existsSync(data)) return undefined;
+  const root = path.join(scratch, "matrix-spec-v1.9-events");
+  for (const dir of ["event-schemas", "api/client-server/definitions", "api/identity/definitions"]) {
+    cpSync(path.join(data, dir), path.join(root, dir), { recursive: true, verbatimSymlinks: true });
+  }
+  // The one example the definitions hold that breaks its schema, on purpose (its comment says so): unwrapped, so the root builds.
+  const relatesTo = path.join(root, "api/client-server/definitions/m.relates_to.yaml");
+  if (existsSync(relatesTo)) {
+    const text = readFileSync(relatesTo, "utf8");
+    const fixed = text.replace(/example: \{\n(?:\s*#.*\n)*\s*"m\.relates_to": (\{[^}]*\})\n\}/, "example: $1");
+    if (fixed === text) throw new Error("m.relates_to.yaml: the example to unwrap is not there");
+    chmodSync(relatesTo, 0o644); // copied from a read-only corpus
+    writeFileSync(relatesTo, fixed);
+  }
+  // An event schema describes a `content` at the top of the schema folder (src/schema/model.ts isEventSchema).
+  const schemaDir = path.join(root, "event-schemas/schema");
+  const names = readdirSync(schemaDir)
+    .filter((n) => n.endsWith(".yaml") && describesContent(yaml.load(readFileSync(path.join(schemaDir, n), "utf8"))))
+    .map((n) => n.slice(0, -".yaml".length))
+    .sort();
+  mkdirSync(path.join(root, "specification"), { recursive: true });
+  const blocks = names.map((n) => `{{${n.replace(/[.$]/g, "_")}_event}}`).join("\n\n");
+  writeFileSync(path.join(root, "specification/index.md"), `# Events\n\n${blocks}\n`);
+  return { events: names.length, root, edit: path.join(schemaDir, "m.room.member.yaml") };
+}
+
+/** A `content` property, on the schema or one of its `allOf` parts. */
+function describesContent(schema: unknown): boolean {
+  if (typeof schema !== "object" || schema === null) return false;
+  const { properties, allOf } = schema as { properties?: unknown; allOf?: unknown };
+  if (typeof properties === "object" && properties !== null && "content" in properties) return true;
+  return Array.isArray(allOf) && allOf.some(describesContent);
 }

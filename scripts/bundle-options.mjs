@@ -1,5 +1,6 @@
 // The bundle's options and plugins; scripts/bundle.mjs builds with them.
 import { readdir, readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
 
 /**
@@ -18,6 +19,40 @@ const refParserWithoutHeaders = {
       if (!text.includes(question)) throw new Error(`${args.path} no longer asks ${question}: see scripts/bundle-options.mjs`);
       return { contents: text.replace(question, "false"), loader: "js" };
     });
+  },
+};
+
+/**
+ * markdown-it makes a linkify-it in its constructor, which compiles a dozen
+ * large patterns (4–7 ms of every check); specgen turns linkify off, so they
+ * are never used. The bundle hands markdown-it a stand-in that makes the real
+ * linkify-it the first time anything of it is asked for, so behaviour is the
+ * same if some use of it appears.
+ */
+const lazyLinkify = {
+  name: "lazy-linkify",
+  setup(b) {
+    b.onResolve({ filter: /^linkify-it$/ }, (args) =>
+      /[\\/]markdown-it[\\/]/.test(args.importer) ? { path: "lazy-linkify-it", namespace: "specgen" } : undefined,
+    );
+    b.onLoad({ filter: /^lazy-linkify-it$/, namespace: "specgen" }, () => ({
+      resolveDir: fileURLToPath(new URL("..", import.meta.url)),
+      loader: "js",
+      contents: `import LinkifyIt from "linkify-it";
+export default function LazyLinkifyIt(...args) {
+  let real;
+  const made = () => (real ??= new LinkifyIt(...args));
+  return new Proxy({}, {
+    get: (_, key) => {
+      const value = Reflect.get(made(), key);
+      return typeof value === "function" ? value.bind(made()) : value;
+    },
+    set: (_, key, value) => Reflect.set(made(), key, value),
+    has: (_, key) => Reflect.has(made(), key),
+  });
+}
+`,
+    }));
   },
 };
 
@@ -55,7 +90,7 @@ export const bundleOptions = {
   target: "node20",
   // CommonJS dependencies inside an ES bundle still call require().
   banner: { js: "import { createRequire as __specgenRequire } from 'node:module'; const require = __specgenRequire(import.meta.url);" },
-  plugins: [refParserWithoutHeaders, precompiledTemplates],
+  plugins: [refParserWithoutHeaders, lazyLinkify, precompiledTemplates],
   // Less text to parse at every start (function names stay, for stack traces).
   minifyWhitespace: true,
   minifySyntax: true,
