@@ -51,6 +51,9 @@ export const RULES = {
   "link-unsafe": fatal("a `` `text <url>`_ `` link to a javascript:, vbscript:, file: or data: URL"),
   "api-malformed": fatal("an API document that is not a well-formed Swagger 2.0 or OpenAPI 3.x structure at this place"),
   "config-invalid": fatal("specgen.config.yaml cannot be used (reported in the preview; the CLI exits 2)"),
+  "front-matter-invalid": fatal("a page's front matter (YAML `---` or TOML `+++`) does not parse or is not a mapping"),
+  "shortcode-unknown": fatal("a Hugo shortcode (`{{% name %}}`, `{{< name >}}`) that the layout does not know"),
+  "shortcode-invalid": fatal("a Hugo shortcode that is malformed, lacks a parameter, names nothing, or stands where it cannot"),
   "internal-error": fatal("specgen failed on this input: please report it"),
   "property-no-description": lint("a property of an event's field tables has no description"),
   "event-no-example": lint("an event schema has no example"),
@@ -73,6 +76,7 @@ export const RULES = {
   "api-example-external": lint("an OpenAPI example given only as an `externalValue` (not shown)"),
   "api-response-description": lint("an API response without a description"),
   "api-example-media-type": lint("an `examples` key that is not a media type (the 2020 habit)"),
+  "shortcode-placeholder": lint("a Hugo shortcode whose data the published build fetches online: a placeholder is shown"),
 } as const satisfies Record<string, Rule>;
 
 export type RuleCode = keyof typeof RULES;

@@ -1,0 +1,176 @@
+import MarkdownIt from "markdown-it";
+import { describe, expect, it } from "vitest";
+import type { Diagnostic } from "../src/diagnostics.js";
+import type { Source } from "../src/load/source.js";
+import { anchorize, explicitId, HeadingIds } from "../src/pages/hugo/anchorize.js";
+import { readFrontMatter } from "../src/pages/hugo/front-matter.js";
+import { parseTag } from "../src/pages/hugo/shortcode-syntax.js";
+import { hugoShortcodesPlugin, type ShortcodeDef, type ShortcodeEnv } from "../src/pages/hugo/shortcodes.js";
+import { BlockRegistry } from "../src/render/blocks/registry.js";
+import { pageLocator } from "../src/render/env.js";
+import { SiteIndex } from "../src/render/site-index.js";
+
+describe("front matter", () => {
+  it("reads YAML and keeps the page's lines", () => {
+    const fm = readFrontMatter('---\ntitle: "Client-Server API"\nweight: 10\n---\n\n# Body\n', "a.md");
+    expect(fm.data).toEqual({ title: "Client-Server API", weight: 10 });
+    expect(fm.body.split("\n")[5]).toBe("# Body");
+    expect(
+      fm.body
+        .split("\n")
+        .slice(0, 4)
+        .every((l) => l === ""),
+    ).toBe(true);
+    expect(fm.diagnostics).toEqual([]);
+  });
+  it("reads TOML", () => {
+    const fm = readFrontMatter('+++\ntitle = "Rooms"\nweight = 60\nheadless = true\n+++\ntext\n', "a.md");
+    expect(fm.data).toEqual({ title: "Rooms", weight: 60, headless: true });
+    expect(fm.bodyLine).toBe(5);
+  });
+  it("reports bad front matter at its line", () => {
+    const yaml = readFrontMatter("---\ntitle: x\n  bad: : [\n---\n", "p.md");
+    expect(yaml.diagnostics[0]).toMatchObject({ code: "front-matter-invalid", file: "p.md", line: 3 });
+    const toml = readFrontMatter("+++\ntitle = \n+++\n", "p.md");
+    expect(toml.diagnostics[0]).toMatchObject({ code: "front-matter-invalid", line: 2 });
+    expect(readFrontMatter("---\ntitle: x\n", "p.md").diagnostics[0].message).toMatch(/never closed/);
+    expect(readFrontMatter("---\n- a\n---\n", "p.md").diagnostics[0].message).toMatch(/not a mapping/);
+  });
+  it("leaves a page without front matter as it is", () => {
+    expect(readFrontMatter("# T\n---\n", "p.md")).toMatchObject({ data: {}, body: "# T\n---\n", bodyLine: 0 });
+  });
+});
+
+describe("anchorize", () => {
+  it("makes Hugo's ids", () => {
+    expect(anchorize("m.room.member")).toBe("mroommember");
+    expect(anchorize("GET /_matrix/client/v3/sync")).toBe("get-_matrixclientv3sync");
+    expect(anchorize("/_matrix/client/v3/rooms/{roomId}/members")).toBe("_matrixclientv3roomsroomidmembers");
+    expect(anchorize("`m.room.member`")).toBe("mroommember");
+    expect(anchorize("  Room Versions  ")).toBe("room-versions");
+    expect(anchorize("Élan vital")).toBe("élan-vital");
+    expect(anchorize("Élan vital", "github-ascii")).toBe("elan-vital");
+    expect(anchorize("Hello, World!  again", "blackfriday")).toBe("hello-world-again");
+  });
+  it("numbers repeated heading ids from 1 and names empty ones", () => {
+    const ids = new HeadingIds(new Set());
+    expect([ids.auto("Examples"), ids.auto("Examples"), ids.auto("Examples"), ids.auto("!!")]).toEqual([
+      "examples",
+      "examples-1",
+      "examples-2",
+      "heading",
+    ]);
+    expect(explicitId("Knocking upon a room {#knocking-rooms}")).toEqual({ title: "Knocking upon a room", id: "knocking-rooms" });
+    expect(explicitId("Plain")).toEqual({ title: "Plain" });
+  });
+});
+
+describe("shortcode tags", () => {
+  it("reads named, positional, quoted and raw parameters", () => {
+    const tag = parseTag('{{% http-api spec="client-server" api=sync anchor_base=`a "b"` %}}', 0);
+    expect(tag).toMatchObject({ name: "http-api", delim: "%", params: { spec: "client-server", api: "sync", anchor_base: 'a "b"' } });
+    expect(parseTag("{{< added-in this=true >}}", 0)).toMatchObject({ name: "added-in", delim: "<", params: { this: "true" } });
+    expect(parseTag("{{% /boxes/note %}}", 0)).toMatchObject({ name: "boxes/note", closing: true });
+    expect(parseTag("{{< x />}}", 0)).toMatchObject({ name: "x", selfClosing: true });
+    expect(parseTag('{{< x "a b" c >}}', 0)).toMatchObject({ positional: ["a b", "c"] });
+    expect(parseTag("{{</* event */>}}", 0)).toMatchObject({ escaped: "{{< event >}}" });
+  });
+  it("says what is wrong with a bad tag", () => {
+    expect(parseTag('{{% event event="m.x %}}', 0)).toHaveProperty("error");
+    expect(parseTag("{{% event", 0)).toHaveProperty("error");
+    expect(parseTag('{{% x a="1" b %}}', 0)).toMatchObject({ error: expect.stringMatching(/mixes/) });
+  });
+});
+
+function source(rel: string, text: string): Source {
+  return { path: `/root/${rel}`, rel, kind: "page", text, value: undefined };
+}
+
+const DEFS: Record<string, ShortcodeDef> = {
+  "boxes/note": { paired: true, expand: () => ({ type: "container", tag: "div", attrs: [["class", "alert note"]] }) },
+  "added-in": {
+    inline: true,
+    expand: (call, ctx) =>
+      call.params.this === "true" && ctx.dropVersionNotes
+        ? { type: "html", html: "" }
+        : {
+            type: "html",
+            html: call.params.this ? "<strong>[New in this version]</strong>" : `<strong>[Added in v${call.params.v}]</strong>`,
+          },
+  },
+  event: {
+    expand: (call) =>
+      call.params.event ? { type: "block", name: `ev:${call.params.event}`, options: call.params } : { type: "error", message: "no event" },
+  },
+  fragment: { expand: (call) => ({ type: "include", source: FRAGMENT, dropVersionNotes: call.params.withVersioning !== "true" }) },
+};
+const FRAGMENT = source("content/frag.md", "\n## Included\n\n{{< added-in this=true >}} Inside.\n\n{{% nope %}}\n");
+
+function render(text: string) {
+  const md = new MarkdownIt({ html: true }).use(hugoShortcodesPlugin);
+  md.renderer.rules.specgen_block = (tokens, idx) => `<BLOCK ${tokens[idx].meta.name} ${JSON.stringify(tokens[idx].meta.options)}>`;
+  const page = source("content/page.md", text);
+  const diagnostics: Diagnostic[] = [];
+  const env: ShortcodeEnv = {
+    page: "page/index.html",
+    where: pageLocator(page),
+    site: new SiteIndex(),
+    blocks: new BlockRegistry([]),
+    diagnostics,
+    ids: new Set(),
+    marks: { links: [], anchors: [] },
+    shortcodes: { get: (n) => DEFS[n], names: () => Object.keys(DEFS) },
+  };
+  const tokens = md.parse(text, env);
+  return { html: md.renderer.render(tokens, md.options, env), diagnostics, tokens };
+}
+
+describe("shortcodes plugin", () => {
+  it("wraps a paired shortcode's inner Markdown", () => {
+    const { html, diagnostics } = render("Before\n\n{{% boxes/note %}}\nSome *inner* text.\n\n- a list\n{{% /boxes/note %}}\n\nAfter\n");
+    expect(diagnostics).toEqual([]);
+    expect(html).toContain('<div class="alert note">\n<p>Some <em>inner</em> text.</p>\n<ul>\n<li>a list</li>\n</ul>\n</div>');
+    expect(html).toContain("<p>After</p>");
+  });
+  it("makes block calls with the tag's options", () => {
+    const { html, tokens } = render('{{% event event="m.room.member" title="Member" %}}\n');
+    expect(html).toBe('<BLOCK ev:m.room.member {"event":"m.room.member","title":"Member"}>');
+    expect(tokens[0]).toMatchObject({ type: "specgen_block", map: [0, 1] });
+  });
+  it("expands inline shortcodes in their text", () => {
+    const { html } = render('* {{< added-in v="1.1" >}} [GET /x](#get) now\n');
+    expect(html).toContain('<li><strong>[Added in v1.1]</strong> <a href="#get">GET /x</a> now</li>');
+  });
+  it("reports unknown and misplaced shortcodes at their place, with a did-you-mean", () => {
+    const { html, diagnostics } = render(
+      'Text\n\n{{% boxes/notes %}}\nx\n{{% /boxes/notes %}}\n\nand {{% event event="a" %}} inline\n\n{{% event %}}\n',
+    );
+    expect(html).not.toContain("{{");
+    expect(html).toContain("<p>x</p>");
+    expect(diagnostics.map((d) => [d.code, d.line, d.column, d.message])).toEqual([
+      ["shortcode-unknown", 3, 1, "unknown shortcode `boxes/notes`; did you mean `boxes/note`?"],
+      ["shortcode-invalid", 9, 1, "no event"],
+      ["shortcode-invalid", 7, 5, "shortcode event must stand alone on its line"],
+    ]);
+  });
+  it("reports an unclosed paired shortcode", () => {
+    const { diagnostics } = render("{{% boxes/note %}}\ntext\n");
+    expect(diagnostics[0]).toMatchObject({ code: "shortcode-invalid", line: 1, message: expect.stringMatching(/no closing tag/) });
+  });
+  it("includes another file in place, located in that file, and drops its version notes", () => {
+    const { html, diagnostics, tokens } = render("# Page\n\n{{% fragment %}}\n\nEnd\n");
+    expect(html).toContain("<h2>Included</h2>");
+    expect(html).toContain("<p> Inside.</p>");
+    expect(html).toContain("<p>End</p>");
+    expect(diagnostics.map((d) => [d.file, d.line, d.code])).toEqual([["content/frag.md", 6, "shortcode-unknown"]]);
+    expect(tokens.some((t) => t.type === "heading_open" && t.tag === "h2")).toBe(true);
+    const kept = render('{{% fragment withVersioning="true" %}}\n');
+    expect(kept.html).toContain("[New in this version]");
+  });
+  it("leaves escaped shortcodes as their text and code as it is", () => {
+    const { html, diagnostics } = render("Write `{{% x %}}` or {{</* event */>}}\n\n```\n{{% x %}}\n```\n");
+    expect(diagnostics).toEqual([]);
+    expect(html).toContain("{{&lt; event &gt;}}");
+    expect(html).toContain("<code>{{% x %}}</code>");
+  });
+});
