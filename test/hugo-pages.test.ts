@@ -174,3 +174,93 @@ describe("shortcodes plugin", () => {
     expect(html).toContain("<code>{{% x %}}</code>");
   });
 });
+
+describe("Hugo heading ids", () => {
+  it("anchorizes the heading's source, keeps explicit ids and numbers repeats from 1", async () => {
+    const { createMarkdown } = await import("../src/render/markdown.js");
+    const { hugoHeadingsPlugin } = await import("../src/pages/hugo/headings.js");
+    const md = createMarkdown({ allowHtml: false }).use(hugoHeadingsPlugin);
+    const page = source("content/p.md", "");
+    const env = {
+      page: "p/index.html",
+      where: pageLocator(page),
+      site: new SiteIndex(),
+      blocks: new BlockRegistry([]),
+      diagnostics: [],
+      ids: new Set<string>(["mroomname"]),
+      marks: { links: [], anchors: [] },
+    };
+    const text =
+      "## `m.room.member`\n\n## Examples\n\n## Examples\n\n### Extensions to /sync {#e2e-extensions-to-sync}\n\n## m.room.name\n";
+    const ids = md
+      .parse(text, env)
+      .filter((t) => t.type === "heading_open")
+      .map((t) => t.attrGet("id"));
+    expect(ids).toEqual(["mroommember", "examples", "examples-1", "e2e-extensions-to-sync", "mroomname-1"]);
+    expect(md.render(text, { ...env, ids: new Set<string>() })).toContain(">Extensions to /sync <a");
+  });
+});
+
+describe("Hugo content pages", () => {
+  it("publishes pages where Hugo does", async () => {
+    const { contentPages } = await import("../src/layouts/hugo/content.js");
+    const files = [
+      { rel: "_index.md", data: { title: "Home" } },
+      { rel: "client-server-api/_index.md", data: { title: "Client-Server API", weight: 10 } },
+      { rel: "client-server-api/modules/index.md", data: { headless: true } },
+      { rel: "client-server-api/modules/tags.md", data: {} },
+      { rel: "changelog/index.md", data: { title: "Changelog", weight: 1000 } },
+      { rel: "changelog/v1.9.md", data: { date: "2023-11-29" } },
+      { rel: "rooms/v1.md", data: { title: "Room Version 1", weight: 10 } },
+      { rel: "Draft.md", data: { draft: true } },
+      { rel: "Moved.md", data: { url: "/elsewhere/" } },
+    ];
+    const pages = contentPages(files, { uglyUrls: false });
+    expect(pages.map((p) => [p.rel, p.out, p.order])).toEqual([
+      ["_index.md", "index.html", 1_000_000],
+      ["client-server-api/_index.md", "client-server-api/index.html", 10],
+      ["changelog/index.md", "changelog/index.html", 1000],
+      ["rooms/v1.md", "rooms/v1/index.html", 10],
+      ["Moved.md", "elsewhere/index.html", 1_000_000],
+    ]);
+    expect(contentPages(files, { uglyUrls: true }).find((p) => p.rel === "rooms/v1.md")?.out).toBe("rooms/v1.html");
+  });
+});
+
+describe("Hugo config", () => {
+  it("reads config.toml, or config/_default/*.toml with a file per table", async () => {
+    const { makeRoot } = await import("./helpers.js");
+    const { readHugoConfig, hugoSettings } = await import("../src/layouts/hugo/config.js");
+    const one = makeRoot({
+      "config.toml": 'title = "Spec"\n[markup.goldmark.renderer]\nunsafe = true\n[params.version]\nmajor = "1"\nminor = "9"\n',
+    });
+    expect(hugoSettings(readHugoConfig(one).values)).toMatchObject({
+      title: "Spec",
+      rawHtml: true,
+      uglyUrls: false,
+      version: { major: "1", minor: "9" },
+    });
+    const split = makeRoot({
+      "config/_default/hugo.toml": 'title = "Split"\nuglyURLs = true\n',
+      "config/_default/params.toml": '[version]\nmajor = "1"\nminor = "12"\n',
+      "config/_default/markup.toml":
+        "[goldmark.extensions.passthrough]\nenable = true\n[goldmark.extensions.passthrough.delimiters]\nblock = [['\\[', '\\]'], ['$$', '$$']]\ninline = [['\\(', '\\)']]\n",
+    });
+    const config = readHugoConfig(split);
+    expect(config.files).toEqual(["config/_default/hugo.toml", "config/_default/markup.toml", "config/_default/params.toml"]);
+    expect(hugoSettings(config.values)).toMatchObject({
+      title: "Split",
+      uglyUrls: true,
+      version: { minor: "12" },
+      maths: {
+        block: [
+          ["\\[", "\\]"],
+          ["$$", "$$"],
+        ],
+        inline: [["\\(", "\\)"]],
+      },
+    });
+    const bad = makeRoot({ "config.toml": "title = \n" });
+    expect(readHugoConfig(bad).diagnostics[0]).toMatchObject({ code: "config-invalid", file: "config.toml", line: 1 });
+  });
+});
