@@ -76,6 +76,8 @@ export const RULES = {
   "api-example-external": lint("an OpenAPI example given only as an `externalValue` (not shown)"),
   "api-response-description": lint("an API response without a description"),
   "api-example-media-type": lint("an `examples` key that is not a media type (the 2020 habit)"),
+  "maths-invalid": lint("a formula (between the Hugo config's passthrough delimiters) that KaTeX cannot read; shown as written"),
+  "html-unsafe": lint("raw HTML in a page that the sanitizer changed (a script, an event handler, a javascript: URL, an unknown element)"),
   "shortcode-placeholder": lint("a Hugo shortcode whose data the published build fetches online: a placeholder is shown"),
 } as const satisfies Record<string, Rule>;
 

@@ -264,3 +264,57 @@ describe("Hugo config", () => {
     expect(readHugoConfig(bad).diagnostics[0]).toMatchObject({ code: "config-invalid", file: "config.toml", line: 1 });
   });
 });
+
+describe("maths", () => {
+  it("renders the passthrough delimiters' formulas as MathML at build time and reports bad ones", async () => {
+    const { mathsPlugin } = await import("../src/pages/hugo/maths.js");
+    const md = new MarkdownIt().use(mathsPlugin, { block: [["\\[", "\\]"]], inline: [["\\(", "\\)"]] });
+    const page = source("content/m.md", "");
+    const diagnostics: Diagnostic[] = [];
+    const env = { page: "m/index.html", where: pageLocator({ ...page, text: TEXT }), diagnostics };
+    const html = md.render(TEXT, env);
+    expect(html).toContain('<p>Let <span class="katex"><math');
+    expect(html).toMatch(/<div class="math"><span class="katex"><math [^>]*display="block"><semantics><mrow><mfrac>/);
+    expect(html).toContain('<code class="math-error">\\(\\frac{\\)</code>');
+    expect(html).toContain("<p>A list [M0, S1] stays.</p>");
+    expect(diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([["maths-invalid", 7, 5]]);
+    // Without the passthrough extension, \[ is Markdown's escaped bracket.
+    expect(new MarkdownIt().use(mathsPlugin, { block: [], inline: [] }).render("\\[M0\\]")).toBe("<p>[M0]</p>\n");
+  });
+});
+const TEXT = "Let \\(x^2\\) be.\n\n\\[\n\\frac{a}{b}\n\\]\n\nBad \\(\\frac{\\) here.\n\nA list [M0, S1] stays.\n";
+
+describe("raw HTML", () => {
+  it("keeps a page's HTML, minus scripts, handlers and javascript: URLs, and says what it dropped", async () => {
+    const { rawHtmlPlugin } = await import("../src/pages/hugo/raw-html.js");
+    const md = new MarkdownIt({ html: true }).use(rawHtmlPlugin, (url: string) => (url.startsWith("/") ? `../${url.slice(1)}` : url));
+    const text = [
+      '<table class="release-info">',
+      '<tr><th>Git</th><td><a href="https://example.org/x" onclick="steal()">x</a></td>',
+      "</table>",
+      "",
+      "<details>",
+      "",
+      "Some *Markdown*.",
+      "",
+      "</details>",
+      "",
+      '<script>alert("x")</script>',
+      "",
+      'A <a href="javascript:alert(1)">link</a>, <a href="/client-server-api/#sync">sync</a> <img src=x onerror=alert(1)>.',
+      "",
+    ].join("\n");
+    const diagnostics: Diagnostic[] = [];
+    const html = md.render(text, { where: pageLocator(source("content/h.md", text)), diagnostics });
+    expect(html).toContain('<table class="release-info">\n<tr><th>Git</th><td><a href="https://example.org/x">x</a></td>\n</table>');
+    expect(html).toContain("<details>\n<p>Some <em>Markdown</em>.</p>\n</details>");
+    expect(html).not.toMatch(/script|alert|onclick|onerror|javascript/);
+    expect(html).toContain('A <a>link</a>, <a href="../client-server-api/#sync">sync</a> <img src="x" />.');
+    expect(diagnostics.map((d) => [d.line, d.column, d.message])).toEqual([
+      [2, 21, "raw HTML: onclick removed from <a>"],
+      [11, 1, "raw HTML: <script> removed"],
+      [13, 3, "raw HTML: href removed from <a>"],
+      [13, 87, "raw HTML: onerror removed from <img>"],
+    ]);
+  });
+});
