@@ -102,7 +102,7 @@ const DEFS: Record<string, ShortcodeDef> = {
     expand: (call) =>
       call.params.event ? { type: "block", name: `ev:${call.params.event}`, options: call.params } : { type: "error", message: "no event" },
   },
-  fragment: { expand: (call) => ({ type: "include", source: FRAGMENT, dropVersionNotes: call.params.withVersioning !== "true" }) },
+  fragment: { expand: (call) => ({ type: "include", sources: [FRAGMENT], dropVersionNotes: call.params.withVersioning !== "true" }) },
 };
 const FRAGMENT = source("content/frag.md", "\n## Included\n\n{{< added-in this=true >}} Inside.\n\n{{% nope %}}\n");
 

@@ -46,9 +46,9 @@ export type Expansion =
   /** HTML the shortcode's definition has escaped. */
   | { type: "html"; html: string; warning?: string }
   /** A paired shortcode's wrapper around its inner Markdown. */
-  | { type: "container"; tag: string; attrs: [string, string][] }
+  | { type: "container"; tag: string; attrs: [string, string][]; prefix?: string }
   /** Another file's Markdown, parsed in place. */
-  | { type: "include"; source: Source; dropVersionNotes: boolean }
+  | { type: "include"; sources: Source[]; dropVersionNotes: boolean }
   | { type: "error"; message: string };
 
 export interface ShortcodeDef {
@@ -136,13 +136,14 @@ function shortcodeBlock(state: StateBlock, startLine: number, endLine: number, s
       pushHtml(state, expansion.html, startLine);
       break;
     case "include":
-      include(state, expansion, report);
+      for (const source of expansion.sources) include(state, source, expansion.dropVersionNotes, report);
       break;
     case "container": {
       const open = state.push("hugo_container_open", expansion.tag, 1);
       open.attrs = expansion.attrs;
       open.map = [startLine, closeLine ?? startLine + 1];
       open.block = true;
+      if (expansion.prefix) pushHtml(state, expansion.prefix, startLine);
       if (closeLine !== undefined) tokenizeInner(state, startLine + 1, closeLine);
       const close = state.push("hugo_container_close", expansion.tag, -1);
       close.block = true;
@@ -186,19 +187,17 @@ function pushHtml(state: StateBlock, html: string, line: number): void {
 }
 
 /** The included file's Markdown, parsed now; its lines are numbered past the page's, where the locator finds that file. */
-function include(state: StateBlock, expansion: Extract<Expansion, { type: "include" }>, report: (m: string) => void): void {
+function include(state: StateBlock, source: Source, dropVersionNotes: boolean, report: (m: string) => void): void {
   const env = state.env as ShortcodeEnv;
   const open = state.tokens.filter((t) => t.type === "hugo_marker" && t.nesting === 1 && t.meta?.include).map((t) => t.meta.include);
-  if (open.includes(expansion.source.rel) || open.length >= INCLUDE_DEPTH) {
-    report(
-      open.includes(expansion.source.rel) ? `${expansion.source.rel} includes itself` : `includes nested deeper than ${INCLUDE_DEPTH}`,
-    );
+  if (open.includes(source.rel) || open.length >= INCLUDE_DEPTH) {
+    report(open.includes(source.rel) ? `${source.rel} includes itself` : `includes nested deeper than ${INCLUDE_DEPTH}`);
     return;
   }
-  const front = readFrontMatter(expansion.source.text, expansion.source.rel);
+  const front = readFrontMatter(source.text, source.rel);
   env.diagnostics.push(...front.diagnostics);
-  const base = includedLineBase(expansion.source);
-  state.push("hugo_marker", "", 1).meta = { include: expansion.source.rel, dropVersionNotes: expansion.dropVersionNotes, base };
+  const base = includedLineBase(source);
+  state.push("hugo_marker", "", 1).meta = { include: source.rel, dropVersionNotes: dropVersionNotes, base };
   const tokens: Token[] = [];
   // The included tokens sit among the page's: nested includes see the open markers above.
   const before = state.tokens.length;
@@ -209,7 +208,7 @@ function include(state: StateBlock, expansion: Extract<Expansion, { type: "inclu
       token.map = [token.map[0] + base, token.map[1] + base];
     }
   }
-  state.push("hugo_marker", "", -1).meta = { include: expansion.source.rel };
+  state.push("hugo_marker", "", -1).meta = { include: source.rel };
 }
 
 /** Whether the tokens so far are inside an include that drops version notes, and the line base of the innermost include. */
