@@ -6,6 +6,8 @@ import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import yaml from "js-yaml";
+import { findLayout, LAYOUTS } from "./layouts/index.js";
+import type { Layout } from "./layouts/layout.js";
 import { isRuleCode, RULES, type RuleCode, type RuleSetting } from "./rules.js";
 
 export const CONFIG_FILE = "specgen.config.yaml";
@@ -16,6 +18,8 @@ export const BUILTIN_TEMPLATES = fileURLToPath(new URL("../templates/", import.m
 export interface Config {
   /** Absolute, symlinks resolved. */
   root: string;
+  /** The kind of repository: which files are pages, where they go, how headings get ids (`layout:`, else detected). */
+  layout: Layout;
   title: string;
   version: string;
   schemas: string;
@@ -105,6 +109,7 @@ export interface ConfigOverrides {
 }
 
 const KNOWN_KEYS = [
+  "layout",
   "title",
   "version",
   "paths",
@@ -126,12 +131,18 @@ export function loadConfig(rootArg = ".", overrides: ConfigOverrides = {}): Conf
   if (!statSync(given).isDirectory()) throw new ConfigError(`spec root ${rootArg} is not a folder`);
   const root = realpathSync(given);
   const file = path.join(root, CONFIG_FILE);
-  const raw = existsSync(file) ? readConfigFile(file) : {};
-  for (const key of Object.keys(raw)) {
+  const own = existsSync(file) ? readConfigFile(file) : {};
+  for (const key of Object.keys(own)) {
     if (!(KNOWN_KEYS as readonly string[]).includes(key)) {
       throw new ConfigError(`${CONFIG_FILE}: unknown setting "${key}" (known: ${KNOWN_KEYS.join(", ")})`);
     }
   }
+  if (own.layout !== undefined && typeof own.layout !== "string") throw new ConfigError(`${CONFIG_FILE}: "layout" must be a name`);
+  const layout = findLayout(root, own.layout as string | undefined);
+  if (!layout) {
+    throw new ConfigError(`${CONFIG_FILE}: unknown layout "${own.layout}" (known: ${LAYOUTS.map((l) => l.name).join(", ")})`);
+  }
+  const raw = overlay(layout.settings(root), own);
 
   const folders = { ...DEFAULT_FOLDERS };
   const pathsValue = raw.paths ?? {};
@@ -146,6 +157,7 @@ export function loadConfig(rootArg = ".", overrides: ConfigOverrides = {}): Conf
 
   const config: Config = {
     root,
+    layout,
     title: stringOption(raw, "title", "Specification"),
     version: stringOption(raw, "version", ""),
     schemas: path.resolve(root, folders.schemas),
@@ -237,6 +249,16 @@ export function realish(p: string): string {
     head = up;
   }
   return path.join(realpathSync(head), ...rest);
+}
+
+/** A layout's settings under the config file's: a mapping given in both is merged key by key, anything else replaced. */
+function overlay(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const under = out[key];
+    out[key] = isPlainObject(under) && isPlainObject(value) ? { ...under, ...value } : value;
+  }
+  return out;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -134,7 +134,7 @@ export class Pipeline {
     const site = guarded(diagnostics, {}, "rendering the site", () =>
       this.site.render({
         config,
-        pages: spec.pages,
+        pages: config.layout.pages(config, spec.pages, diagnostics),
         templates: spec.templates,
         events,
         examples,

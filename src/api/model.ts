@@ -9,8 +9,9 @@ import type { Config } from "../config.js";
 import { type Origin, origins, type Source } from "../load/source.js";
 import type { ExampleView } from "../render/blocks/event.js";
 import { uniqueId } from "../render/plugins/headings.js";
-import { buildFieldTables, buildValueTables, type FieldTable, slugify, stringOr, type TypePart } from "../schema/fields.js";
+import { buildFieldTables, buildValueTables, type FieldTable, stringOr, type TypePart } from "../schema/fields.js";
 import { isObject, nodeKey, type SchemaObject } from "../schema/resolve.js";
+import { slugify } from "../slug.js";
 import type { ApiDocument, BodySpec, ExampleAt, NodeAt, OperationSpec, ParameterSpec } from "./document.js";
 
 export interface BodyModel {

@@ -13,13 +13,13 @@ import { ExampleMerger } from "../examples/merge.js";
 import { schemaOfExample } from "../examples/validate.js";
 import { loadSpec, type Spec } from "../load/index.js";
 import { escapePointer } from "../load/source.js";
+import { partsLocator, readPage } from "../pages/index.js";
 import { BlockRegistry } from "../render/blocks/registry.js";
-import { pageLocator, type RenderEnv } from "../render/env.js";
+import type { RenderEnv } from "../render/env.js";
 import { createMarkdown } from "../render/markdown.js";
 import { SiteIndex } from "../render/site-index.js";
 import { isEventSchema, modelEvent, schemaName } from "../schema/model.js";
 import { nodeKey, resolveSchemaNodes, resolveSchemas, type SchemaObject } from "../schema/resolve.js";
-import { outputPath } from "../site/pages.js";
 
 export type SubjectKind = "event" | "endpoint";
 
@@ -150,21 +150,21 @@ function eventExamples(spec: Spec, schemaNames: ReadonlySet<string>): Map<string
 
 /** Block name → output path of the first page that shows the block. */
 function blockPages(spec: Spec): Map<string, string> {
-  const md = createMarkdown({ allowHtml: spec.config.allowHtml });
+  const md = createMarkdown({ allowHtml: spec.config.allowHtml, anchor: spec.config.layout.anchor });
   const blocks = new BlockRegistry([]);
   const pages = new Map<string, string>();
-  for (const source of spec.pages) {
-    const page = outputPath(spec.config, source);
+  for (const from of spec.config.layout.pages(spec.config, spec.pages, [])) {
+    const page = from.out;
     const env: RenderEnv = {
       page,
-      where: pageLocator(source),
+      where: partsLocator(from),
       site: new SiteIndex(),
       blocks,
       diagnostics: [],
       ids: new Set(),
       marks: { links: [], anchors: [] },
     };
-    for (const token of md.parse(source.text, env)) {
+    for (const token of readPage(md, from, env)) {
       const name = token.type === "specgen_block" ? (token.meta.name as string) : undefined;
       if (name && !pages.has(name)) pages.set(name, page);
     }

@@ -165,7 +165,7 @@ function listFolders(config: Config): Listing {
   const listing: Listing = {
     schemas: list(config.schemas, isEventFolderFile),
     examples: list(config.examples, isEventFolderFile),
-    pages: list(config.pages, (f) => f.endsWith(".md")),
+    pages: list(config.pages, config.layout.isPageFile),
     // Links in the API folder (definitions/event-schemas) are followed by `$ref`s, not listed: what they show is listed where it lives.
     apis: list(config.apis, (f) => DATA_EXTENSION.test(f) && linkedFolder(f) === undefined, false),
     ...templates,

@@ -1,16 +1,18 @@
 /** The markdown-it instance for pages and descriptions: CommonMark (with tables) plus specgen's plugins. */
 import MarkdownIt from "markdown-it";
+import { slugify } from "../slug.js";
 import { blocksPlugin } from "./plugins/blocks.js";
 import { headingsPlugin } from "./plugins/headings.js";
 import { linksPlugin } from "./plugins/links.js";
 import { referencesPlugin } from "./plugins/references.js";
 import { rstBlocksPlugin } from "./plugins/rst-blocks.js";
 
-export function createMarkdown(options: { allowHtml: boolean }): MarkdownIt {
+/** `anchor`: the layout's rule for heading ids (config.layout.anchor). */
+export function createMarkdown(options: { allowHtml: boolean; anchor?: (text: string) => string }): MarkdownIt {
   return new MarkdownIt({ html: options.allowHtml, linkify: false, typographer: false })
     .use(blocksPlugin)
     .use(referencesPlugin)
     .use(rstBlocksPlugin)
-    .use(headingsPlugin)
+    .use(headingsPlugin, options.anchor ?? slugify)
     .use(linksPlugin);
 }

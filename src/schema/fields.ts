@@ -12,6 +12,7 @@
  * is only a map (m.direct's content) still shows what it holds.
  */
 import { type Origin, origins } from "../load/source.js";
+import { slugify } from "../slug.js";
 import { type Annotations, annotationsOf, type Fact, factsOf, orNone } from "./annotations.js";
 import { isObject, type SchemaObject } from "./resolve.js";
 
@@ -329,14 +330,4 @@ function joinParts(groups: TypePart[][], separator: string): TypePart[] {
 
 export function stringOr(v: unknown, fallback = ""): string {
   return typeof v === "string" ? v : fallback;
-}
-
-/** Lower-case, runs of anything but letters, digits and `_` become `-`. */
-export function slugify(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/[^a-z0-9_]+/g, "-")
-    .replace(/^-+|-+$/g, "");
 }

@@ -9,8 +9,9 @@
  */
 import path from "node:path";
 import { origins, type Source } from "../load/source.js";
+import { slugify } from "../slug.js";
 import { type Annotations, annotationsOf } from "./annotations.js";
-import { buildFieldTables, type FieldTable, slugify, stringOr } from "./fields.js";
+import { buildFieldTables, type FieldTable, stringOr } from "./fields.js";
 import { isObject, resolvePointer, type SchemaObject } from "./resolve.js";
 
 export type EventKind = "state" | "room" | "event";

@@ -15,7 +15,9 @@ import type { ApiModel, DefinitionModel } from "../api/model.js";
 import type { Config } from "../config.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { objectId } from "../identity.js";
+import type { PageSource } from "../layouts/layout.js";
 import type { Source } from "../load/source.js";
+import { partsLocator, readPage } from "../pages/index.js";
 import { BlockCache } from "../render/block-cache.js";
 import { type ComponentSchema, commonFieldBlocks } from "../render/blocks/common.js";
 import { definitionBlocks } from "../render/blocks/definition.js";
@@ -23,7 +25,7 @@ import { type ExampleView, eventBlocks, eventSections } from "../render/blocks/e
 import { groupBlocks } from "../render/blocks/group.js";
 import { httpApiBlocks } from "../render/blocks/http-api.js";
 import { BlockRegistry, type OutlineHeading, type OutlineTerm } from "../render/blocks/registry.js";
-import { type PageMarks, pageLocator, type RenderEnv } from "../render/env.js";
+import type { PageMarks, RenderEnv } from "../render/env.js";
 import { type Highlighter, highlightJson } from "../render/highlight.js";
 import { createMarkdown } from "../render/markdown.js";
 import { pathHref, SiteIndex } from "../render/site-index.js";
@@ -35,7 +37,8 @@ import { SEARCH_INDEX_FILE, type SearchPage, searchIndexChunks } from "./search.
 
 export interface SiteInput {
   config: Config;
-  pages: readonly Source[];
+  /** The pages as the layout makes them, in any order. */
+  pages: readonly PageSource[];
   templates: ReadonlyMap<string, string>;
   events: readonly EventModel[];
   examples: ReadonlyMap<string, ExampleView[]>;
@@ -78,6 +81,9 @@ export interface RenderedSite {
 
 /** A page after the first pass: its outline, and what its content needs to render. */
 interface ParsedPage extends SearchPage {
+  /** What the page is made of (none for the fallback index). */
+  page?: PageSource;
+  /** Its first file: where reports about the page as a whole go. */
   source?: Source;
   headings: OutlineHeading[];
   terms: OutlineTerm[];
@@ -109,15 +115,11 @@ interface RenderedPage {
   links: PageLinks;
 }
 
-/** `specification/modules/e2e.md` → `modules/e2e.html`. */
-export function outputPath(config: Config, page: Source): string {
-  return path.relative(config.pages, page.path).split(path.sep).join("/").replace(/\.md$/, ".html");
-}
-
 export class SiteRenderer {
   /** The templates (the map they came in, and their texts as JSON), and a number that changes with them: it is in every page's key. */
   private setup?: { given: ReadonlyMap<string, string>; sources: string; version: number; md: MarkdownIt; templates: Templates };
-  private parsed = new Map<Source, ParsedPage>();
+  /** By output path. */
+  private parsed = new Map<string, ParsedPage>();
   private rendered = new Map<string, RenderedPage>();
   /** The pages the search index was made of (compared by their keys only on a rebuild: a cold build would only pay for them). */
   private search?: { pages: readonly ParsedPage[]; script: string };
@@ -127,7 +129,7 @@ export class SiteRenderer {
    * Each page's blocks, kept from the second render on (a cold build renders
    * once and would only pay for them), while the setup and highlighter are the same.
    */
-  private blockCaches?: { setup: number; highlight: Highlighter; pages: Map<Source, BlockCache> };
+  private blockCaches?: { setup: number; highlight: Highlighter; pages: Map<string, BlockCache> };
   private renders = 0;
 
   constructor(private readonly config: Config) {}
@@ -146,18 +148,16 @@ export class SiteRenderer {
     ]);
     const blockKeys = (names: readonly string[]) => names.map((n) => blocks.outline(n)?.key);
 
-    const parsed = new Map<Source, ParsedPage>();
-    for (const source of input.pages) {
-      const known = this.parsed.get(source);
-      parsed.set(
-        source,
-        known && sameStrings(known.blockKeys, blockKeys(known.blocks)) ? known : this.parse(md, blocks, source, blockKeys),
-      );
+    const parsed = new Map<string, ParsedPage>();
+    for (const page of input.pages) {
+      const known = this.parsed.get(page.out);
+      const same = known?.page && samePage(known.page, page) && sameStrings(known.blockKeys, blockKeys(known.blocks));
+      parsed.set(page.out, same && known ? known : this.parse(md, blocks, page, blockKeys));
     }
     this.parsed = parsed;
     const pages = [...parsed.values()];
     if (!pages.some((p) => p.out === "index.html")) pages.push(fallbackIndex(config, pages, md.utils.escapeHtml));
-    pages.sort((a, b) => navOrder(a.out, b.out));
+    pages.sort(navOrder);
 
     // Every page shows the navigation, and links through the site index: both are in every page's key.
     const { version, site } = this.siteOutline(pages);
@@ -175,18 +175,18 @@ export class SiteRenderer {
     const rendered = new Map<string, RenderedPage>();
     const blockCaches = this.keptBlocks(setupVersion, highlight, pages);
     for (const page of pages) {
-      const key = `${siteKey}\n${page.source ? objectId(page.source) : "fallback"}`;
+      const key = `${siteKey}\n${page.page ? pageKey(page.page) : "fallback"}`;
       let result = this.rendered.get(page.out);
       if (result?.key !== key || !sameStrings(result.blockKeys, page.blockKeys)) {
         const env: RenderEnv = {
           page: page.out,
-          where: page.source ? pageLocator(page.source) : () => ({}),
+          where: page.page ? partsLocator(page.page) : () => ({}),
           site,
           blocks,
           diagnostics: [],
           marks: { links: [], anchors: [] },
           ids: new Set([...page.anchors.map((a) => a.id), ...page.blocks.flatMap((b) => blocks.outline(b)?.ids ?? [])]),
-          blockCache: page.source && blockCaches?.get(page.source),
+          blockCache: blockCaches?.get(page.out),
         };
         env.blockCache?.begin(env.ids);
         const content = page.tokens ? md.renderer.render(page.tokens, md.options, env) : (page.html ?? "");
@@ -217,11 +217,11 @@ export class SiteRenderer {
   }
 
   /** The block caches of the pages, by source, when blocks are kept. */
-  private keptBlocks(setup: number, highlight: Highlighter, pages: readonly ParsedPage[]): Map<Source, BlockCache> | undefined {
+  private keptBlocks(setup: number, highlight: Highlighter, pages: readonly ParsedPage[]): Map<string, BlockCache> | undefined {
     if (this.renders++ === 0) return undefined;
     const known = this.blockCaches?.setup === setup && this.blockCaches.highlight === highlight ? this.blockCaches.pages : new Map();
-    const kept = new Map<Source, BlockCache>();
-    for (const { source } of pages) if (source) kept.set(source, known.get(source) ?? new BlockCache());
+    const kept = new Map<string, BlockCache>();
+    for (const { page, out } of pages) if (page) kept.set(out, known.get(out) ?? new BlockCache());
     this.blockCaches = { setup, highlight, pages: kept };
     return kept;
   }
@@ -237,7 +237,7 @@ export class SiteRenderer {
         given: templateSources,
         sources,
         version,
-        md: createMarkdown({ allowHtml: this.config.allowHtml }),
+        md: createMarkdown({ allowHtml: this.config.allowHtml, anchor: this.config.layout.anchor }),
         templates: compileTemplates(templateSources),
       };
     }
@@ -245,13 +245,19 @@ export class SiteRenderer {
     return this.setup;
   }
 
-  private parse(md: MarkdownIt, blocks: BlockRegistry, source: Source, blockKeys: (names: string[]) => (string | undefined)[]): ParsedPage {
-    const out = outputPath(this.config, source);
+  private parse(
+    md: MarkdownIt,
+    blocks: BlockRegistry,
+    from: PageSource,
+    blockKeys: (names: string[]) => (string | undefined)[],
+  ): ParsedPage {
+    const { out } = from;
     const marks: PageMarks = { links: [], anchors: [] };
-    const where = pageLocator(source);
+    const where = partsLocator(from);
     const env: RenderEnv = { page: out, where, site: new SiteIndex(), blocks, diagnostics: [], ids: new Set(), marks };
-    const tokens = md.parse(source.text, env);
-    const page: ParsedPage = { ...emptyPage(out, ""), source, tokens, diagnostics: env.diagnostics, marks };
+    const tokens = readPage(md, from, env);
+    const source = from.parts[0]?.source;
+    const page: ParsedPage = { ...emptyPage(out, from.title ?? ""), page: from, source, tokens, diagnostics: env.diagnostics, marks };
     for (const token of tokens) {
       if (token.type === "heading_open") {
         const title = token.meta?.title as string;
@@ -336,7 +342,7 @@ function sameStrings(a: readonly (string | undefined)[], b: readonly (string | u
 /** The home page when the spec has no `index.md`: its title and a list of the pages. */
 function fallbackIndex(config: Config, pages: readonly ParsedPage[], escapeHtml: (s: string) => string): ParsedPage {
   const list = [...pages]
-    .sort((a, b) => navOrder(a.out, b.out))
+    .sort(navOrder)
     .map((p) => `<li><a href="${escapeHtml(pathHref(p.out))}">${escapeHtml(p.title)}</a></li>`)
     .join("\n");
   const html = `<h1>${escapeHtml(config.title)}</h1>\n<ul>\n${list}\n</ul>\n`;
@@ -359,9 +365,27 @@ function emptyPage(out: string, title: string): ParsedPage {
   };
 }
 
-/** The index page first, then by path. */
-function navOrder(a: string, b: string): number {
-  if (a === "index.html") return -1;
-  if (b === "index.html") return 1;
-  return a < b ? -1 : a > b ? 1 : 0;
+/** The index page first, then by the layout's order, then by path. */
+function navOrder(a: ParsedPage, b: ParsedPage): number {
+  if (a.out === "index.html") return -1;
+  if (b.out === "index.html") return 1;
+  const order = (a.page?.order ?? 0) - (b.page?.order ?? 0);
+  if (order !== 0) return order;
+  return a.out < b.out ? -1 : a.out > b.out ? 1 : 0;
+}
+
+/** The same files, read the same way: a page parsed from them still holds. */
+function samePage(a: PageSource, b: PageSource): boolean {
+  return (
+    a.format === b.format &&
+    a.title === b.title &&
+    a.order === b.order &&
+    a.parts.length === b.parts.length &&
+    a.parts.every((p, i) => p.source === b.parts[i].source && p.shift === b.parts[i].shift)
+  );
+}
+
+/** The identities of a page's files, for the key of its render. */
+function pageKey(page: PageSource): string {
+  return page.parts.map((p) => `${objectId(p.source)}:${p.shift}`).join(",");
 }

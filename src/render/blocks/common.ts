@@ -6,8 +6,9 @@
 import type MarkdownIt from "markdown-it";
 import { objectId } from "../../identity.js";
 import { origins, type Source } from "../../load/source.js";
-import { buildFieldTables, type FieldTable, slugify, stringOr } from "../../schema/fields.js";
+import { buildFieldTables, type FieldTable, stringOr } from "../../schema/fields.js";
 import type { SchemaObject } from "../../schema/resolve.js";
+import { slugify } from "../../slug.js";
 import { renderDescription } from "../describe.js";
 import { valueLocator } from "../env.js";
 import type { Templates } from "../templates.js";

@@ -4,7 +4,7 @@
  * self-link to copy.
  */
 import type MarkdownIt from "markdown-it";
-import { slugify } from "../../schema/fields.js";
+
 import type { RenderEnv } from "../env.js";
 
 export function uniqueId(ids: Set<string>, base: string): string {
@@ -14,7 +14,7 @@ export function uniqueId(ids: Set<string>, base: string): string {
   return id;
 }
 
-export function headingsPlugin(md: MarkdownIt): void {
+export function headingsPlugin(md: MarkdownIt, anchor: (text: string) => string): void {
   md.core.ruler.push("specgen_heading_ids", (state) => {
     const env = state.env as RenderEnv;
     const tokens = state.tokens;
@@ -25,8 +25,7 @@ export function headingsPlugin(md: MarkdownIt): void {
         .filter((t) => t.type === "text" || t.type === "code_inline")
         .map((t) => t.content)
         .join("");
-      // An id the page's reader set (Hugo's rules, an explicit `{#id}`) is kept.
-      const id = tokens[i].attrGet("id") ?? uniqueId(env.ids, slugify(title));
+      const id = uniqueId(env.ids, anchor(title));
       tokens[i].attrSet("id", id);
       tokens[i].meta = { title };
       const line = tokens[i].map?.[0] ?? 0;

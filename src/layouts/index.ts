@@ -1,0 +1,11 @@
+/** The layouts specgen reads, in the order they are tried on a root; specgen's own, which takes any root, last. */
+import type { Layout } from "./layout.js";
+import { specgenLayout } from "./specgen.js";
+
+export const LAYOUTS: readonly Layout[] = [specgenLayout];
+
+/** The layout of `root` (absolute, a folder): the one named, else the first that recognises it. */
+export function findLayout(root: string, name?: string): Layout | undefined {
+  if (name !== undefined) return LAYOUTS.find((l) => l.name === name);
+  return LAYOUTS.find((l) => l.detect(root));
+}

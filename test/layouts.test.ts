@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+import type { Layout } from "../src/layouts/layout.js";
+import { specgenLayout } from "../src/layouts/specgen.js";
+import { check } from "../src/pipeline.js";
+import { makeRoot } from "./helpers.js";
+
+/** A layout that makes one page of two files (the second's headings one level down) and orders pages against their paths. */
+const twoFileLayout: Layout = {
+  ...specgenLayout,
+  name: "two-files",
+  pages: (_config, files) => {
+    const byName = (name: string) => files.find((f) => f.rel.endsWith(name)) as (typeof files)[number];
+    return [
+      { out: "index.html", parts: [{ source: byName("home.md"), shift: 0 }], format: "markdown", order: 0 },
+      {
+        out: "guide/whole.html",
+        parts: [
+          { source: byName("intro.md"), shift: 0 },
+          { source: byName("detail.md"), shift: 1 },
+        ],
+        format: "markdown",
+        title: "The Guide",
+        order: 1,
+      },
+      { out: "appendix.html", parts: [{ source: byName("zz.md"), shift: 0 }], format: "markdown", order: 2 },
+    ];
+  },
+};
+
+describe("layouts", () => {
+  it("builds a page made of several files: headings shifted, ids unique across them, reports at each file's own line", async () => {
+    const root = makeRoot({
+      "specification/home.md": "# Home\n",
+      "specification/intro.md": "# Guide\n\n## Setup\n\nSee [there](#nowhere).\n",
+      "specification/detail.md": "# Setup\n\ntext\n\n## More\n\n{{no_such_block}}\n",
+      "specification/zz.md": "# Appendix\n",
+    });
+    const config = { ...loadConfig(root), layout: twoFileLayout };
+    const { files, paths, diagnostics } = await check(config);
+    expect([...paths].filter((p) => p.endsWith(".html"))).toEqual(["index.html", "guide/whole.html", "appendix.html"]);
+    const html = files.get("guide/whole.html") as string;
+    expect(html).toContain("<title>The Guide");
+    expect(html).toMatch(/<h2 id="setup">Setup/);
+    expect(html).toMatch(/<h2 id="setup-2">Setup/);
+    expect(html).toMatch(/<h3 id="more">More/);
+    // The layout's order, not the paths': the guide before the appendix.
+    const nav = (files.get("index.html") as string).match(/class="nav-page" href="([^"]+)"/g) ?? [];
+    expect(nav.map((a) => a.replace(/.*href="|"$/g, ""))).toEqual(["index.html", "guide/whole.html", "appendix.html"]);
+    expect(diagnostics.map((d) => [d.code, d.file, d.line])).toEqual([
+      ["block-unknown", "specification/detail.md", 7],
+      ["link-broken", "specification/intro.md", 5],
+    ]);
+  });
+
+  it("is chosen by `layout:` or detected; an unknown name is a configuration error", () => {
+    expect(loadConfig(makeRoot({})).layout.name).toBe("specgen");
+    expect(loadConfig(makeRoot({ "specgen.config.yaml": "layout: specgen\n" })).layout).toBe(specgenLayout);
+    expect(() => loadConfig(makeRoot({ "specgen.config.yaml": "layout: jekyll\n" }))).toThrow(ConfigError);
+    expect(() => loadConfig(makeRoot({ "specgen.config.yaml": "layout: jekyll\n" }))).toThrow(/unknown layout "jekyll" \(known: specgen/);
+  });
+});
