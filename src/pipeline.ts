@@ -135,6 +135,7 @@ export class Pipeline {
       this.site.render({
         config,
         pages: config.layout.pages(config, spec.pages, diagnostics),
+        pageFiles: spec.pages,
         templates: spec.templates,
         events,
         examples,
@@ -168,7 +169,9 @@ export class Pipeline {
       const model = (source: Source, schema: SchemaObject) => {
         const entry = entries.get(source.path) as SchemaEntry;
         if (isEventSchema(this.config.schemas, source, schema)) {
-          entry.event = guarded(entry.diagnostics, { file: source.rel }, "modelling the event", () => modelEvent(source, schema));
+          entry.event = guarded(entry.diagnostics, { file: source.rel }, "modelling the event", () =>
+            modelEvent(source, schema, this.config.layout.anchor),
+          );
         }
         // An event needs its merged schema no more once modelled; a component's is what its block shows.
         if (!entry.event) entry.schema = schema;

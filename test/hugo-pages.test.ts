@@ -5,9 +5,9 @@ import type { Source } from "../src/load/source.js";
 import { anchorize, explicitId, HeadingIds } from "../src/pages/hugo/anchorize.js";
 import { readFrontMatter } from "../src/pages/hugo/front-matter.js";
 import { parseTag } from "../src/pages/hugo/shortcode-syntax.js";
-import { hugoShortcodesPlugin, type ShortcodeDef, type ShortcodeEnv } from "../src/pages/hugo/shortcodes.js";
+import { hugoShortcodesPlugin, type ShortcodeDef } from "../src/pages/hugo/shortcodes.js";
 import { BlockRegistry } from "../src/render/blocks/registry.js";
-import { pageLocator } from "../src/render/env.js";
+import { pageLocator, type RenderEnv } from "../src/render/env.js";
 import { SiteIndex } from "../src/render/site-index.js";
 
 describe("front matter", () => {
@@ -111,7 +111,7 @@ function render(text: string) {
   md.renderer.rules.specgen_block = (tokens, idx) => `<BLOCK ${tokens[idx].meta.name} ${JSON.stringify(tokens[idx].meta.options)}>`;
   const page = source("content/page.md", text);
   const diagnostics: Diagnostic[] = [];
-  const env: ShortcodeEnv = {
+  const env: RenderEnv = {
     page: "page/index.html",
     where: pageLocator(page),
     site: new SiteIndex(),
@@ -119,7 +119,7 @@ function render(text: string) {
     diagnostics,
     ids: new Set(),
     marks: { links: [], anchors: [] },
-    shortcodes: { get: (n) => DEFS[n], names: () => Object.keys(DEFS) },
+    layout: { shortcodes: { get: (n: string) => DEFS[n], names: () => Object.keys(DEFS) } },
   };
   const tokens = md.parse(text, env);
   return { html: md.renderer.render(tokens, md.options, env), diagnostics, tokens };

@@ -6,6 +6,7 @@
  */
 import path from "node:path";
 import type { Config } from "../config.js";
+import type { Layout } from "../layouts/layout.js";
 import { type Origin, origins, type Source } from "../load/source.js";
 import type { ExampleView } from "../render/blocks/event.js";
 import { uniqueId } from "../render/plugins/headings.js";
@@ -132,9 +133,9 @@ function wordOf(name: string): string {
   return name.replace(/\.(ya?ml|json)$/i, "").replace(/[.$\-/ ]/g, "_");
 }
 
-/** The anchor an endpoint has unless another took it first. */
-export function endpointSlug(method: string, fullPath: string): string {
-  return slugify(`${method} ${fullPath}`);
+/** The anchor an endpoint has unless another took it first: the layout's rule, else the slug of `METHOD /path`. */
+export function endpointSlug(method: string, fullPath: string, layout?: Pick<Layout, "blockIds">): string {
+  return layout?.blockIds ? layout.blockIds.endpoint(method, fullPath) : slugify(`${method} ${fullPath}`);
 }
 
 /** `PUT /_matrix/client/r0/user/{userId}/account_data/{type}`: the method and the base path and path. */
@@ -146,8 +147,8 @@ export function endpointHeading(doc: ApiDocument, op: OperationSpec): string {
  * Each operation's anchor, in document order: its slug, or the slug made
  * unique when an endpoint before it (in `taken`, across the site) has it.
  */
-export function endpointAnchors(doc: ApiDocument, taken: Set<string>): string[] {
-  return doc.operations.map((op) => uniqueId(taken, endpointSlug(op.method.toUpperCase(), `${doc.basePath}${op.path}`)));
+export function endpointAnchors(doc: ApiDocument, taken: Set<string>, layout?: Pick<Layout, "blockIds">): string[] {
+  return doc.operations.map((op) => uniqueId(taken, endpointSlug(op.method.toUpperCase(), `${doc.basePath}${op.path}`, layout)));
 }
 
 export function modelApi(config: Config, doc: ApiDocument, inputs: ApiInputs, anchors: readonly string[]): ApiModel {
@@ -207,8 +208,8 @@ function modelEndpoint(doc: ApiDocument, op: OperationSpec, inputs: ApiInputs, a
 
 export function modelDefinition(config: Config, source: Source, schema: SchemaObject, examples: ExampleView[]): DefinitionModel {
   const blockName = definitionBlockName(config, source.path);
-  const anchor = slugify(blockName);
   const title = stringOr(schema.title, path.basename(source.path).replace(/\.(ya?ml|json)$/i, ""));
+  const anchor = config.layout.blockIds ? config.layout.blockIds.definition(title) : slugify(blockName);
   const fields = isObject(schema.properties) && Object.keys(schema.properties).length > 0;
   const value = buildValueTables(schema, title, anchor);
   return {

@@ -180,7 +180,7 @@ export class ApiStage {
       const entry = entries.get(source.path);
       const document = entry?.document;
       if (!entry || !document) continue;
-      const anchors = endpointAnchors(document, taken);
+      const anchors = endpointAnchors(document, taken, this.config.layout);
       const key = anchors.join(" ");
       if (entry.model?.anchors !== key) {
         entry.model = { anchors: key, api: modelApi(this.config, document, entry, anchors) };

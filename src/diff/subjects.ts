@@ -63,7 +63,7 @@ export async function specSubjects(config: Config): Promise<SpecSubjects> {
   for (const source of topSchemas) {
     const schema = resolved.schemas.get(source.path);
     if (!schema || !isEventSchema(config.schemas, source, schema)) continue;
-    const event = modelEvent(source, schema);
+    const event = modelEvent(source, schema, config.layout.anchor);
     const page = pages.get(event.blockName);
     subjects.push({
       kind: "event",
@@ -96,7 +96,7 @@ async function endpointSubjects(spec: Spec, pages: ReadonlyMap<string, string>, 
   const keys = new Set<string>();
   for (const document of documents) {
     // The anchors the site gives, documents in the same order as the API stage's.
-    const anchors = endpointAnchors(document, taken);
+    const anchors = endpointAnchors(document, taken, spec.config.layout);
     const page = pages.get(apiBlockName(spec.config, document.source.path));
     document.operations.forEach((op, i) => {
       const schemas = new Map<string, SchemaObject>();

@@ -5,12 +5,13 @@
  * layout implies, and how headings get their ids. Nothing downstream asks
  * which layout a page came from.
  */
+import type MarkdownIt from "markdown-it";
 import type { Config } from "../config.js";
 import type { Diagnostic } from "../diagnostics.js";
 import type { Source } from "../load/source.js";
 
-/** Which reader turns a page's text into markdown-it tokens (src/pages/). */
-export type PageFormat = "markdown";
+/** Which reader turns a page's text into markdown-it tokens (src/pages/); "hugo": Markdown after its front matter. */
+export type PageFormat = "markdown" | "hugo";
 
 /** One file of a page, its headings pushed down `shift` levels (a 2020 target's `{1: file}`). */
 export interface PagePart {
@@ -28,6 +29,20 @@ export interface PageSource {
   title?: string;
   /** Place in the sidebar, lower first; ties go by `out`. The index page always comes first. */
   order: number;
+  /** Files the page's text pulls in where it names them (Hugo's `cs-module`): a change to one parses the page again. */
+  includes?: readonly Source[];
+}
+
+/** What a layout's page plugins may need of the site being rendered. */
+export interface LayoutSite {
+  config: Config;
+  pages: readonly PageSource[];
+  /** Every loaded page file (those that are no page too: fragments, bundle resources). */
+  pageFiles: readonly Source[];
+  events: readonly { name: string; blockName: string }[];
+  apis: readonly { source: Source; blockName: string }[];
+  definitions: readonly { source: Source; blockName: string }[];
+  components: readonly { name: string }[];
 }
 
 export interface Layout {
@@ -42,4 +57,23 @@ export interface Layout {
   pages(config: Config, files: readonly Source[], diagnostics: Diagnostic[]): PageSource[];
   /** A heading's id before it is made unique on its page, from its text. */
   anchor(text: string): string;
+  /** Ids of what blocks show that this layout names otherwise than `anchor` of their heading. */
+  blockIds?: {
+    /** An endpoint's (`GET`, `/_matrix/client/v3/sync`), before it is made unique across the site. */
+    endpoint(method: string, fullPath: string): string;
+    /** A definition's, from its schema's title (or its block name when it has none). */
+    definition(title: string): string;
+  };
+  /**
+   * Where a site-absolute link of the sources (`/client-server-api/#sync`) points:
+   * an output path and fragment (`client-server-api/index.html#sync`), which is written
+   * relative to the page. Without it such links stay as written.
+   */
+  siteLink?(href: string): string | undefined;
+  /** The layout's markdown-it plugins (its block-call spellings, heading rules, maths, raw HTML). */
+  markdown?(md: MarkdownIt, config: Config): void;
+  /** What the layout's plugins read while a page renders, made once per render of the site (on `env.layout`). */
+  pageContext?(site: LayoutSite): unknown;
+  /** Files copied into the output as they are (images, diagrams, fonts): output path → absolute path. */
+  staticFiles?(config: Config): Map<string, string>;
 }

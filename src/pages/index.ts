@@ -8,12 +8,15 @@ import type Token from "markdown-it/lib/token.mjs";
 import type { PageFormat, PageSource } from "../layouts/layout.js";
 import type { Source } from "../load/source.js";
 import { type Locator, pageLocator, type RenderEnv } from "../render/env.js";
+import { readFrontMatter } from "./hugo/front-matter.js";
 
 /** Tokens of one file's text; `env.where` locates its lines. */
 export type PageReader = (md: MarkdownIt, text: string, env: RenderEnv) => Token[];
 
 const READERS: Record<PageFormat, PageReader> = {
   markdown: (md, text, env) => md.parse(text, env),
+  // Front matter is read by the layout; its lines stay, empty, so lines keep their numbers.
+  hugo: (md, text, env) => md.parse(readFrontMatter(text, "").body, env),
 };
 
 /**

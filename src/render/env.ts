@@ -54,6 +54,8 @@ export interface RenderEnv {
   marks: PageMarks;
   /** The page's blocks as a rebuild before rendered them, when they are kept (a preview's rebuilds). */
   blockCache?: BlockCache;
+  /** What the layout's own plugins read (Layout.pageContext), e.g. Hugo's shortcodes. */
+  layout?: unknown;
 }
 
 /**

@@ -75,7 +75,8 @@ function eventTypeOf(typeSchema: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-export function modelEvent(source: Source, schema: SchemaObject): EventModel {
+/** `anchor`: the layout's id rule (config.layout.anchor). */
+export function modelEvent(source: Source, schema: SchemaObject, anchorOf: (text: string) => string = slugify): EventModel {
   const name = schemaName(source.path);
   const own = isObject(source.value) ? source.value : {};
   const properties = isObject(schema.properties) ? schema.properties : {};
@@ -85,7 +86,7 @@ export function modelEvent(source: Source, schema: SchemaObject): EventModel {
   const variant = name.includes("$")
     ? (firstEnum(contentProps.msgtype) ?? firstEnum(contentProps.method) ?? name.slice(name.indexOf("$") + 1))
     : undefined;
-  const anchor = slugify(name);
+  const anchor = anchorOf(name);
   // As the spec defines kinds: a state_key makes a state event, a room_id a room event.
   const kind: EventKind = "state_key" in properties ? "state" : "room_id" in properties ? "room" : "event";
   const tables = buildFieldTables(content, "Content", anchor, ownContentDescription(own, content));

@@ -39,6 +39,8 @@ export interface SiteInput {
   config: Config;
   /** The pages as the layout makes them, in any order. */
   pages: readonly PageSource[];
+  /** Every loaded file of the pages folder (those only included by pages too). */
+  pageFiles?: readonly Source[];
   templates: ReadonlyMap<string, string>;
   events: readonly EventModel[];
   examples: ReadonlyMap<string, ExampleView[]>;
@@ -131,6 +133,8 @@ export class SiteRenderer {
    */
   private blockCaches?: { setup: number; highlight: Highlighter; pages: Map<string, BlockCache> };
   private renders = 0;
+  /** What the layout's plugins read in this render (Layout.pageContext). */
+  private layoutContext?: unknown;
 
   constructor(private readonly config: Config) {}
 
@@ -148,6 +152,15 @@ export class SiteRenderer {
     ]);
     const blockKeys = (names: readonly string[]) => names.map((n) => blocks.outline(n)?.key);
 
+    this.layoutContext = config.layout.pageContext?.({
+      config,
+      pages: input.pages,
+      pageFiles: input.pageFiles ?? [],
+      events: input.events,
+      apis: input.apis,
+      definitions: input.definitions,
+      components: input.components,
+    });
     const parsed = new Map<string, ParsedPage>();
     for (const page of input.pages) {
       const known = this.parsed.get(page.out);
@@ -187,6 +200,7 @@ export class SiteRenderer {
           marks: { links: [], anchors: [] },
           ids: new Set([...page.anchors.map((a) => a.id), ...page.blocks.flatMap((b) => blocks.outline(b)?.ids ?? [])]),
           blockCache: blockCaches?.get(page.out),
+          layout: this.layoutContext,
         };
         env.blockCache?.begin(env.ids);
         const content = page.tokens ? md.renderer.render(page.tokens, md.options, env) : (page.html ?? "");
@@ -237,7 +251,12 @@ export class SiteRenderer {
         given: templateSources,
         sources,
         version,
-        md: createMarkdown({ allowHtml: this.config.allowHtml, anchor: this.config.layout.anchor }),
+        md: createMarkdown({
+          allowHtml: this.config.allowHtml,
+          anchor: this.config.layout.anchor,
+          siteLink: this.config.layout.siteLink?.bind(this.config.layout),
+          plugins: (md) => this.config.layout.markdown?.(md, this.config),
+        }),
         templates: compileTemplates(templateSources),
       };
     }
@@ -254,7 +273,16 @@ export class SiteRenderer {
     const { out } = from;
     const marks: PageMarks = { links: [], anchors: [] };
     const where = partsLocator(from);
-    const env: RenderEnv = { page: out, where, site: new SiteIndex(), blocks, diagnostics: [], ids: new Set(), marks };
+    const env: RenderEnv = {
+      page: out,
+      where,
+      site: new SiteIndex(),
+      blocks,
+      diagnostics: [],
+      ids: new Set(),
+      marks,
+      layout: this.layoutContext,
+    };
     const tokens = readPage(md, from, env);
     const source = from.parts[0]?.source;
     const page: ParsedPage = { ...emptyPage(out, from.title ?? ""), page: from, source, tokens, diagnostics: env.diagnostics, marks };
@@ -381,11 +409,14 @@ function samePage(a: PageSource, b: PageSource): boolean {
     a.title === b.title &&
     a.order === b.order &&
     a.parts.length === b.parts.length &&
-    a.parts.every((p, i) => p.source === b.parts[i].source && p.shift === b.parts[i].shift)
+    a.parts.every((p, i) => p.source === b.parts[i].source && p.shift === b.parts[i].shift) &&
+    (a.includes ?? []).length === (b.includes ?? []).length &&
+    (a.includes ?? []).every((s, i) => s === b.includes?.[i])
   );
 }
 
 /** The identities of a page's files, for the key of its render. */
 function pageKey(page: PageSource): string {
-  return page.parts.map((p) => `${objectId(p.source)}:${p.shift}`).join(",");
+  const includes = (page.includes ?? []).map((s) => `+${objectId(s)}`);
+  return [...page.parts.map((p) => `${objectId(p.source)}:${p.shift}`), ...includes].join(",");
 }

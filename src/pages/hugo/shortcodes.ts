@@ -64,8 +64,14 @@ export interface ShortcodeTable {
   names(): Iterable<string>;
 }
 
-/** The env of a page whose layout has shortcodes. */
-export type ShortcodeEnv = RenderEnv & { shortcodes?: ShortcodeTable };
+/** What a layout with shortcodes puts on the env (`env.layout`). */
+export interface ShortcodePageContext {
+  shortcodes: ShortcodeTable;
+}
+
+function tableOf(env: RenderEnv): ShortcodeTable | undefined {
+  return (env.layout as Partial<ShortcodePageContext> | undefined)?.shortcodes;
+}
 
 const INCLUDE_DEPTH = 8;
 
@@ -78,8 +84,8 @@ export function hugoShortcodesPlugin(md: MarkdownIt): void {
 }
 
 function shortcodeBlock(state: StateBlock, startLine: number, endLine: number, silent: boolean): boolean {
-  const env = state.env as ShortcodeEnv;
-  const table = env.shortcodes;
+  const env = state.env as RenderEnv;
+  const table = tableOf(env);
   if (!table || state.sCount[startLine] - state.blkIndent >= 4) return false;
   const start = state.bMarks[startLine] + state.tShift[startLine];
   const lineEnd = state.eMarks[startLine];
@@ -188,8 +194,8 @@ function pushHtml(state: StateBlock, html: string, line: number): void {
 
 /** The included file's Markdown, parsed now; its lines are numbered past the page's, where the locator finds that file. */
 function include(state: StateBlock, source: Source, dropVersionNotes: boolean, report: (m: string) => void): void {
-  const env = state.env as ShortcodeEnv;
-  const open = state.tokens.filter((t) => t.type === "hugo_marker" && t.nesting === 1 && t.meta?.include).map((t) => t.meta.include);
+  const env = state.env as RenderEnv;
+  const open = openIncludes(state.tokens).map((m) => m.rel);
   if (open.includes(source.rel) || open.length >= INCLUDE_DEPTH) {
     report(open.includes(source.rel) ? `${source.rel} includes itself` : `includes nested deeper than ${INCLUDE_DEPTH}`);
     return;
@@ -211,21 +217,27 @@ function include(state: StateBlock, source: Source, dropVersionNotes: boolean, r
   state.push("hugo_marker", "", -1).meta = { include: source.rel };
 }
 
-/** Whether the tokens so far are inside an include that drops version notes, and the line base of the innermost include. */
-function contextAt(tokens: readonly Token[], env: RenderEnv): { context: ShortcodeContext; base: number } {
-  const stack: { drop: boolean; base: number }[] = [];
+/** The includes open at the end of the tokens so far, outermost first. */
+function openIncludes(tokens: readonly Token[]): { rel: string; drop: boolean; base: number }[] {
+  const stack: { rel: string; drop: boolean; base: number }[] = [];
   for (const t of tokens) {
     if (t.type !== "hugo_marker" || !t.meta?.include) continue;
-    if (t.nesting === 1) stack.push({ drop: Boolean(t.meta.dropVersionNotes), base: t.meta.base as number });
+    if (t.nesting === 1) stack.push({ rel: t.meta.include as string, drop: Boolean(t.meta.dropVersionNotes), base: t.meta.base as number });
     else stack.pop();
   }
+  return stack;
+}
+
+/** Whether the tokens so far are inside an include that drops version notes, and the line base of the innermost include. */
+function contextAt(tokens: readonly Token[], env: RenderEnv): { context: ShortcodeContext; base: number } {
+  const stack = openIncludes(tokens);
   return { context: { env, dropVersionNotes: stack.some((s) => s.drop) }, base: stack.at(-1)?.base ?? 0 };
 }
 
 function shortcodeInline(state: StateInline, silent: boolean): boolean {
   if (!opensTag(state.src, state.pos)) return false;
-  const env = state.env as ShortcodeEnv;
-  if (!env.shortcodes) return false;
+  const env = state.env as RenderEnv;
+  if (!tableOf(env)) return false;
   const tag = parseTag(state.src, state.pos, state.posMax);
   if ("error" in tag) {
     if (!silent) {
@@ -245,8 +257,8 @@ function shortcodeInline(state: StateInline, silent: boolean): boolean {
 
 /** Inline shortcodes become HTML once the page's blocks are known (the includes they sit in). */
 function expandInline(state: StateCore): void {
-  const env = state.env as ShortcodeEnv;
-  const table = env.shortcodes;
+  const env = state.env as RenderEnv;
+  const table = tableOf(env);
   if (!table) return;
   const drops: boolean[] = [];
   for (const block of state.tokens) {
