@@ -62,6 +62,12 @@ describe("anchorize", () => {
     ]);
     expect(explicitId("Knocking upon a room {#knocking-rooms}")).toEqual({ title: "Knocking upon a room", id: "knocking-rooms" });
     expect(explicitId("Plain")).toEqual({ title: "Plain" });
+    expect(explicitId('Client behaviour {id="annotations-client-behaviour"}')).toEqual({
+      title: "Client behaviour",
+      id: "annotations-client-behaviour",
+    });
+    expect(explicitId("T {.wide #x}")).toEqual({ title: "T", id: "x" });
+    expect(explicitId("Sets {a, b}")).toEqual({ title: "Sets {a, b}" });
   });
 });
 

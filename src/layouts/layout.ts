@@ -59,6 +59,8 @@ export interface Layout {
   anchor(text: string): string;
   /** Ids of what blocks show that this layout names otherwise than `anchor` of their heading. */
   blockIds?: {
+    /** An event's, by its schema's name (`m.room.message$m.text`), where `anchor` of the name is not it. */
+    event?(name: string, config: Config): string;
     /** An endpoint's (`GET`, `/_matrix/client/v3/sync`), before it is made unique across the site. */
     endpoint(method: string, fullPath: string): string;
     /** A definition's, from its schema's title (or its block name when it has none). */
@@ -76,4 +78,10 @@ export interface Layout {
   pageContext?(site: LayoutSite): unknown;
   /** Files copied into the output as they are (images, diagrams, fonts): output path → absolute path. */
   staticFiles?(config: Config): Map<string, string>;
+}
+
+/** The id rule for an event of this layout: its own, else `anchor` of the event's name. */
+export function eventAnchorRule(config: Config): (name: string) => string {
+  const { layout } = config;
+  return (name) => layout.blockIds?.event?.(name, config) ?? layout.anchor(name);
 }

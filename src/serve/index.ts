@@ -35,7 +35,7 @@ export async function serve(options: ServeOptions): Promise<Preview> {
   let config = loadConfig(options.root);
   let pipeline: Pipeline | undefined = new Pipeline(config);
   const server = new PreviewServer();
-  let site = new Map<string, string>();
+  let site = new Map<string, string | Uint8Array>();
 
   /** Rebuilds after `changed` paths changed; a change of the config starts a fresh pipeline. */
   const rebuild = async (changed: Set<string>): Promise<void> => {
@@ -53,9 +53,10 @@ export async function serve(options: ServeOptions): Promise<Preview> {
       diagnostics = result.diagnostics;
       texts = new Map([...result.spec.sources.values()].map((source) => [source.rel, source.text]));
       if (!hasErrors(diagnostics)) {
-        const changedFiles = [...result.files.keys()].filter((f) => site.get(f) !== result.files.get(f));
+        const files = new Map<string, string | Uint8Array>([...result.files, ...result.staticFiles]);
+        const changedFiles = [...files.keys()].filter((f) => site.get(f) !== files.get(f));
         changedPages = changedFiles.filter((f) => f.endsWith(".html"));
-        site = result.files;
+        site = files;
         server.publish(
           site,
           changedPages,

@@ -8,6 +8,7 @@
  * depend on, so a rebuild renders only the pages whose inputs changed. A cold
  * build is the same code with nothing remembered.
  */
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
@@ -63,17 +64,19 @@ export interface SiteInput {
   emit?: (file: string, content: FileContent) => void;
 }
 
-/** A file's text, whole or in pieces to be written one after the other (a large file is never held whole). */
-export type FileContent = string | Iterable<string>;
+/** A file's text, whole or in pieces to be written one after the other (a large file is never held whole), or bytes copied as they are. */
+export type FileContent = string | Iterable<string> | Uint8Array;
 
 /** The text of a file given in pieces. */
-export function joinContent(content: FileContent): string {
+export function joinContent(content: string | Iterable<string>): string {
   return typeof content === "string" ? content : [...content].join("");
 }
 
 export interface RenderedSite {
   /** Output path → content, of every file not given to `emit`. */
   files: Map<string, string>;
+  /** Output path → bytes of the layout's static files not given to `emit`. */
+  staticFiles: Map<string, Uint8Array>;
   /** Every output path, in the order made. */
   paths: Set<string>;
   /** Output path of each HTML page → what the link check needs of it. */
@@ -133,6 +136,8 @@ export class SiteRenderer {
    */
   private blockCaches?: { setup: number; highlight: Highlighter; pages: Map<string, BlockCache> };
   private renders = 0;
+  /** The static files copied by the last render, by their path. */
+  private copied = new Map<string, { stamp: string; bytes: Uint8Array }>();
   /** What the layout's plugins read in this render (Layout.pageContext). */
   private layoutContext?: unknown;
 
@@ -177,10 +182,12 @@ export class SiteRenderer {
     const siteKey = `${setupVersion}\n${version}`;
 
     const files = new Map<string, string>();
+    const staticFiles = new Map<string, Uint8Array>();
     const paths = new Set<string>();
     const put = (file: string, content: FileContent) => {
       paths.add(file);
       if (input.emit) input.emit(file, content);
+      else if (content instanceof Uint8Array) staticFiles.set(file, content);
       else files.set(file, joinContent(content));
     };
     const checked = new Map<string, CheckedPage>();
@@ -227,7 +234,34 @@ export class SiteRenderer {
     // Listed either way, so that a link to it checks the same.
     put(SEARCH_INDEX_FILE, !input.publish ? "" : input.emit ? searchIndexChunks(pages) : this.searchScript(pages));
     for (const name of ASSET_NAMES) put(name, input.templates.get(name) ?? "");
-    return { files, paths, pages: checked, diagnostics };
+    for (const [file, content] of this.staticFiles()) if (!paths.has(file)) put(file, content);
+    return { files, staticFiles, paths, pages: checked, diagnostics };
+  }
+
+  /**
+   * The layout's static files (images, diagrams), read again only when their
+   * size or time changed: a rebuild hands the preview the same bytes, which it
+   * then does not count as changed.
+   */
+  private staticFiles(): [string, Uint8Array][] {
+    const list = this.config.layout.staticFiles?.(this.config) ?? new Map<string, string>();
+    const kept = new Map<string, { stamp: string; bytes: Uint8Array }>();
+    const out: [string, Uint8Array][] = [];
+    for (const [file, from] of list) {
+      let stat: ReturnType<typeof statSync>;
+      try {
+        stat = statSync(from);
+      } catch {
+        continue;
+      }
+      const stamp = `${stat.size}:${stat.mtimeMs}`;
+      let entry = this.copied.get(from);
+      if (entry?.stamp !== stamp) entry = { stamp, bytes: readFileSync(from) };
+      kept.set(from, entry);
+      out.push([file, entry.bytes]);
+    }
+    this.copied = kept;
+    return out;
   }
 
   /** The block caches of the pages, by source, when blocks are kept. */

@@ -89,6 +89,12 @@ export const hugoLayout: Layout = {
   },
   anchor: (text) => anchorize(text),
   blockIds: {
+    // The msgtypes shortcode shows each message type under its own name (`m.text`), but those it leaves to other pages.
+    event(name, config) {
+      const msgtypes = msgtypeOrder(config.root);
+      const variant = msgtypes?.prefix && name.startsWith(msgtypes.prefix) ? name.slice(msgtypes.prefix.length) : undefined;
+      return anchorize(variant && !msgtypes?.excluded.includes(name) ? variant : name);
+    },
     endpoint: (method, fullPath) => `${method.toLowerCase()}${anchorize(fullPath)}`,
     definition: (title) => `definition-${anchorize(title)}`,
   },
@@ -212,15 +218,26 @@ function hugoSite(site: LayoutSite): HugoSite {
  * first list) and the ones it leaves to other pages: read from the template,
  * so that each revision shows its own order; absent, by name.
  */
-function msgtypeOrder(root: string): { first: string[]; excluded: string[] } | undefined {
+type MsgtypeOrder = { prefix?: string; first: string[]; excluded: string[] };
+const msgtypeCache = new Map<string, { stamp: string; order: MsgtypeOrder | undefined }>();
+
+function msgtypeOrder(root: string): MsgtypeOrder | undefined {
   const file = path.join(root, "layouts/shortcodes/msgtypes.html");
-  if (!isFile(file)) return undefined;
-  const text = readFileSync(file, "utf8");
+  const stamp = isFile(file) ? String(statSync(file).mtimeMs) : "";
+  const known = msgtypeCache.get(root);
+  if (known?.stamp === stamp) return known.order;
+  const order = stamp ? readMsgtypeOrder(readFileSync(file, "utf8")) : undefined;
+  msgtypeCache.set(root, { stamp, order });
+  return order;
+}
+
+function readMsgtypeOrder(text: string): MsgtypeOrder {
+  const prefix = /\$expected_prefix\s*:?=\s*"([^"]+)"/.exec(text)?.[1];
   const list = (name: string) => {
     const m = new RegExp(`\\$${name}\\s*:?=\\s*\\(?\\s*slice((?:\\s+"[^"]*")+)`).exec(text);
     return m ? [...m[1].matchAll(/"([^"]*)"/g)].map((x) => x[1]) : [];
   };
-  return { first: list("msgtypes"), excluded: list("excluded") };
+  return { prefix, first: list("msgtypes"), excluded: list("excluded") };
 }
 
 function listFiles(dir: string, prefix = ""): string[] {

@@ -40,7 +40,7 @@ export interface HugoSite {
     group(patterns: readonly string[]): string;
   };
   /** The msgtype events' order and exclusions, when the repository's `msgtypes` shortcode lists them. */
-  msgtypes?: { first: string[]; excluded: string[] };
+  msgtypes?: { prefix?: string; first: string[]; excluded: string[] };
 }
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -141,7 +141,7 @@ export function hugoShortcodes(site: HugoSite): ShortcodeTable {
   defs.set("msgtypes", {
     expand(call) {
       const order = site.msgtypes ?? { first: [], excluded: [] };
-      const patterns = [...order.first, "m.room.message$*", ...order.excluded.map((e) => `!${e}`)];
+      const patterns = [...order.first, `${order.prefix ?? "m.room.message$"}*`, ...order.excluded.map((e) => `!${e}`)];
       return { type: "block", name: site.blockNames.group(patterns), options: call.params };
     },
   });

@@ -61,10 +61,22 @@ export class HeadingIds {
   }
 }
 
-/** `## Title {#id}` (Goldmark's heading attributes): the title and the id, if the heading ends with one. */
+/**
+ * Goldmark's heading attributes, `## Title {#id}` or `## Title {id="id" .class}`:
+ * the title without them and the id they give, if the heading ends with a list of them.
+ */
 export function explicitId(title: string): { title: string; id?: string } {
-  const m = /\s*\{\s*#([^\s{}]+)(?:\s+[^{}]*)?\}\s*$/.exec(title);
-  return m ? { title: title.slice(0, m.index), id: m[1] } : { title };
+  const m = /\s*\{([^{}]*)\}\s*$/.exec(title);
+  if (!m) return { title };
+  const attrs = m[1].trim();
+  if (!/^(?:(?:#[^\s{}#.]+|\.[^\s{}#.]+|[A-Za-z_:][\w:.-]*\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'{}]+))\s*)+$/.test(attrs)) return { title };
+  const id =
+    /(?:^|\s)#([^\s{}#.]+)/.exec(attrs)?.[1] ??
+    /(?:^|\s)id\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'{}]+))/
+      .exec(attrs)
+      ?.slice(1)
+      .find((v) => v !== undefined);
+  return { title: title.slice(0, m.index), id };
 }
 
 /** The markup settings of a Hugo config that decide ids. */
