@@ -57,6 +57,8 @@ describe("layouts", () => {
     expect(loadConfig(makeRoot({})).layout.name).toBe("specgen");
     expect(loadConfig(makeRoot({ "specgen.config.yaml": "layout: specgen\n" })).layout).toBe(specgenLayout);
     expect(() => loadConfig(makeRoot({ "specgen.config.yaml": "layout: jekyll\n" }))).toThrow(ConfigError);
-    expect(() => loadConfig(makeRoot({ "specgen.config.yaml": "layout: jekyll\n" }))).toThrow(/unknown layout "jekyll" \(known: hugo, specgen/);
+    expect(() => loadConfig(makeRoot({ "specgen.config.yaml": "layout: jekyll\n" }))).toThrow(
+      /unknown layout "jekyll" \(known: hugo, specgen/,
+    );
   });
 });

@@ -1,0 +1,201 @@
+/**
+ * Today's Matrix spec repository (../shared/corpus/matrix-spec-v1.9, Hugo
+ * layout), built unchanged, when it is there. Expectations are computed here
+ * from the repository's files with Hugo's rules as its templates apply them
+ * (layouts/shortcodes, layouts/partials), not from specgen's models.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import yaml from "js-yaml";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.js";
+import { type CheckResult, check } from "../src/pipeline.js";
+import { makeRoot, REPO } from "./helpers.js";
+
+const V19 = path.resolve(REPO, "../shared/corpus/matrix-spec-v1.9");
+const hasV19 = existsSync(V19);
+if (!hasV19) console.warn(`skipping the Hugo corpus tests: ${V19} is not there`);
+
+/** Hugo's `anchorize` (github ids): letters, digits, `_` kept lower-cased, spaces and `-` as `-`, the rest dropped. */
+function hugoId(text: string): string {
+  return [...text.trim()].map((c) => (c === " " || c === "-" ? "-" : /[\p{L}\p{Nd}_]/u.test(c) ? c.toLowerCase() : "")).join("");
+}
+
+function walk(dir: string, prefix = ""): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? walk(full, `${prefix}${name}/`) : [`${prefix}${name}`];
+  });
+}
+
+const content = () => walk(path.join(V19, "content")).filter((f) => f.endsWith(".md"));
+const text = (rel: string) => readFileSync(path.join(V19, rel), "utf8");
+
+/** Where Hugo publishes each page of content/: bundles' resources and headless bundles are no pages. */
+function publishedPaths(): Map<string, string> {
+  const files = content();
+  const leaves = files.filter((f) => path.posix.basename(f) === "index.md").map((f) => path.posix.dirname(f));
+  const out = new Map<string, string>();
+  for (const f of files) {
+    const dir = path.posix.dirname(f);
+    const base = path.posix.basename(f, ".md");
+    if (leaves.some((leaf) => f.startsWith(`${leaf}/`) && base !== "index")) continue;
+    if (/^---\n(?:.*\n)*?headless: true\n/.test(text(`content/${f}`))) continue;
+    const folder = dir === "." ? "" : `${dir}/`;
+    out.set(f, base === "_index" || base === "index" ? `${folder}index.html` : `${folder}${base}/index.html`);
+  }
+  return out;
+}
+
+/** A definition's title as the templates find it: its own, else that of what its allOf merges in. */
+function definitionTitle(rel: string): string {
+  const def = yaml.load(text(rel)) as Record<string, any>;
+  if (typeof def.title === "string") return def.title;
+  for (const part of def.allOf ?? []) {
+    if (typeof part.title === "string") return part.title;
+    if (typeof part.$ref === "string") return definitionTitle(path.posix.join(path.posix.dirname(rel), part.$ref));
+  }
+  return "";
+}
+
+/** The ids of a page's HTML, with `<a name>`s. */
+function idsOf(html: string): Set<string> {
+  return new Set([...html.matchAll(/\sid="([^"]*)"|<a name="([^"]*)"/g)].map((m) => (m[1] ?? m[2]).replace(/&amp;/g, "&")));
+}
+
+describe.skipIf(!hasV19)("the Matrix spec v1.9 (Hugo layout) as it is", () => {
+  let result: CheckResult;
+  let published: Map<string, string>;
+  const ids = new Map<string, Set<string>>();
+  beforeAll(async () => {
+    result = await check(loadConfig(V19));
+    published = publishedPaths();
+    for (const [file, html] of result.files) if (file.endsWith(".html")) ids.set(file, idsOf(html));
+  }, 120_000);
+
+  it("is recognised and builds without errors", () => {
+    expect(loadConfig(V19).layout.name).toBe("hugo");
+    expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    // What it warns about: the data's own gaps, a definition shown twice on a page (twice on the published site too), the proposals.
+    expect(new Set(result.diagnostics.map((d) => d.code))).toEqual(
+      new Set([
+        "property-no-description",
+        "event-no-example",
+        "api-path-space",
+        "anchor-duplicate",
+        "block-repeated",
+        "shortcode-placeholder",
+      ]),
+    );
+  });
+
+  it("writes every published page at its published path, and nothing else as a page", () => {
+    const pages = [...result.paths].filter((p) => p.endsWith(".html")).sort();
+    expect(pages).toEqual([...new Set(published.values())].sort());
+    expect(pages).toContain("client-server-api/index.html");
+    expect(pages).toContain("rooms/v11/index.html");
+    expect(pages.some((p) => p.includes("_index") || p.includes("modules/") || p.includes("fragments/"))).toBe(false);
+    // Front matter is read, not shown: the title is the page's.
+    expect(result.files.get("client-server-api/index.html")).toContain("<title>Client-Server API");
+    expect(result.files.get("client-server-api/index.html")).not.toMatch(/weight: 10|type: docs/);
+  });
+
+  it("leaves no shortcode in the output and no site-absolute link", () => {
+    for (const [file, html] of result.files) {
+      expect(html.includes("{{%") || html.includes("{{<"), file).toBe(false);
+      expect(html.match(/\s(?:href|src)="\/[^"]*"/g) ?? [], file).toEqual([]);
+    }
+    expect(result.paths).toContain("diagrams/membership.png");
+  });
+
+  it("shows every event, http-api and definition shortcode with the published ids", () => {
+    const all = new Set([...ids.values()].flatMap((s) => [...s]));
+    const where = (rel: string) => {
+      const page = published.get(rel);
+      return page ? (ids.get(page) ?? new Set<string>()) : all;
+    };
+    let count = 0;
+    for (const rel of content()) {
+      const page = text(`content/${rel}`);
+      const pageIds = where(rel);
+      for (const m of page.matchAll(/\{\{%\s*event\s+event="([^"]+)"/g)) {
+        expect(pageIds.has(hugoId(m[1])), `${rel}: #${hugoId(m[1])}`).toBe(true);
+        count++;
+      }
+      for (const m of page.matchAll(/\{\{%\s*http-api\s+spec="([^"]+)"\s+api="([^"]+)"/g)) {
+        const doc = yaml.load(text(`data/api/${m[1]}/${m[2]}.yaml`)) as Record<string, any>;
+        const base = doc.servers?.[0]?.variables?.basePath?.default ?? "";
+        for (const [p, item] of Object.entries(doc.paths ?? {}) as [string, Record<string, unknown>][]) {
+          for (const method of ["get", "put", "post", "delete", "patch", "head", "options"]) {
+            if (!item[method]) continue;
+            const id = `${method}${hugoId(`${base}${p}`)}`;
+            expect(pageIds.has(id), `${rel}: #${id}`).toBe(true);
+            count++;
+          }
+        }
+      }
+      for (const m of page.matchAll(/\{\{%\s*definition\s+path="([^"]+)"/g)) {
+        const id = `definition-${hugoId(definitionTitle(`data/${m[1]}.yaml`))}`;
+        expect(pageIds.has(id), `${rel}: #${id}`).toBe(true);
+        count++;
+      }
+    }
+    expect(count).toBeGreaterThan(250);
+    // The anchors spec.matrix.org has.
+    const cs = ids.get("client-server-api/index.html") as Set<string>;
+    for (const id of ["mroommember", "get_matrixclientv3sync", "mtext", "mroomjoin_rules", "user-interactive-authentication-api"]) {
+      expect(cs.has(id), id).toBe(true);
+    }
+  });
+
+  it("resolves every site-absolute link written in content/ and data/ to a page and an id", () => {
+    const sources = [
+      ...content().map((f) => `content/${f}`),
+      ...walk(path.join(V19, "data"))
+        .filter((f) => /\.(ya?ml|json)$/.test(f))
+        .map((f) => `data/${f}`),
+    ];
+    const broken: string[] = [];
+    let count = 0;
+    for (const rel of sources) {
+      for (const m of text(rel).matchAll(/\]\((\/[^)\s]*)\)/g)) {
+        count++;
+        const [pathPart, fragment] = m[1].split("#");
+        const clean = pathPart.replace(/^\/|\/$/g, "");
+        const target = /\.[a-z]+$/.test(clean) ? clean : clean ? `${clean}/index.html` : "index.html";
+        if (!result.paths.has(target)) broken.push(`${rel}: ${m[1]} (no ${target})`);
+        else if (fragment && !ids.get(target)?.has(decodeURIComponent(fragment))) broken.push(`${rel}: ${m[1]} (no #${fragment})`);
+      }
+    }
+    expect(count).toBeGreaterThan(500);
+    // None of them is broken on the published site either.
+    expect(broken).toEqual([]);
+  });
+
+  it("models the same events and reports the same data problems as specgen's own layout on the same data/", async () => {
+    const root = makeRoot({
+      "specgen.config.yaml": [
+        "layout: specgen",
+        "allowExternalRefs: true",
+        "paths:",
+        `  schemas: ${path.join(V19, "data/event-schemas/schema")}`,
+        `  examples: ${path.join(V19, "data/event-schemas/examples")}`,
+        `  apis: ${path.join(V19, "data/api")}`,
+        "",
+      ].join("\n"),
+      "specification/index.md": "# Data only\n",
+    });
+    const own = await check(loadConfig(root));
+    const view = (r: CheckResult) =>
+      r.events.map((e) => ({ name: e.name, kind: e.kind, tables: e.tables.map((t) => [t.title, t.rows.map((row) => row.name)]) }));
+    expect(result.events.length).toBeGreaterThan(60);
+    expect(view(result)).toEqual(view(own));
+    const dataProblems = (r: CheckResult, base: string) =>
+      r.diagnostics
+        .filter((d) => d.file && path.resolve(base, d.file).startsWith(path.join(V19, "data")))
+        .map((d) => `${path.relative(V19, path.resolve(base, d.file as string))}:${d.line}:${d.code}:${d.message}`)
+        .sort();
+    expect(dataProblems(result, V19).length).toBeGreaterThan(10);
+    expect(dataProblems(result, V19)).toEqual(dataProblems(own, root));
+  });
+});
