@@ -187,7 +187,11 @@ describe.skipIf(!hasV19)("the Matrix spec v1.9 (Hugo layout) as it is", () => {
     });
     const own = await check(loadConfig(root));
     const view = (r: CheckResult) =>
-      r.events.map((e) => ({ name: e.name, kind: e.kind, tables: e.tables.map((t) => [t.title, t.rows.map((row) => [row.key, row.required, row.description])]) }));
+      r.events.map((e) => ({
+        name: e.name,
+        kind: e.kind,
+        tables: e.tables.map((t) => [t.title, t.rows.map((row) => [row.key, row.required, row.description])]),
+      }));
     expect(result.events.length).toBeGreaterThan(60);
     expect(view(result)).toEqual(view(own));
     const dataProblems = (r: CheckResult, base: string) =>

@@ -284,6 +284,10 @@ describe("maths", () => {
     expect(html).toContain('<code class="math-error">\\(\\frac{\\)</code>');
     expect(html).toContain("<p>A list [M0, S1] stays.</p>");
     expect(diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([["maths-invalid", 7, 5]]);
+    // The raw-HTML sanitizer leaves KaTeX's MathML alone.
+    const { rawHtmlPlugin } = await import("../src/pages/hugo/raw-html.js");
+    const both = new MarkdownIt({ html: true }).use(mathsPlugin, { block: [], inline: [["\\(", "\\)"]] }).use(rawHtmlPlugin);
+    expect(both.render("\\(x^2\\) <b onclick=x>b</b>", { where: () => ({}), diagnostics: [] })).toMatch(/<math .*<msup>.*<b>b<\/b>/);
     // Without the passthrough extension, \[ is Markdown's escaped bracket.
     expect(new MarkdownIt().use(mathsPlugin, { block: [], inline: [] }).render("\\[M0\\]")).toBe("<p>[M0]</p>\n");
   });

@@ -102,6 +102,8 @@ interface ParsedPage extends SearchPage {
   tokens?: Token[];
   /** Fixed content (the fallback index page). */
   html?: string;
+  /** The layout's title, shown as the page's heading because its text has no h1 (Hugo's front matter `title`). */
+  titleHeading?: string;
   /** What parsing found (a block repeated on the page). */
   diagnostics: Diagnostic[];
   /** The page's own links and ids, with their places. */
@@ -210,7 +212,8 @@ export class SiteRenderer {
           layout: this.layoutContext,
         };
         env.blockCache?.begin(env.ids);
-        const content = page.tokens ? md.renderer.render(page.tokens, md.options, env) : (page.html ?? "");
+        const heading = page.titleHeading ? `<h1>${md.utils.escapeHtml(page.titleHeading)}</h1>\n` : "";
+        const content = page.tokens ? heading + md.renderer.render(page.tokens, md.options, env) : (page.html ?? "");
         const up = "../".repeat(page.out.split("/").length - 1);
         const html = templates.page({
           site: { title: config.title, version: config.version },
@@ -339,6 +342,7 @@ export class SiteRenderer {
         page.blockTitles.push(...outline.titles);
       }
     }
+    if (from.title && !tokens.some((t) => t.type === "heading_open" && t.tag === "h1")) page.titleHeading = from.title;
     page.title ||= path.basename(out, ".html");
     page.blockKeys = blockKeys(page.blocks);
     return page;

@@ -65,6 +65,7 @@ export function mathsPlugin(md: MarkdownIt, delimiters: MathDelimiters): void {
     }
     return false;
   });
+  md.renderer.rules.hugo_math_html = (tokens, idx) => tokens[idx].content;
   // Rendered once the page is parsed, where each formula's line is known.
   md.core.ruler.after("inline", "hugo_math_render", (state) => {
     const env = state.env as RenderEnv;
@@ -87,7 +88,8 @@ export function mathsPlugin(md: MarkdownIt, delimiters: MathDelimiters): void {
         const text = md.utils.escapeHtml(token.meta.raw);
         token.content = token.block ? `<pre class="math-error">${text}</pre>\n` : `<code class="math-error">${text}</code>`;
       }
-      token.type = token.block ? "html_block" : "html_inline";
+      // Not html_inline/html_block: the raw-HTML sanitizer is for what pages write, not for KaTeX's MathML.
+      token.type = "hugo_math_html";
     };
     for (const token of state.tokens) if (token.type === "hugo_math") render(token, token.map?.[0] ?? 0);
     forEachInline(state.tokens, (child, line, endLine) => {
