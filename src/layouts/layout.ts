@@ -76,6 +76,8 @@ export interface Layout {
   markdown?(md: MarkdownIt, config: Config): void;
   /** What the layout's plugins read while a page renders, made once per render of the site (on `env.layout`). */
   pageContext?(site: LayoutSite): unknown;
+  /** The layout's own configuration files (relative to the root): the preview starts afresh when one changes. */
+  configFiles?(root: string): string[];
   /** Files copied into the output as they are (images, diagrams, fonts): output path → absolute path. */
   staticFiles?(config: Config): Map<string, string>;
 }

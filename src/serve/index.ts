@@ -44,7 +44,8 @@ export async function serve(options: ServeOptions): Promise<Preview> {
     let changedPages: string[] = [];
     let texts = new Map<string, string>();
     try {
-      if (!pipeline || changed.has(path.join(config.root, CONFIG_FILE))) {
+      const configFiles = [CONFIG_FILE, ...(config.layout.configFiles?.(config.root) ?? [])].map((f) => path.join(config.root, f));
+      if (!pipeline || configFiles.some((f) => changed.has(f))) {
         pipeline = undefined;
         config = loadConfig(options.root);
         pipeline = new Pipeline(config);

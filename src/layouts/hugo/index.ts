@@ -106,6 +106,7 @@ export const hugoLayout: Layout = {
     if (config.allowHtml) md.use(rawHtmlPlugin, (url: string, env: { page: string }) => siteRelative(url, env.page, siteLinkTarget) ?? url);
   },
   pageContext: (site): ShortcodePageContext => ({ shortcodes: hugoShortcodes(hugoSite(site)) }),
+  configFiles: (root) => hugoConfigFiles(root),
   staticFiles(config) {
     const files = new Map<string, string>();
     // Hugo publishes static/ as it is; diagrams of later revisions live in assets/diagrams.

@@ -1,0 +1,148 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.js";
+import { hugoLayout, siteLinkTarget } from "../src/layouts/hugo/index.js";
+import { check } from "../src/pipeline.js";
+import { makeRoot } from "./helpers.js";
+
+const EVENT = `---
+type: object
+title: Foo
+description: A foo event.
+properties:
+  type:
+    type: string
+    enum: [m.foo]
+  content:
+    type: object
+    properties:
+      bar:
+        type: string
+        description: |-
+          The bar.
+
+          {{% boxes/rationale %}}
+          Why.
+          {{% /boxes/rationale %}}
+`;
+
+const API = `openapi: 3.1.0
+info:
+  title: Foo API
+  version: 1.0.0
+servers:
+  - url: "{protocol}://{hostname}{basePath}"
+    variables:
+      protocol: { default: https }
+      hostname: { default: localhost }
+      basePath: { default: /_matrix/client/v3 }
+paths:
+  "/foo/{id}":
+    get:
+      summary: Get a foo.
+      description: See [the event](/guide/#mfoo).
+      parameters:
+        - in: path
+          name: id
+          required: true
+          description: The id.
+          schema: { type: string }
+      responses:
+        "200":
+          description: The foo.
+          content:
+            application/json:
+              schema: { type: object, properties: { a: { type: string, description: A. } } }
+              example: { a: "x" }
+`;
+
+function hugoRoot(extra: Record<string, string> = {}) {
+  return makeRoot({
+    "config.toml":
+      'title = "Foo Spec"\n[markup.goldmark.renderer]\nunsafe = true\n[params.version]\nmajor = "1"\nminor = "2"\nstatus = "stable"\n',
+    "content/_index.md": "---\ntitle: Home\n---\n\nSee the [guide](/guide) and [its note](/guide/#a-note).\n",
+    "content/guide.md": [
+      "+++",
+      'title = "Guide"',
+      "weight = 5",
+      "+++",
+      "",
+      "## A note",
+      "",
+      "{{% boxes/note %}}",
+      'Inner *text*, {{< added-in v="1.2" >}}.',
+      "{{% /boxes/note %}}",
+      "",
+      '{{% event event="m.foo" %}}',
+      "",
+      '{{% http-api spec="client-server" api="foo" %}}',
+      "",
+      '{{% cs-module name="extra" %}}',
+      "",
+      "![d](/diagrams/x.png) and a [broken](/guide/#nowhere) link.",
+      "",
+    ].join("\n"),
+    "content/client-server-api/modules/index.md": "---\nheadless: true\n---\n",
+    "content/client-server-api/modules/extra.md": '\n### Extra module\n\n{{% evnt event="m.foo" %}}\n',
+    "data/event-schemas/schema/m.foo.yaml": EVENT,
+    "data/event-schemas/examples/m.foo.json": '{"type": "m.foo", "content": {"bar": "x"}}\n',
+    "data/api/client-server/foo.yaml": API,
+    "static/diagrams/x.png": "\x89PNG not really",
+    ...extra,
+  });
+}
+
+describe("the Hugo layout", () => {
+  it("is detected by a Hugo config beside content/ and data/, and reads its settings", () => {
+    const root = hugoRoot();
+    const config = loadConfig(root);
+    expect(config.layout.name).toBe("hugo");
+    expect(config.title).toBe("Foo Spec");
+    expect(config.version).toBe("v1.2");
+    expect(config.allowHtml).toBe(true);
+    expect(config.pages).toBe(`${root}/content`);
+    expect(config.schemas).toBe(`${root}/data/event-schemas/schema`);
+    expect(hugoLayout.detect(makeRoot({ "config.toml": "", "content/a.md": "" }))).toBe(false);
+    expect(hugoLayout.detect(makeRoot({ "config/_default/hugo.toml": "", "content/a.md": "", "data/x.yaml": "" }))).toBe(true);
+    // specgen.config.yaml still decides.
+    expect(loadConfig(hugoRoot({ "specgen.config.yaml": "title: Mine\n" })).title).toBe("Mine");
+    expect(loadConfig(hugoRoot({ "specgen.config.yaml": "layout: specgen\n" })).layout.name).toBe("specgen");
+  });
+
+  it("builds pages at Hugo's URLs with shortcodes, published ids and relative site links", async () => {
+    const result = await check(loadConfig(hugoRoot()));
+    const pages = [...result.paths].filter((p) => p.endsWith(".html"));
+    expect(pages.sort()).toEqual(["guide/index.html", "index.html"]);
+    expect(result.paths).toContain("diagrams/x.png");
+    const guide = result.files.get("guide/index.html") as string;
+    expect(guide).toContain("<h1>Guide</h1>");
+    expect(guide).toContain('<div class="admonition admonition-note alert note" role="note">');
+    expect(guide).toContain("<strong>[Added in <code>v1.2</code>]</strong>");
+    expect(guide).toMatch(/id="mfoo"/);
+    expect(guide).toMatch(/id="get_matrixclientv3fooid"/);
+    expect(guide).toContain('<h3 id="extra-module">Extra module');
+    expect(guide).toContain('<img src="../diagrams/x.png" alt="d">');
+    // The rationale box inside a description renders too.
+    expect(guide).toContain("admonition-rationale");
+    // A site-absolute link of a description, on the page it points to: its fragment only.
+    expect(guide).toContain('href="#mfoo"');
+    expect(guide).not.toMatch(/\{\{[%<]|href="\//);
+    const home = result.files.get("index.html") as string;
+    expect(home).toContain('href="guide/index.html"');
+    expect(home).toContain('href="guide/index.html#a-note"');
+    expect(
+      result.diagnostics.filter((d) => d.severity === "error" || d.code === "link-broken").map((d) => [d.code, d.file, d.line, d.column]),
+    ).toEqual([
+      ["shortcode-unknown", "content/client-server-api/modules/extra.md", 4, 1],
+      ["link-broken", "content/guide.md", 18, 38],
+    ]);
+    expect(result.diagnostics.find((d) => d.code === "shortcode-unknown")?.message).toBe("unknown shortcode `evnt`; did you mean `event`?");
+  });
+
+  it("says where a site path is served from", () => {
+    expect(siteLinkTarget("/client-server-api/#get_matrixclientv3sync")).toBe("client-server-api/index.html#get_matrixclientv3sync");
+    expect(siteLinkTarget("/client-server-api#mroommember")).toBe("client-server-api/index.html#mroommember");
+    expect(siteLinkTarget("/rooms")).toBe("rooms/index.html");
+    expect(siteLinkTarget("/")).toBe("index.html");
+    expect(siteLinkTarget("/diagrams/x.png")).toBe("diagrams/x.png");
+  });
+});
