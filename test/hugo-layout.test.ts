@@ -138,6 +138,54 @@ describe("the Hugo layout", () => {
     expect(result.diagnostics.find((d) => d.code === "shortcode-unknown")?.message).toBe("unknown shortcode `evnt`; did you mean `event`?");
   });
 
+  it("shows the released changelogs of the changelog bundle, and the unreleased one from the newsfragments", async () => {
+    const root = hugoRoot({
+      "content/changelog/index.md":
+        "---\ntitle: Changelog\n---\n\n{{% changelog/changelog-description %}}\n\n{{% changelog/changelogs %}}\n",
+      "content/changelog/v1.1.md": "---\ndate: 2021-01-01\n---\n\n## v1.1\n\nOld.\n",
+      "content/changelog/v1.2.md": "---\ndate: 2022-01-01\n---\n\n## v1.2\n\nNewer, see [the guide](/guide/#a-note).\n",
+      "changelogs/pyproject.toml": [
+        "[tool.towncrier]",
+        "[[tool.towncrier.type]]",
+        'directory = "feature"',
+        'name = "Backwards Compatible Changes"',
+        "[[tool.towncrier.type]]",
+        'directory = "clarification"',
+        'name = "Spec Clarifications"',
+        "[[tool.towncrier.section]]",
+        'name = "Client-Server API"',
+        'path = "client_server"',
+        "",
+      ].join("\n"),
+      "changelogs/template.md.jinja": "- {{ content }} ([{{issue}}](https://example.org/issues/{{issue|trim('#')}}))\n",
+      "changelogs/client_server/newsfragments/12.clarification": "Fix a typo.\n",
+      "changelogs/client_server/newsfragments/13.clarification": "Fix a typo.\n",
+      "changelogs/client_server/newsfragments/20.feature": "Add `m.foo`.\n",
+      "changelogs/client_server/newsfragments/.gitignore": "!.gitignore\n",
+    });
+    const result = await check(loadConfig(root));
+    expect([...result.paths].filter((p) => p.startsWith("changelog/"))).toEqual(["changelog/index.html"]);
+    const html = result.files.get("changelog/index.html") as string;
+    expect(html).toContain("This is version <strong>v1.2</strong>");
+    const order = [
+      "Unreleased changes",
+      "Client-Server API",
+      "Backwards Compatible Changes",
+      "Add <code>m.foo</code>",
+      "Spec Clarifications",
+      'id="v12"',
+      'id="v11"',
+    ];
+    const main = html.indexOf("<h1>Changelog");
+    const at = order.map((t) => html.indexOf(t, main));
+    expect(at.every((i) => i > 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(html).toContain(
+      '<li>Fix a typo. (<a href="https://example.org/issues/12">#12</a>, <a href="https://example.org/issues/13">#13</a>)</li>',
+    );
+    expect(html).toContain('href="../guide/index.html#a-note"');
+  });
+
   it("says where a site path is served from", () => {
     expect(siteLinkTarget("/client-server-api/#get_matrixclientv3sync")).toBe("client-server-api/index.html#get_matrixclientv3sync");
     expect(siteLinkTarget("/client-server-api#mroommember")).toBe("client-server-api/index.html#mroommember");

@@ -21,6 +21,7 @@ import { commonFieldsBlockName } from "../../render/blocks/common.js";
 import { patternGroupName } from "../../render/blocks/group.js";
 import { siteRelative } from "../../render/plugins/links.js";
 import type { Layout, LayoutSite, PageSource } from "../layout.js";
+import { unreleasedChangelog } from "./changelog.js";
 import { type HugoSettings, hugoConfigFiles, hugoSettings, readHugoConfig } from "./config.js";
 import { contentPages } from "./content.js";
 import { type HugoSite, hugoShortcodes } from "./shortcodes.js";
@@ -211,6 +212,7 @@ function hugoSite(site: LayoutSite): HugoSite {
       group: (patterns) => patternGroupName(patterns),
     },
     msgtypes: msgtypeOrder(config.root),
+    unreleasedChangelog: unreleasedChangelog(config.root),
   };
 }
 

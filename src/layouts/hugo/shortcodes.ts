@@ -19,6 +19,8 @@ export interface HugoSite {
   contentFile(rel: string): Source | undefined;
   /** The other Markdown files of the leaf bundle of the page being rendered (its resources), newest `date` first. */
   bundleResources(context: ShortcodeContext): Source[];
+  /** The unreleased changes (Markdown) from the repository's newsfragments, when it has any. */
+  unreleasedChangelog?: string;
   /** A JSON or YAML file of the repository by its path from the root, parsed; undefined when absent. */
   dataFile(rel: string): { value: unknown } | undefined;
   /** The site path of a diagram (`diagrams/x.png`) when the repository has it. */
@@ -174,7 +176,12 @@ export function hugoShortcodes(site: HugoSite): ShortcodeTable {
   });
   defs.set("proposal-tables", { expand: () => proposalTables(site) });
   defs.set("changelog/changelogs", {
-    expand: (_call, context) => ({ type: "include", sources: site.bundleResources(context), dropVersionNotes: false }),
+    expand: (_call, context) => ({
+      type: "include",
+      sources: site.bundleResources(context),
+      dropVersionNotes: false,
+      before: site.unreleasedChangelog,
+    }),
   });
   defs.set("changelog/changelog-description", {
     expand() {

@@ -48,7 +48,8 @@ export type Expansion =
   /** A paired shortcode's wrapper around its inner Markdown. */
   | { type: "container"; tag: string; attrs: [string, string][]; prefix?: string }
   /** Another file's Markdown, parsed in place. */
-  | { type: "include"; sources: Source[]; dropVersionNotes: boolean }
+  /** Other files' Markdown, parsed in place, after Markdown the definition made (`before`, located at the tag). */
+  | { type: "include"; sources: Source[]; dropVersionNotes: boolean; before?: string }
   | { type: "error"; message: string };
 
 export interface ShortcodeDef {
@@ -142,6 +143,7 @@ function shortcodeBlock(state: StateBlock, startLine: number, endLine: number, s
       pushHtml(state, expansion.html, startLine);
       break;
     case "include":
+      if (expansion.before) generated(state, expansion.before, startLine);
       for (const source of expansion.sources) include(state, source, expansion.dropVersionNotes, report);
       break;
     case "container": {
@@ -215,6 +217,13 @@ function include(state: StateBlock, source: Source, dropVersionNotes: boolean, r
     }
   }
   state.push("hugo_marker", "", -1).meta = { include: source.rel };
+}
+
+/** Markdown a shortcode's definition made, parsed in place; its lines are the tag's. */
+function generated(state: StateBlock, text: string, line: number): void {
+  const before = state.tokens.length;
+  state.md.block.parse(text, state.md, state.env, state.tokens);
+  for (const token of state.tokens.slice(before)) if (token.map) token.map = [line, line + 1];
 }
 
 /** The includes open at the end of the tokens so far, outermost first. */
