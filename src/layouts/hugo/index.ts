@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Config } from "../../config.js";
-import { type Diagnostic, warning } from "../../diagnostics.js";
+import type { Diagnostic } from "../../diagnostics.js";
 import type { Source } from "../../load/source.js";
 import { anchorize } from "../../pages/hugo/anchorize.js";
 import { frontString, readFrontMatter } from "../../pages/hugo/front-matter.js";
@@ -133,7 +133,7 @@ export function siteLinkTarget(href: string): string | undefined {
   else if (clean.endsWith("/")) file = `${clean}index.html`;
   else if (/\.[A-Za-z0-9]+$/.test(clean)) file = clean;
   else file = `${clean}/index.html`;
-  return `${file.toLowerCase() === file ? file : file}${fragment}`;
+  return `${file}${fragment}`;
 }
 
 function contentRel(config: Config, source: Source): string {
@@ -166,11 +166,9 @@ function hugoSite(site: LayoutSite): HugoSite {
     site.definitions.map((d) => [withoutExt(path.relative(dataDir, d.source.path).split(path.sep).join("/")), d.blockName]),
   );
   const events = new Map(site.events.map((e) => [e.name, e.blockName]));
-  const outBySource = new Map(site.pages.map((p) => [p.parts[0]?.source.path, p.out]));
   const sourceByOut = new Map(site.pages.map((p) => [p.out, p.parts[0]?.source]));
   const version =
     settings.version && settings.version.status !== "unstable" ? `${settings.version.major}.${settings.version.minor}` : undefined;
-  void outBySource;
   return {
     version,
     contentFile: (rel) => byRel.get(rel),
@@ -261,5 +259,3 @@ function isDir(p: string): boolean {
 function isFile(p: string): boolean {
   return existsSync(p) && statSync(p).isFile();
 }
-
-void warning;
