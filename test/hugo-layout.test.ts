@@ -1,5 +1,9 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
+import { diffSpec } from "../src/diff/index.js";
 import { hugoLayout, siteLinkTarget } from "../src/layouts/hugo/index.js";
 import { check } from "../src/pipeline.js";
 import { makeRoot } from "./helpers.js";
@@ -184,6 +188,37 @@ describe("the Hugo layout", () => {
       '<li>Fix a typo. (<a href="https://example.org/issues/12">#12</a>, <a href="https://example.org/issues/13">#13</a>)</li>',
     );
     expect(html).toContain('href="../guide/index.html#a-note"');
+  });
+
+  it("gives diff its changes with the sections' published hrefs", async () => {
+    const root = hugoRoot();
+    const git = (...args: string[]) =>
+      execFileSync("git", args, {
+        cwd: root,
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          GIT_CONFIG_GLOBAL: "/dev/null",
+          GIT_CONFIG_NOSYSTEM: "1",
+          GIT_AUTHOR_NAME: "T",
+          GIT_AUTHOR_EMAIL: "t@example.org",
+          GIT_COMMITTER_NAME: "T",
+          GIT_COMMITTER_EMAIL: "t@example.org",
+        },
+      });
+    git("init", "-q");
+    git("add", "-A");
+    git("commit", "-q", "-m", "base");
+    const file = path.join(root, "data/event-schemas/schema/m.foo.yaml");
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace("      bar:\n", "      baz:\n        type: string\n        description: New.\n      bar:\n"),
+    );
+    const report = await diffSpec({ root, base: "HEAD" });
+    expect(report.problems).toEqual([]);
+    expect(report.changes.map((c) => [c.kind, c.target, c.path])).toEqual([["field-added", "m.foo", "/content/baz"]]);
+    expect(report.targets.get("m.foo")?.href).toBe("guide/index.html#mfoo");
+    expect(report.targets.get("GET /_matrix/client/v3/foo/{id}")?.href).toBe("guide/index.html#get_matrixclientv3fooid");
   });
 
   it("says where a site path is served from", () => {
