@@ -142,9 +142,13 @@ function contentRel(config: Config, source: Source): string {
 
 const INCLUDES = /\{\{[%<]\s*(cs-module|rver-fragment)\s+[^}]*?name\s*=\s*"([^"]+)"/g;
 
-/** The files a page pulls in by name, as the shortcode table finds them (and the bundle's own resources). */
+/** The files a page pulls in by name, as the shortcode table finds them, and a leaf bundle's own Markdown resources. */
 function includedFiles(source: Source, byRel: Map<string, { source: Source }>): Source[] {
   const out: Source[] = [];
+  if (/^index\.(md|markdown)$/i.test(path.basename(source.path))) {
+    const dir = path.dirname(source.path);
+    for (const { source: other } of byRel.values()) if (other !== source && path.dirname(other.path) === dir) out.push(other);
+  }
   for (const m of source.text.matchAll(INCLUDES)) {
     const folder = m[1] === "cs-module" ? "client-server-api/modules" : "rooms/fragments";
     const found = byRel.get(`${folder}/${m[2]}.md`);
