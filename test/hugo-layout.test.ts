@@ -4,6 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { diffSpec } from "../src/diff/index.js";
+import { serve } from "../src/serve/index.js";
 import { hugoLayout, siteLinkTarget } from "../src/layouts/hugo/index.js";
 import { check } from "../src/pipeline.js";
 import { makeRoot } from "./helpers.js";
@@ -219,6 +220,26 @@ describe("the Hugo layout", () => {
     expect(report.changes.map((c) => [c.kind, c.target, c.path])).toEqual([["field-added", "m.foo", "/content/baz"]]);
     expect(report.targets.get("m.foo")?.href).toBe("guide/index.html#mfoo");
     expect(report.targets.get("GET /_matrix/client/v3/foo/{id}")?.href).toBe("guide/index.html#get_matrixclientv3fooid");
+  });
+
+  it("previews: an included module's edit renders its page again, a Hugo config edit starts afresh, static files are served", async () => {
+    // No error, or the preview would serve nothing.
+    const root = hugoRoot({ "content/client-server-api/modules/extra.md": "\n### Extra module\n" });
+    const rebuilt: string[][] = [];
+    const preview = await serve({ root, port: 0, host: "127.0.0.1", onRebuild: (e) => rebuilt.push(e.changedPages) });
+    try {
+      const page = new URL("guide/", preview.url);
+      expect(await (await fetch(page)).text()).toContain("Extra module");
+      const png = await fetch(new URL("diagrams/x.png", preview.url));
+      expect(png.status).toBe(200);
+      expect(Buffer.from(await png.arrayBuffer()).equals(readFileSync(path.join(root, "static/diagrams/x.png")))).toBe(true);
+      writeFileSync(path.join(root, "content/client-server-api/modules/extra.md"), "\n### Changed module\n");
+      await expect.poll(async () => (await (await fetch(page)).text()).includes("Changed module"), { timeout: 10_000 }).toBe(true);
+      writeFileSync(path.join(root, "config.toml"), 'title = "Renamed Spec"\n');
+      await expect.poll(async () => (await (await fetch(page)).text()).includes("Renamed Spec"), { timeout: 10_000 }).toBe(true);
+    } finally {
+      await preview.close();
+    }
   });
 
   it("says where a site path is served from", () => {
