@@ -4,9 +4,9 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { diffSpec } from "../src/diff/index.js";
-import { serve } from "../src/serve/index.js";
 import { hugoLayout, siteLinkTarget } from "../src/layouts/hugo/index.js";
 import { check } from "../src/pipeline.js";
+import { serve } from "../src/serve/index.js";
 import { makeRoot } from "./helpers.js";
 
 const EVENT = `---
