@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { diffSpec } from "../src/diff/index.js";
 import { hugoLayout, siteLinkTarget } from "../src/layouts/hugo/index.js";
-import { check } from "../src/pipeline.js";
+import { check, Pipeline } from "../src/pipeline.js";
 import { serve } from "../src/serve/index.js";
 import { makeRoot } from "./helpers.js";
 
@@ -240,6 +240,20 @@ describe("the Hugo layout", () => {
     } finally {
       await preview.close();
     }
+  });
+
+  it("reads a page again on a rebuild when the data its shortcodes name comes or goes", async () => {
+    const root = hugoRoot({ "content/client-server-api/modules/extra.md": '\n{{% event event="m.bar" %}}\n' });
+    const pipeline = new Pipeline(loadConfig(root));
+    const first = await pipeline.run();
+    expect(first.diagnostics.filter((d) => d.severity === "error").map((d) => d.message)).toEqual([
+      "event: no event schema m.bar; did you mean m.foo?",
+    ]);
+    const added = path.join(root, "data/event-schemas/schema/m.bar.yaml");
+    writeFileSync(added, EVENT.replace("[m.foo]", "[m.bar]"));
+    const second = await pipeline.run([added]);
+    expect(second.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(second.files.get("guide/index.html")).toMatch(/id="mbar"/);
   });
 
   it("says where a site path is served from", () => {

@@ -140,6 +140,8 @@ export class SiteRenderer {
   private renders = 0;
   /** The static files copied by the last render, by their path. */
   private copied = new Map<string, { stamp: string; bytes: Uint8Array }>();
+  /** The names of what the layout's plugins could name, when the pages were parsed. */
+  private layoutKey?: string;
   /** What the layout's plugins read in this render (Layout.pageContext). */
   private layoutContext?: unknown;
 
@@ -168,6 +170,19 @@ export class SiteRenderer {
       definitions: input.definitions,
       components: input.components,
     });
+    // A layout's page syntax may name data by file (Hugo's shortcodes): when what there is changes, every page is read again.
+    if (config.layout.pageContext) {
+      const names = (list: readonly { source: Source }[]) => list.map((x) => x.source.path);
+      const key = JSON.stringify([
+        input.events.map((e) => e.name),
+        names(input.apis),
+        names(input.definitions),
+        input.components.map((c) => c.name),
+        (input.pageFiles ?? []).map((s) => s.path),
+      ]);
+      if (key !== this.layoutKey) this.parsed = new Map();
+      this.layoutKey = key;
+    }
     const parsed = new Map<string, ParsedPage>();
     for (const page of input.pages) {
       const known = this.parsed.get(page.out);
