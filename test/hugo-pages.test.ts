@@ -328,3 +328,65 @@ describe("raw HTML", () => {
     ]);
   });
 });
+
+describe("hostile page text", () => {
+  it("never throws and locates every problem, whatever the shortcodes, front matter and maths look like", async () => {
+    const fc = (await import("fast-check")).default;
+    const { mathsPlugin } = await import("../src/pages/hugo/maths.js");
+    const { rawHtmlPlugin } = await import("../src/pages/hugo/raw-html.js");
+    const pieces = fc.constantFrom(
+      "{{% ",
+      "{{< ",
+      " %}}",
+      " >}}",
+      "{{% /boxes/note %}}",
+      "{{% boxes/note %}}",
+      '{{< added-in v="1" >}}',
+      "{{% fragment %}}",
+      '{{% event event="x" %}}',
+      "{{</* x */>}}",
+      'a="',
+      "`",
+      "\\(",
+      "\\)",
+      "\\[",
+      "\\]",
+      "<script>",
+      "<a onclick=x>",
+      "---",
+      "+++",
+      "\n",
+      "\n\n",
+      "# h {#id}",
+      "text",
+      "  ",
+      "- ",
+    );
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 40 }), (parts) => {
+        const text = parts.join("");
+        const md = new MarkdownIt({ html: true })
+          .use(hugoShortcodesPlugin)
+          .use(mathsPlugin, { block: [["\\[", "\\]"]], inline: [["\\(", "\\)"]] })
+          .use(rawHtmlPlugin);
+        const page = source("content/f.md", text);
+        const diagnostics: Diagnostic[] = [];
+        const env: RenderEnv = {
+          page: "f/index.html",
+          where: pageLocator(page),
+          site: new SiteIndex(),
+          blocks: new BlockRegistry([]),
+          diagnostics,
+          ids: new Set(),
+          marks: { links: [], anchors: [] },
+          layout: { shortcodes: { get: (n: string) => DEFS[n], names: () => Object.keys(DEFS) } },
+        };
+        readFrontMatter(text, "content/f.md");
+        const html = md.renderer.render(md.parse(text, env), md.options, env);
+        expect(html).not.toMatch(/<script|<[^>]*\son\w+=/);
+        for (const d of diagnostics) expect(d.line, d.message).toBeGreaterThan(0);
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
+    );
+  });
+});
