@@ -8,6 +8,7 @@
  * `UPDATE_SCREENSHOTS=1 npm test` writes the screenshots to docs/hugo-*.png for review.
  */
 import { existsSync, mkdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
@@ -17,6 +18,7 @@ import { build } from "../src/pipeline.js";
 import { hasChromium, launchChromium } from "./browser.js";
 import { makeRoot, REPO, tempDir } from "./helpers.js";
 
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const V19 = path.resolve(REPO, "../shared/corpus/matrix-spec-v1.9");
 const hasV19 = existsSync(V19);
 
@@ -85,6 +87,27 @@ describe.skipIf(!hasChromium || !hasV19)("the Hugo layout in Chromium", () => {
     expect(await tab.evaluate(() => document.getElementById("mroommember")?.textContent)).toContain("m.room.member");
     await tab.context().close();
   });
+
+  it("has no serious or critical axe violations on a room version page, a page with boxes and the maths page", async () => {
+    for (const [root, page] of [
+      [out, "rooms/v11/index.html"],
+      [out, "appendices/index.html"],
+      [maths, "index.html"],
+    ] as const) {
+      const tab = await open(root, page);
+      await tab.addScriptTag({ path: AXE });
+      const violations = await tab.evaluate(async () => {
+        const axe = (
+          globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }
+        ).axe;
+        return (await axe.run()).violations
+          .filter((v) => v.impact === "serious" || v.impact === "critical")
+          .map((v) => `${v.id} (${v.nodes.length})`);
+      });
+      expect(violations, page).toEqual([]);
+      await tab.context().close();
+    }
+  }, 120_000);
 
   it("renders maths as MathML with no script", async () => {
     const tab = await open(maths, "index.html");
