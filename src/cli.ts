@@ -12,9 +12,10 @@ import type { Config } from "./config.js";
 import { diffCommand } from "./diff/command.js";
 import type { ParseCache } from "./load/parse-cache.js";
 import type { CheckResult } from "./pipeline.js";
-import { FORMATS, type Format, report } from "./report.js";
+import { FORMATS, type Format, report, summarize, WARNINGS_LISTED } from "./report.js";
 import { RULES } from "./rules.js";
 import { serveCommand } from "./serve/command.js";
+import { useColor } from "./terminal.js";
 
 /** 0: clean (warnings allowed); 1: the sources have errors (or too many warnings); 2: usage or configuration error. */
 export const EXIT = { ok: 0, errors: 1, usage: 2 } as const;
@@ -25,6 +26,8 @@ interface CommonOptions {
   maxWarnings?: number;
   cache?: boolean;
   cacheLocation?: string;
+  quiet?: boolean;
+  verbose?: boolean;
 }
 
 function addCommonOptions(cmd: Command): Command {
@@ -35,6 +38,8 @@ function addCommonOptions(cmd: Command): Command {
         .default(process.env.GITHUB_ACTIONS === "true" ? "github" : "pretty", "github when GITHUB_ACTIONS=true, else pretty"),
     )
     .option("--strict", "treat warnings as errors")
+    .option("-q, --quiet", "print errors only (warnings are still counted, and --max-warnings still applies)")
+    .option("--verbose", `list every warning (by default more than ${WARNINGS_LISTED} are summarised by rule)`)
     .option("--max-warnings <n>", "fail (exit 1) when there are more than n warnings", count)
     .option("--cache", `keep parsed YAML files between runs, so that only changed files are parsed (results are the same)`)
     .option("--cache-location <file>", `where to keep the cache (implies --cache; default: ${DEFAULT_CACHE} in the spec root)`);
@@ -58,13 +63,38 @@ function saveCache(cache: ParseCache | undefined): void {
   }
 }
 
+/**
+ * Runs a build that SIGINT or SIGTERM stops: the build removes its staging
+ * folder (at once: its render yields between pages), and the process exits
+ * 130 or 143, as a shell reports a process a signal ended.
+ */
+async function stoppable<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    controller.abort();
+    process.stderr.write(`specgen: stopped by ${signal}; nothing was written\n`);
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  try {
+    return await run(controller.signal);
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
+}
+
 function count(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError("must be a whole number, 0 or more");
   return Number(value);
 }
 
 const LINT_RULES = Object.entries(RULES)
-  .filter(([, r]) => r.lint)
+  .filter(([, r]) => r.lint && r.severity === "warning")
+  .map(([code]) => code);
+const PENDING_RULES = Object.entries(RULES)
+  .filter(([, r]) => r.lint && r.severity === "error")
   .map(([code]) => code);
 
 export function program(): Command {
@@ -75,11 +105,16 @@ export function program(): Command {
     .addHelpText(
       "after",
       `
-Spec root layout (folders can be remapped in specgen.config.yaml):
-  event-schemas/schema/     one YAML JSON Schema per event (m.room_key.withheld)
-  event-schemas/examples/   one JSON or YAML example per event
+Spec root layout (folders can be remapped under "paths:" in specgen.config.yaml):
+  specgen.config.yaml       optional settings: title, paths, rules, groups, substitutions, ...
+  event-schemas/schema/     one YAML JSON Schema per event (m.room_key.withheld); sub-folders
+                            hold shared schemas ($ref targets)
+  event-schemas/examples/   one JSON or YAML example per event (m.room_key.withheld, name$variant)
   specification/            Markdown pages; a line {{m_room_key_withheld_event}} renders that event
+  api/                      optional HTTP API documents (Swagger 2.0 / OpenAPI 3.x, .yaml/.yml/.json)
   templates/                optional overrides of the built-in Handlebars templates
+  output/                   where build writes the site (--out elsewhere); never read
+  specgen init [DIR] writes a small spec root of this layout that builds clean.
 
 Diagnostics: file:line:col  severity  code  message, with the source lines around it.
   --format json prints {diagnostics, summary} on stdout; --format github prints workflow
@@ -88,6 +123,7 @@ Diagnostics: file:line:col  severity  code  message, with the source lines aroun
 
 Lint rules (warnings by default; set error, warning or off under "rules:" in specgen.config.yaml):
   ${LINT_RULES.join(", ")}
+Errors that a spec being written may lower to warning (never off): ${PENDING_RULES.join(", ")}
 
 Exit codes: 0 clean (warnings allowed), 1 errors in the sources (or more warnings than
   --max-warnings), 2 usage or configuration error.
@@ -105,15 +141,17 @@ Examples:
     .argument("[root]", "the spec root", ".")
     .option("--out <dir>", "output folder (default: output/ in the spec root)");
   addCommonOptions(buildCmd).action(async (root: string, opts: CommonOptions & { out?: string }) => {
-    const [{ loadConfig }, { build, failed }] = await Promise.all([import("./config.js"), import("./pipeline.js")]);
+    const [{ loadConfig }, { build }] = await Promise.all([import("./config.js"), import("./pipeline.js")]);
     const config = loadConfig(root, { out: opts.out, strict: opts.strict, maxWarnings: opts.maxWarnings });
     const parseCache = await openCache(config, opts);
-    const result = await build(config, { parseCache });
+    const result = await stoppable((signal) => build(config, { parseCache, signal }));
     saveCache(parseCache);
     const stream = opts.format === "json" ? process.stdout : process.stderr;
-    stream.write(render(result, config, opts.format, stream));
-    if (result.written) process.stderr.write(`wrote ${result.paths.size} files to ${config.output}\n`);
-    process.exitCode = failed(result.diagnostics, config) ? EXIT.errors : EXIT.ok;
+    stream.write(render(result, config, opts, stream));
+    if (result.written) process.stderr.write(`wrote ${result.paths.size} files to ${shownFolder(config.output)}\n`);
+    else process.stderr.write(`build failed: ${whyFailed(result.diagnostics, config)}; ${shownFolder(config.output)} left as it was\n`);
+    if (result.leftover) process.stderr.write(`specgen: the previous site could not be removed; it is left at ${result.leftover}\n`);
+    process.exitCode = result.written ? EXIT.ok : EXIT.errors;
   });
 
   const checkCmd = cmd
@@ -128,16 +166,41 @@ Examples:
     const result = await check(config, { reportOnly: true, parseCache, emit: () => {} });
     saveCache(parseCache);
     const stream = opts.format === "json" ? process.stdout : process.stderr;
-    stream.write(render(result, config, opts.format, stream));
+    stream.write(render(result, config, opts, stream));
     process.exitCode = failed(result.diagnostics, config) ? EXIT.errors : EXIT.ok;
   });
+
+  cmd
+    .command("init")
+    .description("write a minimal spec root that builds clean (config, one event schema with an example, one page showing it)")
+    .argument("[dir]", "the folder to write it into (made if missing)", ".")
+    .action(async (dir: string) => {
+      const { initRoot } = await import("./init.js");
+      const files = initRoot(dir);
+      process.stderr.write(`wrote ${files.join(", ")} in ${shownFolder(path.resolve(dir))}\nnext: npx specgen serve ${dir}\n`);
+    });
 
   cmd.addCommand(serveCommand());
   cmd.addCommand(diffCommand());
   return cmd;
 }
 
-function render(result: CheckResult, config: Config, format: Format, stream: NodeJS.WriteStream): string {
+/** Why a build wrote nothing: its errors, or more warnings than --max-warnings allows. */
+function whyFailed(diagnostics: CheckResult["diagnostics"], config: Config): string {
+  const { errors, warnings } = summarize(diagnostics);
+  if (errors > 0) return `${errors} error${errors === 1 ? "" : "s"}`;
+  return `${warnings} warnings, more than --max-warnings ${config.maxWarnings}`;
+}
+
+/** A folder as the user would write it: relative to the working directory when inside it, with a final slash. */
+function shownFolder(dir: string): string {
+  const rel = path.relative(process.cwd(), dir);
+  const shown = rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : dir;
+  return `${shown.split(path.sep).join("/")}/`;
+}
+
+function render(result: CheckResult, config: Config, opts: CommonOptions, stream: NodeJS.WriteStream): string {
+  const format = opts.format;
   const texts = new Map([...result.spec.sources.values()].map((s) => [s.rel, s.text]));
   const checked = new Set([...texts.keys(), ...result.diagnostics.flatMap((d) => (d.file ? [d.file] : []))]).size;
   return report(result.diagnostics, format, {
@@ -146,15 +209,9 @@ function render(result: CheckResult, config: Config, format: Format, stream: Nod
     checked,
     maxWarnings: config.maxWarnings,
     color: useColor(stream),
+    quiet: opts.quiet,
+    verbose: opts.verbose,
   });
-}
-
-/** NO_COLOR (non-empty) turns colour off; FORCE_COLOR turns it on; otherwise only on a terminal. */
-function useColor(stream: NodeJS.WriteStream): boolean {
-  if (process.env.NO_COLOR) return false;
-  const force = process.env.FORCE_COLOR;
-  if (force !== undefined && force !== "") return force !== "0" && force !== "false";
-  return stream.isTTY === true;
 }
 
 const VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import yaml from "js-yaml";
 import { findLayout, LAYOUTS } from "./layouts/index.js";
 import type { Layout } from "./layouts/layout.js";
-import { isRuleCode, RULES, type RuleCode, type RuleSetting } from "./rules.js";
+import { isRuleCode, RULES, type RuleCode, type RuleSetting, ruleSettings } from "./rules.js";
 
 export const CONFIG_FILE = "specgen.config.yaml";
 
@@ -343,10 +343,11 @@ function rulesOption(value: unknown): Partial<Record<RuleCode, RuleSetting>> {
   for (const [code, setting] of Object.entries(value)) {
     if (!isRuleCode(code)) throw new ConfigError(`${CONFIG_FILE}: unknown rule "rules.${code}" (known: ${lintCodes.join(", ")})`);
     if (!RULES[code].lint) throw new ConfigError(`${CONFIG_FILE}: rule "rules.${code}" is always an error and cannot be configured`);
-    if (setting !== "error" && setting !== "warning" && setting !== "off") {
-      throw new ConfigError(`${CONFIG_FILE}: "rules.${code}" must be error, warning or off`);
+    const allowed = ruleSettings(RULES[code]);
+    if (!allowed.includes(setting as RuleSetting)) {
+      throw new ConfigError(`${CONFIG_FILE}: "rules.${code}" must be ${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}`);
     }
-    rules[code] = setting;
+    rules[code] = setting as RuleSetting;
   }
   return rules;
 }

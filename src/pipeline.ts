@@ -18,6 +18,7 @@ import { objectId } from "./identity.js";
 import { eventAnchorRule } from "./layouts/layout.js";
 import { knownFormats, lintEvents, lintFormats } from "./lint.js";
 import { isApiDocument, loadSpec, SourceCache, type Spec } from "./load/index.js";
+import { writtenJson } from "./load/numbers.js";
 import type { ParseCache } from "./load/parse-cache.js";
 import { at, type Source } from "./load/source.js";
 import type { ComponentSchema } from "./render/blocks/common.js";
@@ -134,7 +135,7 @@ export class Pipeline {
     });
     diagnostics.push(...(apis?.diagnostics ?? []));
 
-    const site = guarded(diagnostics, {}, "rendering the site", () =>
+    const site = await guardedAsync(diagnostics, {}, "rendering the site", () =>
       this.site.render({
         config,
         pages: config.layout.pages(config, spec.pages, diagnostics),
@@ -265,7 +266,7 @@ export class Pipeline {
       return { key, owner, diagnostics };
     }
     diagnostics.push(...this.validators.validate(ownerSource, example, value));
-    return { key, owner, view: { name, json: JSON.stringify(value, null, 2) }, diagnostics };
+    return { key, owner, view: { name, json: writtenJson(value, 2) }, diagnostics };
   }
 }
 
@@ -395,22 +396,38 @@ export function failed(diagnostics: readonly Diagnostic[], config: Pick<Config, 
  */
 export async function build(
   config: Config,
-  options?: Omit<PipelineOptions, "reportOnly" | "emit">,
-): Promise<CheckResult & { written: boolean }> {
+  options?: Omit<PipelineOptions, "reportOnly" | "emit"> & BuildOptions,
+): Promise<CheckResult & { written: boolean; leftover?: string }> {
   const output = new StagedOutput(config.output);
+  // Runs inside the aborting call (a signal handler): the render yields between pages, so no file is half written.
+  const stop = () => output.discard();
+  options?.signal?.addEventListener("abort", stop);
   try {
-    const result = await check(config, { ...options, emit: (file, content) => output.write(file, content) });
+    const result = await check(config, {
+      ...options,
+      emit: (file, content) => {
+        if (!options?.signal?.aborted) output.write(file, content);
+      },
+    });
+    options?.signal?.throwIfAborted();
     if (failed(result.diagnostics, config)) return { ...result, written: false };
+    let published: ReturnType<StagedOutput["publish"]>;
     try {
-      output.publish();
+      published = output.publish();
     } catch (e) {
       if (e instanceof ConfigError) throw e;
       throw new ConfigError(`cannot write the site to ${config.output}: ${(e as Error).message}`);
     }
-    return { ...result, written: true };
+    return { ...result, written: true, leftover: published.leftover };
   } finally {
+    options?.signal?.removeEventListener("abort", stop);
     output.discard();
   }
+}
+
+export interface BuildOptions {
+  /** Aborted (on SIGINT/SIGTERM), the build removes its staging folder at once and publishes nothing. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -420,6 +437,20 @@ export async function build(
 function guarded<T>(diagnostics: Diagnostic[], where: Partial<Diagnostic>, what: string, fn: () => T): T | undefined {
   try {
     return fn();
+  } catch (e) {
+    diagnostics.push(internalError(what, e, where));
+    return undefined;
+  }
+}
+
+async function guardedAsync<T>(
+  diagnostics: Diagnostic[],
+  where: Partial<Diagnostic>,
+  what: string,
+  fn: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await fn();
   } catch (e) {
     diagnostics.push(internalError(what, e, where));
     return undefined;

@@ -22,7 +22,14 @@ export interface ReportContext {
   /** `--max-warnings`, to say when it was exceeded. */
   maxWarnings?: number;
   color?: boolean;
+  /** `--quiet`: errors only; warnings are neither listed nor summarised (still counted). */
+  quiet?: boolean;
+  /** `--verbose`: pretty output lists every warning, however many there are. */
+  verbose?: boolean;
 }
+
+/** More warnings than this are summarised by rule in pretty output (`--verbose` lists them). */
+export const WARNINGS_LISTED = 10;
 
 export interface Summary {
   errors: number;
@@ -34,9 +41,22 @@ export interface Summary {
 
 export function report(diagnostics: readonly Diagnostic[], format: Format, context: ReportContext = {}): string {
   const totals = summarize(diagnostics, context.checked);
-  if (format === "json") return `${JSON.stringify({ diagnostics, summary: totals }, null, 2)}\n`;
-  const lines = format === "github" ? diagnostics.map((d) => githubLine(d, context)) : diagnostics.map((d) => prettyBlock(d, context));
-  return lines.join("") + summaryLine(totals, context);
+  const warnings = diagnostics.filter((d) => d.severity === "warning");
+  // As ESLint and Redocly: errors are always listed; many warnings are summarised by rule in pretty output.
+  const summarised = !context.quiet && format === "pretty" && !context.verbose && warnings.length > WARNINGS_LISTED;
+  const listed = context.quiet || summarised ? diagnostics.filter((d) => d.severity === "error") : diagnostics;
+  if (format === "json") return `${JSON.stringify({ diagnostics: listed, summary: totals }, null, 2)}\n`;
+  const lines = format === "github" ? listed.map((d) => githubLine(d, context)) : listed.map((d) => prettyBlock(d, context));
+  const byRule = summarised ? `${warningsByRule(warnings)}; --verbose lists them\n` : "";
+  return lines.join("") + byRule + summaryLine(totals, context);
+}
+
+/** `45 warnings: 20 property-no-description, 25 link-broken` (the most frequent rule first). */
+export function warningsByRule(warnings: readonly Diagnostic[]): string {
+  const counts = new Map<string, number>();
+  for (const d of warnings) counts.set(d.code, (counts.get(d.code) ?? 0) + 1);
+  const rules = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([code, n]) => `${n} ${code}`);
+  return `${warnings.length} warning${warnings.length === 1 ? "" : "s"}: ${rules.join(", ")}`;
 }
 
 export function summarize(diagnostics: readonly Diagnostic[], checked?: number): Summary {
@@ -49,7 +69,8 @@ function summaryLine(s: Summary, context: ReportContext): string {
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   const where = s.files > 0 ? ` in ${plural(s.files, "file")}` : "";
   const checked = s.checked === undefined ? "" : ` (${plural(s.checked, "file")} checked)`;
-  let out = `${plural(s.errors, "error")}, ${plural(s.warnings, "warning")}${where}${checked}\n`;
+  const hidden = context.quiet && s.warnings > 0 ? " (not shown: --quiet)" : "";
+  let out = `${plural(s.errors, "error")}, ${plural(s.warnings, "warning")}${hidden}${where}${checked}\n`;
   if (context.maxWarnings !== undefined && s.warnings > context.maxWarnings) {
     out += `too many warnings: ${s.warnings}, more than --max-warnings ${context.maxWarnings}\n`;
   }
@@ -75,7 +96,7 @@ function paint(on: boolean | undefined, style: keyof typeof STYLES, s: string): 
   return on ? `\x1b[${STYLES[style][0]}m${s}\x1b[${STYLES[style][1]}m` : s;
 }
 
-function prettyBlock(d: Diagnostic, context: ReportContext): string {
+export function prettyBlock(d: Diagnostic, context: ReportContext): string {
   const c = context.color;
   const severity = paint(c, d.severity === "error" ? "red" : "yellow", d.severity);
   const pointer = d.pointer ? ` (at ${clean(d.pointer)})` : "";

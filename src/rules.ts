@@ -14,15 +14,27 @@ export interface Rule {
   severity: Severity;
   /** Configurable in specgen.config.yaml `rules:`. */
   lint: boolean;
+  /** The settings `rules:` may give it, when not error, warning and off. */
+  settings?: readonly RuleSetting[];
   description: string;
 }
 
 const fatal = (description: string): Rule => ({ severity: "error", lint: false, description });
 const lint = (description: string): Rule => ({ severity: "warning", lint: true, description });
+/**
+ * An error that a spec being written may lower to a warning (a section it
+ * does not have yet), but never turn off: the reader still sees the gap.
+ */
+const pending = (description: string): Rule => ({ severity: "error", lint: true, settings: ["error", "warning"], description });
+
+/** What `rules:` may set a rule to. */
+export function ruleSettings(rule: Rule): readonly RuleSetting[] {
+  return rule.settings ?? ["error", "warning", "off"];
+}
 
 export const RULES = {
   "file-unreadable": fatal("a file cannot be read, or is not a regular file"),
-  "file-outside-root": fatal("a symlink in a source folder to a file outside the spec root, while `allowExternalRefs` is off"),
+  "file-outside-root": fatal("a symlink in a source folder to a file or folder outside the spec root, while `allowExternalRefs` is off"),
   "file-too-large": fatal("a file is larger than `maxFileSize`"),
   "file-binary": fatal("a file holds binary data"),
   "file-encoding": fatal("a file is not UTF-8 text"),
@@ -41,13 +53,14 @@ export const RULES = {
   "schema-ref-loop": fatal("`$ref`/`allOf` that lead back to the same schema without descending into a property or item"),
   "schema-not-object": fatal("a schema file that is a scalar or a list"),
   "schema-invalid": fatal("a schema that breaks its JSON Schema meta-schema"),
-  "schema-compile": fatal("a schema the validator cannot apply (an invalid regular expression)"),
+  "schema-compile": fatal("a `pattern` that is not a valid regular expression (not applied; the rest of the schema is)"),
   "example-invalid": fatal("an example that breaks its schema"),
   "example-not-object": fatal("an example that is not an object (e.g. `null`)"),
   "example-ref-loop": fatal("example `$ref`s that extend each other in a loop"),
-  "block-unknown": fatal("a `{{block}}` that names no block"),
+  "block-unknown": pending("a `{{block}}` that names no block (shown as a note on the page)"),
   "block-recursive": fatal("a `{{block}}` in a description that includes the block itself"),
-  "reference-unresolved": fatal("a `` `Title`_ `` reference that names no heading or event"),
+  "block-expansion": fatal("`{{block}}`s in descriptions that expand to over 200 blocks on one page (the rest are left out)"),
+  "reference-unresolved": pending("a `` `Title`_ `` reference that names no heading or event (shown as its text)"),
   "link-unsafe": fatal("a `` `text <url>`_ `` link to a javascript:, vbscript:, file: or data: URL"),
   "api-malformed": fatal("an API document that is not a well-formed Swagger 2.0 or OpenAPI 3.x structure at this place"),
   "config-invalid": fatal("specgen.config.yaml cannot be used (reported in the preview; the CLI exits 2)"),
@@ -60,6 +73,7 @@ export const RULES = {
   "example-no-schema": lint("an example has no schema of its name"),
   "state-key-no-description": lint("a state event does not describe its `state_key`"),
   "format-unknown": lint("a `format` that neither ajv-formats nor the config's `formats` list knows"),
+  "pattern-unsupported": lint("a `pattern` that RE2 cannot run in linear time (a backreference, lookaround): not applied"),
   "schema-unknown-draft": lint("a `$schema` specgen does not know (checked as draft-07)"),
   "link-broken": lint("a relative link or `#fragment` that resolves nowhere in the built site"),
   "anchor-duplicate": lint("two elements of a page with the same id"),
@@ -68,6 +82,7 @@ export const RULES = {
   "group-empty": lint("a group block holds no event"),
   "block-repeated": lint("a block shows what its page already shows (its ids repeat)"),
   "rst-directive-unknown": lint("an RST directive (`.. name::`) specgen does not render; it is shown as text"),
+  "rst-substitution-unresolved": lint("a `|name|_` RST substitution reference that nothing defines; it is shown as written"),
   "ref-relative-to-outer": lint("a `$ref` written relative to the target of the `$ref` around it (the 2020 habit); read that way"),
   "schema-2020-habit": lint("`type: enum` or `properties: []` (the 2020 habit): read the old way"),
   "substitution-unknown": lint("a `%NAME%` with no value in `substitutions:`; left as written"),

@@ -27,6 +27,16 @@
     return found.slice(0, MAX_RESULTS).map((f) => f.entry);
   }
 
+  /**
+   * Whether an index entry's href is a relative path (specgen writes them
+   * percent-encoded): no scheme (`javascript:`), no `/` or `\\` first, no
+   * white space or control character a browser would strip before reading one.
+   */
+  function isRelative(u) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are among what it refuses
+    return typeof u === "string" && !/[\u0000-\u0020\u007f\\]/.test(u) && !/^[^/?#]*:/.test(u) && !u.startsWith("/");
+  }
+
   function resultItem(entry, root) {
     const item = document.createElement("li");
     const link = document.createElement("a");
@@ -63,7 +73,9 @@
       const script = document.createElement("script");
       script.src = `${root}search-index.js`;
       script.onload = () => {
-        index = self.specgenSearchIndex || [];
+        // An entry that is not a relative path (the index was tampered with, or made by a faulty build) is never a link.
+        const loaded = Array.isArray(self.specgenSearchIndex) ? self.specgenSearchIndex : [];
+        index = loaded.filter((e) => e && typeof e.t === "string" && typeof e.c === "string" && isRelative(e.u));
         show();
       };
       script.onerror = () => {

@@ -93,7 +93,7 @@ describe("OpenAPI 3.1 (test/fixtures/openapi31, converted by hand from the corpu
       "Request body",
       "User identifier",
       "Headers",
-      "Response 200",
+      "Body",
       "Homeserver Information",
       "Error",
     ]);
@@ -139,7 +139,7 @@ describe("OpenAPI 3.1 (test/fixtures/openapi31, converted by hand from the corpu
     expect(headers?.rows.map((r) => [r.key, r.type, r.required])).toEqual([["X-Request-Id", "string", true]]);
     expect(
       tables(post)
-        .find((t) => t.caption === "Response 200")
+        .find((t) => t.caption === "Body")
         ?.rows.find((r) => r.key === "device_id")?.type,
     ).toBe("string|null");
   });
@@ -317,7 +317,7 @@ describe.skipIf(!hasCorpus)("Swagger 2.0 constructs, each on the corpus file tha
     ).toEqual([
       ["Query parameters", ["filename"]],
       ["Header parameters", ["Content-Type"]],
-      ["Response 200", ["content_uri"]],
+      ["Body", ["content_uri"]],
     ]);
     expect(requestExample(upload)).toBe(
       "POST /_matrix/media/r0/upload?filename=War%20and%20Peace.pdf HTTP/1.1\nContent-Type: application/pdf\nContent-Type: application/json\n\n<bytes>",

@@ -147,4 +147,28 @@ describe("RST block syntax", () => {
       ["warning", "rst-directive-unknown", 25],
     ]);
   });
+
+  it("warns at each raw |name|_ substitution reference, shown as written, and at nothing else with bars", async () => {
+    const yaml = [
+      "description: |-",
+      "  Use |/sync|_ instead, or |device_lists_sync|__.",
+      "  Not these: a | b |_ c, string|null, |plain|, ``|code|_``, x|y|_z.",
+      "properties:",
+      "  type: {type: string, enum: [m.a]}",
+      "  content: {type: object}",
+    ].join("\n");
+    const root = makeRoot({
+      "event-schemas/schema/m.a": yaml,
+      "event-schemas/examples/m.a": '{"type": "m.a", "content": {}}',
+      "specification/index.md": "# Home\n\n{{m_a_event}}\n\nAnd on a page: |/initialSync|_.\n",
+    });
+    const { files, diagnostics } = await checkRoot(root);
+    expect(diagnostics.map((d) => [d.severity, d.code, d.file, d.line, d.column])).toEqual([
+      ["warning", "rst-substitution-unresolved", "event-schemas/schema/m.a", 2, 7],
+      ["warning", "rst-substitution-unresolved", "event-schemas/schema/m.a", 2, 28],
+      ["warning", "rst-substitution-unresolved", "specification/index.md", 5, 16],
+    ]);
+    expect(diagnostics[0].message).toBe("|/sync|_ is an RST substitution reference; no substitution defines it, so it shows as written");
+    expect(files.get("index.html")).toContain("<p>Use |/sync|_ instead, or |device_lists_sync|__.");
+  });
 });

@@ -3,6 +3,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "no
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { copySample, makeRoot, specgen, tempDir } from "./helpers.js";
+import { withoutBreaks } from "./html.js";
 
 /** The text of an HTML fragment: tags dropped, entities decoded. */
 function textContent(html: string): string {
@@ -45,9 +46,11 @@ describe("specgen build on the sample spec", () => {
   });
 
   it("renders the withheld event's rows, required marks, enum and merged example", () => {
-    const section = page.slice(
-      page.indexOf('<section class="event" id="m-room_key-withheld"'),
-      page.indexOf("</section>", page.indexOf('data-event-type="m.room_key.withheld"')),
+    const section = withoutBreaks(
+      page.slice(
+        page.indexOf('<section class="event" id="m-room_key-withheld"'),
+        page.indexOf("</section>", page.indexOf('data-event-type="m.room_key.withheld"')),
+      ),
     );
     expect(section).toContain('data-event-type="m.room_key.withheld"');
     const rows = [
@@ -87,6 +90,27 @@ describe("specgen build on the sample spec", () => {
   });
 });
 
+describe("specgen init", () => {
+  it("writes a spec root that builds clean, with the event on its page, and never overwrites", () => {
+    const root = path.join(tempDir(), "new-spec");
+    const init = specgen(["init", root]);
+    expect(init.code).toBe(0);
+    const built = specgen(["build", root]);
+    expect(built.code).toBe(0);
+    expect(built.stderr).toMatch(/^0 errors, 0 warnings \(3 files checked\)\n/);
+    const html = readFileSync(path.join(root, "output/index.html"), "utf8");
+    expect(html).toContain('data-event-type="org.example.greeting"');
+    expect(html).toContain("The text of the greeting.");
+    expect(html).toContain("Hello, world");
+    const page = path.join(root, "specification/index.md");
+    writeFileSync(page, "# Mine\n");
+    const again = specgen(["init", root]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("already holds specgen.config.yaml");
+    expect(readFileSync(page, "utf8")).toBe("# Mine\n");
+  });
+});
+
 describe("specgen on broken sources", () => {
   it("fails on an invalid example, names file and pointer, and leaves output/ untouched", () => {
     const root = copySample();
@@ -99,6 +123,44 @@ describe("specgen on broken sources", () => {
     expect(r.stderr).toMatch(/event-schemas\/examples\/m\.room_key\.withheld:\d+:\d+ +error +example-invalid .*\/content\/code/);
     expect(snapshot(path.join(root, "output"))).toEqual(before);
     expect(readdirSync(root).filter((f) => f.startsWith("output"))).toEqual(["output"]);
+  });
+
+  it("says why a build failed and that nothing was written", () => {
+    const root = copySample();
+    const file = path.join(root, "event-schemas/examples/m.room_key.withheld");
+    writeFileSync(file, readFileSync(file, "utf8").replace('"code": "m.unverified"', '"code": 42'));
+    const r = specgen(["build", "."], {}, root);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\nbuild failed: 1 error; output\/ left as it was\n$/);
+    writeFileSync(file, readFileSync(file, "utf8").replace('"code": 42', '"code": "m.unverified"'));
+    writeFileSync(path.join(root, "event-schemas/examples/m.orphan"), '{"type": "m.orphan", "content": {}}\n');
+    const warned = specgen(["build", ".", "--max-warnings", "0"], {}, root);
+    expect(warned.code).toBe(1);
+    expect(warned.stderr).toMatch(/\nbuild failed: 1 warnings, more than --max-warnings 0; output\/ left as it was\n$/);
+  });
+
+  it("summarises many warnings by rule (--verbose lists them), and prints errors only with --quiet", () => {
+    const props = Array.from({ length: 12 }, (_, i) => `      p${i}: {type: string}\n`).join("");
+    const root = makeRoot({
+      "event-schemas/schema/m.many": `type: object\nproperties:\n  type: {enum: [m.many]}\n  content:\n    type: object\n    properties:\n${props}`,
+      "specification/index.md": "# Home\n\n{{m_many_event}}\n\nSee `Nowhere`_.\n",
+    });
+    const summary = specgen(["check", root]);
+    expect(summary.code).toBe(1);
+    expect(summary.stderr).toContain("error  reference-unresolved");
+    expect(summary.stderr).not.toContain("warning  property-no-description");
+    expect(summary.stderr).toContain("13 warnings: 12 property-no-description, 1 event-no-example; --verbose lists them\n");
+    const verbose = specgen(["check", root, "--verbose"]);
+    expect(verbose.stderr.match(/ warning {2}property-no-description /g)).toHaveLength(12);
+    expect(verbose.stderr).not.toContain("--verbose lists them");
+    const quiet = specgen(["check", root, "--quiet"]);
+    expect(quiet.code).toBe(1);
+    expect(quiet.stderr).toContain("error  reference-unresolved");
+    expect(quiet.stderr).not.toMatch(/ {2}warning {2}|property-no-description/);
+    expect(quiet.stderr).toMatch(/1 error, 13 warnings \(not shown: --quiet\) in 2 files/);
+    const json = JSON.parse(specgen(["check", root, "--quiet", "--format", "json"]).stdout);
+    expect(json.diagnostics.map((d: { code: string }) => d.code)).toEqual(["reference-unresolved"]);
+    expect(json.summary.warnings).toBe(13);
   });
 
   it("suggests the right name for a misspelt block", () => {

@@ -642,6 +642,45 @@ describe("specgen diff: repositories and revisions", () => {
     });
   });
 
+  it("a revision without any event or endpoint says so (its layout differs) instead of reporting every one removed", () => {
+    const { repo, root } = sampleRepo();
+    cpSync(path.join(root, "event-schemas"), path.join(root, "data/events"), { recursive: true });
+    rmSync(path.join(root, "event-schemas"), { recursive: true });
+    commit(repo, "move the schemas");
+    const r = specgen(["diff", root, "--base", "HEAD~1", "--format", "json"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "specgen: the spec in the working tree has no events and no HTTP endpoints in event-schemas/schema/ and api/, " +
+        'so nothing is compared: if its layout differs, give its folders under "paths:" in its specgen.config.yaml\n',
+    );
+    expect(r.stdout).toBe("");
+    // Told where the schemas are now, the working tree compares with the old layout as before.
+    writeFiles(root, { "specgen.config.yaml": "paths:\n  schemas: data/events/schema\n  examples: data/events/examples\n" });
+    const told = specgen(["diff", root, "--base", "HEAD~1", "--format", "json"]);
+    expect(told.stderr).toBe("");
+    expect(JSON.parse(told.stdout).changes).toEqual([]);
+  });
+
+  it("a revision without a config of its own takes the working tree's substitutions for its names", async () => {
+    const { repo, root } = sampleRepo();
+    writeFiles(root, {
+      "api/client-server/ping.yaml": [
+        "swagger: '2.0'",
+        "info: {title: Ping, version: '1'}",
+        "basePath: /_matrix/client/%CLIENT_MAJOR_VERSION%",
+        "paths:",
+        "  /ping:",
+        "    get:",
+        "      responses:",
+        '        "200": {description: Pong., schema: {type: object, properties: {ok: {type: boolean, description: Yes.}}}}',
+      ].join("\n"),
+    });
+    commit(repo, "an API");
+    writeFiles(root, { "specgen.config.yaml": "substitutions:\n  CLIENT_MAJOR_VERSION: r0\n" });
+    const report = await diffSpec({ root, base: "HEAD" });
+    expect(report.changes).toEqual([]);
+  });
+
   it("a revision whose schemas do not load is reported on stderr, and the rest is compared", () => {
     const { root } = sampleRepo();
     writeFileSync(path.join(root, "event-schemas/schema/m.room_key_request"), "properties: [");
@@ -655,6 +694,15 @@ describe("specgen diff: repositories and revisions", () => {
     expect(JSON.parse(r.stdout).changes).toEqual([
       c("event-removed", "m.room_key_request", "", "event-schemas/schema/m.room_key_request", null, true),
     ]);
+    // Committed, the error is history: one line per run, unless --verbose.
+    commit(root, "break it");
+    const committed = specgen(["diff", root, "--base", "HEAD", "--head", "HEAD", "--format", "json"]);
+    expect(committed.code).toBe(0);
+    const line =
+      "specgen diff: the spec at HEAD has 1 error (event-schemas/schema/m.room_key_request); the comparison covers what loads (--verbose lists them)\n";
+    expect(committed.stderr).toBe(line + line);
+    const verbose = specgen(["diff", root, "--base", "HEAD", "--head", "HEAD", "--verbose"]);
+    expect(verbose.stderr).toContain("event-schemas/schema/m.room_key_request:2:1  error  parse-syntax");
   });
 });
 
@@ -713,6 +761,40 @@ describe("the comparer and the reports", () => {
     };
     expect(compareSubjects([subject(node("A tree."))], [subject(node("A tree of nodes."))])).toEqual([
       c("description-changed", "m.tree", "", "A tree.", "A tree of nodes."),
+    ]);
+  });
+
+  it("a value added to a const or to oneOf alternatives is an enum value added, not a constraint change", () => {
+    const before = subject({
+      properties: {
+        a: { type: "string", const: "x" },
+        b: {
+          oneOf: [
+            { const: "p", description: "P." },
+            { const: "q", description: "Q." },
+          ],
+        },
+        c: { type: "string", enum: ["m"] },
+      },
+    });
+    const after = subject({
+      properties: {
+        a: { type: "string", enum: ["x", "y"] },
+        b: {
+          oneOf: [
+            { const: "p", description: "P." },
+            { const: "r", description: "R." },
+            { const: "q", description: "Q." },
+          ],
+        },
+        c: { type: "string", const: "n" },
+      },
+    });
+    expect(compareSubjects([before], [after])).toEqual([
+      c("enum-added", "m.tree", "/a", null, "y"),
+      c("enum-added", "m.tree", "/b", null, "r"),
+      c("enum-added", "m.tree", "/c", null, "n"),
+      c("enum-removed", "m.tree", "/c", "m", null, true),
     ]);
   });
 

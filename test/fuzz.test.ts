@@ -14,7 +14,8 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { listFiles } from "../src/load/index.js";
 import { check } from "../src/pipeline.js";
-import { REPO, tempDir, unsafeHtml, writeFiles } from "./helpers.js";
+import { serve } from "../src/serve/index.js";
+import { copySample, makeRoot, RAW_REQUEST_CLOSED, REPO, rawRequest, tempDir, unsafeHtml, writeFiles } from "./helpers.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 
@@ -178,5 +179,112 @@ describe("fuzz: mutated sample specs", () => {
       }),
       { numRuns: RUNS },
     );
+  }, 120_000);
+});
+
+/** Pieces of regular expressions, the kinds that make a backtracking engine take for ever, or that RE2 cannot run. */
+const ATOMS = [
+  "a",
+  "aa",
+  ".",
+  "\\w",
+  "\\s",
+  "\\d",
+  "\\p{L}",
+  "[a-z]",
+  "[^!]",
+  "(a|aa)",
+  "(a|a)",
+  "\\1",
+  "(?=a)",
+  "(?!b)",
+  "(?<=a)",
+  "(?<n>a)",
+  "\\k<n>",
+  "(",
+  "!",
+  "$",
+  "^",
+];
+const QUANTIFIERS = ["", "+", "*", "?", "{2,}", "{1,30}", "+?"];
+const regexPart: fc.Memo<string> = fc.memo((depth) =>
+  depth <= 1
+    ? fc.tuple(fc.constantFrom(...ATOMS), fc.constantFrom(...QUANTIFIERS)).map(([a, q]) => a + q)
+    : fc.oneof(
+        fc.tuple(fc.constantFrom(...ATOMS), fc.constantFrom(...QUANTIFIERS)).map(([a, q]) => a + q),
+        fc
+          .tuple(fc.array(regexPart(depth - 1), { minLength: 1, maxLength: 3 }), fc.constantFrom(...QUANTIFIERS))
+          .map(([parts, q]) => `(${parts.join("")})${q}`),
+        fc.tuple(regexPart(depth - 1), regexPart(depth - 1)).map(([a, b]) => `(${a}|${b})+`),
+      ),
+);
+const longInput = fc
+  .tuple(fc.constantFrom("a", "ab", "a ", "é", "1"), fc.integer({ min: 10_000, max: 60_000 }), fc.constantFrom("", "!", "b", "\n"))
+  .map(([unit, times, end]) => unit.repeat(Math.ceil(times / unit.length)) + end);
+
+describe("fuzz: hostile patterns", () => {
+  it(`check ends within 10 s for random patterns against long values (${Math.ceil(RUNS / 3)} runs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom("^", ""), regexPart(4), fc.constantFrom("$", "")), { minLength: 1, maxLength: 4 }),
+        longInput,
+        async (parts, input) => {
+          const patterns = parts.map(([start, body, end]) => start + body + end);
+          const content = Object.fromEntries(patterns.map((_, i) => [`p${i}`, input]));
+          const root = makeRoot({
+            "event-schemas/schema/m.fuzz.json": JSON.stringify({
+              type: "object",
+              properties: {
+                content: {
+                  type: "object",
+                  properties: Object.fromEntries(patterns.map((p, i) => [`p${i}`, { type: "string", pattern: p }])),
+                  patternProperties: { [patterns[0]]: { type: "string" } },
+                  propertyNames: { pattern: patterns[patterns.length - 1] },
+                },
+              },
+            }),
+            "event-schemas/examples/m.fuzz.json": JSON.stringify({ type: "m.fuzz", content: { ...content, [input]: input } }),
+          });
+          const started = Date.now();
+          const { diagnostics } = await check(loadConfig(root));
+          expect(Date.now() - started, patterns.join("  ")).toBeLessThan(10_000);
+          expect(diagnostics.filter((d) => d.code === "internal-error")).toEqual([]);
+          rmSync(root, { recursive: true, force: true });
+        },
+      ),
+      { numRuns: Math.ceil(RUNS / 3) },
+    );
+  }, 300_000);
+});
+
+describe("fuzz: hostile requests to serve", () => {
+  it(`always answers a random request target, never with a 5xx, and keeps serving (${RUNS * 5} requests)`, async () => {
+    const preview = await serve({ root: copySample(), port: 0, host: "127.0.0.1" });
+    try {
+      const target = fc.oneof(
+        fc.string({ unit: "binary", maxLength: 200 }),
+        fc.string({ unit: "binary", maxLength: 200 }).map((t) => `/${t}`),
+        fc
+          .tuple(
+            fc.constantFrom("//", "/%", "/..", "http://", "/__specgen/events?page=", "/?", "*", "//["),
+            fc.string({ unit: "grapheme-ascii", maxLength: 100 }),
+          )
+          .map(([a, b]) => a + b),
+        fc.webPath(),
+        fc.webUrl(),
+        fc.integer({ min: 1, max: 200_000 }).map((n) => `/${"%".repeat(n % 7 === 0 ? n : 10)}${"a".repeat(n)}`),
+      );
+      await fc.assert(
+        fc.asyncProperty(target, fc.constantFrom("GET", "HEAD", "POST", "OPTIONS", "G\u00e9T"), async (t, method) => {
+          const status = await rawRequest(preview.url, `${method} ${t} HTTP/1.1\r\nHost: ${new URL(preview.url).host}\r\n\r\n`);
+          // Either an answer that is not a server error, or a connection closed after Node's own 400 for bytes it cannot parse.
+          if (status !== RAW_REQUEST_CLOSED) expect(status >= 200 && status < 500, `${status} ${JSON.stringify(t)}`).toBe(true);
+          expect(await rawRequest(preview.url, `GET / HTTP/1.1\r\nHost: ${new URL(preview.url).host}\r\n\r\n`)).toBe(200);
+        }),
+        { numRuns: RUNS * 5 },
+      );
+    } finally {
+      await preview.close();
+    }
   }, 120_000);
 });

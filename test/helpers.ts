@@ -1,6 +1,7 @@
 /** Fixture spec roots for tests: the sample spec, temporary roots, and the corpus. */
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -137,7 +138,7 @@ export async function checkRoot(root: string) {
 
 /** Tags that the templates and markdown-it (raw HTML off) write; anything else came from a source. */
 const SAFE_TAGS = new Set(
-  "html head meta title link body header footer div nav ul ol li a main section article aside h1 h2 h3 h4 h5 h6 p span code pre table caption thead tbody tr th td strong em figure figcaption blockquote hr br img del s sup sub search label input".split(
+  "html head meta title link body header footer div nav ul ol li a main section article aside h1 h2 h3 h4 h5 h6 p span code pre table caption thead tbody tr th td strong em figure figcaption blockquote hr br img del s sup sub search label input wbr".split(
     " ",
   ),
 );
@@ -192,4 +193,27 @@ function decodeEntities(s: string): string {
 
 function codePoint(n: number): string {
   return n <= 0x10ffff ? String.fromCodePoint(n) : "\ufffd";
+}
+
+/** rawRequest's answer when the connection closed without a status line. */
+export const RAW_REQUEST_CLOSED = 0;
+
+/** Sends `head` (a request line and headers) as written, and gives the status of the answer (0 when the connection closed without one). */
+export function rawRequest(url: string, head: string): Promise<number> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => socket.write(head));
+    let answer = "";
+    socket.on("data", (d) => {
+      answer += String(d);
+      const m = /^HTTP\/1\.[01] (\d{3})/.exec(answer);
+      if (m) {
+        resolve(Number(m[1]));
+        socket.destroy();
+      }
+    });
+    socket.on("close", () => resolve(RAW_REQUEST_CLOSED));
+    socket.on("error", reject);
+    socket.setTimeout(5000, () => reject(new Error(`no answer to ${JSON.stringify(head.slice(0, 80))}`)));
+  });
 }

@@ -18,8 +18,14 @@ export interface TableView {
   html: string;
 }
 
-/** The `<section class="event">` (or other section) with this id. */
+/** HTML without the line-break opportunities (`<wbr>`) the site puts into identifiers: what a reader reads. */
+export function withoutBreaks(html: string): string {
+  return html.replace(/<wbr>/g, "");
+}
+
+/** The `<section class="event">` (or other section) with this id, without `<wbr>`s. */
 export function section(page: string, id: string): string {
+  page = withoutBreaks(page);
   const start = page.indexOf(`<section class="`);
   const at = page.indexOf(` id="${id}"`, start);
   if (start < 0 || at < 0) throw new Error(`no section #${id}`);
@@ -33,14 +39,13 @@ export function sectionIds(page: string, kind = "event"): string[] {
 }
 
 export function tables(html: string): TableView[] {
+  html = withoutBreaks(html);
   // A table with no rows is a line saying so (field-table.hbs).
   return [...html.matchAll(/<div class="field-table" id="([^"]*)">([\s\S]*?)(?:<\/table>|no fixed fields\.<\/p>)/g)].map((m) => ({
     id: unescapeHtml(m[1]),
+    // The table's caption, else the title of an empty table's line (after the description, which may hold <strong> too).
     caption: unescapeHtml(
-      /<caption>([\s\S]*?)<\/caption>|<strong>([\s\S]*?)<\/strong>/
-        .exec(m[2])
-        ?.slice(1)
-        .find((c) => c !== undefined) ?? "",
+      /<caption>([\s\S]*?)<\/caption>/.exec(m[2])?.[1] ?? /<p class="field-table-empty"><strong>([\s\S]*?)<\/strong>/.exec(m[2])?.[1] ?? "",
     ),
     rows: rows(m[2]),
     html: m[2],
@@ -88,6 +93,7 @@ export function unescapeHtml(s: string): string {
 
 /** Every endpoint section of a page, by its `data-endpoint` (`PUT /_matrix/...`). */
 export function endpoints(page: string): Map<string, string> {
+  page = withoutBreaks(page);
   const out = new Map<string, string>();
   for (const m of page.matchAll(/<section class="endpoint" data-endpoint="([^"]*)">/g)) {
     const close = page.indexOf("</section>", m.index);

@@ -29,7 +29,7 @@ import { formatChecks } from "../src/examples/formats.js";
 import { type Draft, type InterpretOptions, interpret } from "../src/examples/interpret.js";
 import { ExampleMerger } from "../src/examples/merge.js";
 import { objects } from "../src/examples/meta.js";
-import { patternRegExp } from "../src/examples/patterns.js";
+import { compilePattern } from "../src/examples/patterns.js";
 import { draftOf, schemaOfExample } from "../src/examples/validate.js";
 import { knownFormats } from "../src/lint.js";
 import { loadSpec } from "../src/load/index.js";
@@ -54,7 +54,9 @@ const addFormats = ajvFormats.default;
 /** An ajv instance of the draft, with the options the old validate stage used that change results. */
 function newAjv(draft: Draft, extraFormats: Iterable<string> = []): Ajv {
   // ajv's `code.regExp`: the patterns specgen runs (patterns.ts), so that both apply the same expressions.
-  const regExp = Object.assign((source: string) => patternRegExp(source), { code: "patternRegExp" });
+  // ajv keys its compiled patterns by their toString().
+  const matcher = (source: string) => ({ test: (s: string) => compilePattern(source).test(s), toString: () => source });
+  const regExp = Object.assign(matcher, { code: "compilePattern" });
   const options = { strict: false, allErrors: true, validateSchema: false, logger: false, code: { regExp } } as const;
   const ajv =
     draft === "04"
@@ -141,7 +143,7 @@ describe.skipIf(!hasCorpus)("interpret.ts agrees with ajv on the 2020 corpus", (
       if (validators.has(schema)) continue;
       const draft = draftOf(schema.value) ?? "07";
       validators.set(schema, ajvs.get(draft)?.getSchema(pathToFileURL(schema.path).href) as ValidateFunction);
-      options.set(schema, { draft, refTarget: (holder) => refs.get(holder), format: (n) => formats.get(n), pattern: patternRegExp });
+      options.set(schema, { draft, refTarget: (holder) => refs.get(holder), format: (n) => formats.get(n), pattern: compilePattern });
     }
   });
 
@@ -424,7 +426,7 @@ describe("interpret.ts agrees with ajv on generated schemas", () => {
       `gives the verdict and errors ajv gives, draft ${draft}`,
       () => {
         const ajv = newAjv(draft);
-        const options: InterpretOptions = { draft, refTarget: () => undefined, format: (n) => formats.get(n), pattern: patternRegExp };
+        const options: InterpretOptions = { draft, refTarget: () => undefined, format: (n) => formats.get(n), pattern: compilePattern };
         const verdicts = { valid: 0, invalid: 0 };
         const cases = schemaArb(draft, 2).chain((schema) => fc.tuple(fc.constant(schema), fc.oneof(instanceOf(schema), json)));
         fc.assert(

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { formatChecks } from "../src/examples/formats.js";
-import { type Draft, interpret, SchemaProblem } from "../src/examples/interpret.js";
-import { patternRegExp } from "../src/examples/patterns.js";
+import { type Draft, interpret, type SchemaProblem } from "../src/examples/interpret.js";
+import { compilePattern } from "../src/examples/patterns.js";
 import { checkRoot, makeRoot } from "./helpers.js";
 
 const formats = formatChecks(["mx-user-id"]);
 
 /** `[instancePath, keyword, message]` of each error of `value` against `schema`. */
 function errors(schema: unknown, value: unknown, draft: Draft = "07", refs = new Map<object, unknown>()) {
-  const options = { draft, refTarget: (h: object) => refs.get(h), format: (n: string) => formats.get(n), pattern: patternRegExp };
+  const options = { draft, refTarget: (h: object) => refs.get(h), format: (n: string) => formats.get(n), pattern: compilePattern };
   return interpret(schema, value, options).map((e) => [e.instancePath, e.keyword, e.message]);
 }
 
@@ -132,7 +132,7 @@ describe("interpret", () => {
         draft: "07",
         refTarget: (h) => refs.get(h),
         format: () => undefined,
-        pattern: patternRegExp,
+        pattern: compilePattern,
       },
     );
     expect(found.map((e) => [e.instancePath, e.keyword])).toEqual([
@@ -191,8 +191,27 @@ describe("interpret", () => {
     const value = { a: `${"a".repeat(60)}!`, b: { [`${"ab ".repeat(40)}!`]: 1 } };
     const schema = { properties: { a: { pattern: "^(a+)+$" }, b: { patternProperties: { "^(\\w+\\s?)*$": false } } } };
     expect(errors(schema, value)).toEqual([["/a", "pattern", 'must match pattern "^(a+)+$"']]);
-    const invalid = { properties: { a: { pattern: "(" } } };
-    expect(() => errors(invalid, { a: "x" })).toThrow(SchemaProblem);
+    // A pattern that cannot be applied is left out, and the rest of the schema still applies.
+    const broken = {
+      properties: {
+        a: { pattern: "(", minLength: 2 },
+        b: { pattern: "^(a)\\1$" },
+        c: { patternProperties: { "^(?!x)": false }, additionalProperties: false },
+        d: { type: "integer" },
+      },
+    };
+    const problems: SchemaProblem[] = [];
+    const options = { draft: "07" as const, refTarget: () => undefined, format: () => undefined, pattern: compilePattern };
+    const found = interpret(broken, { a: "x", b: "ab", c: { y: 1, x: 2 }, d: "no" }, options, problems);
+    expect(found.map((e) => [e.instancePath, e.keyword])).toEqual([
+      ["/a", "minLength"],
+      ["/d", "type"],
+    ]);
+    expect(problems.map((p) => [p.kind, p.keyword])).toEqual([
+      ["invalid", "pattern"],
+      ["unsupported", "pattern"],
+      ["unsupported", "^(?!x)"],
+    ]);
   });
 });
 

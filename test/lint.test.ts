@@ -105,7 +105,7 @@ describe("lint rules", () => {
   it("lists every rule code in the README", () => {
     const readme = readFileSync(path.join(REPO, "README.md"), "utf8");
     for (const [code, rule] of Object.entries(RULES)) {
-      expect(readme, code).toMatch(new RegExp(`\\| \`${code}\` +\\| ${rule.lint ? "warning" : "error"} `));
+      expect(readme, code).toMatch(new RegExp(`\\| \`${code}\` +\\| ${rule.severity} `));
     }
   });
 });
@@ -134,6 +134,22 @@ describe("severities from the command line and the config", () => {
     expect(codes.some((c: string) => c.startsWith("event-no-example") || c.startsWith("link-broken"))).toBe(false);
   });
 
+  it("lets a spec being written lower missing sections and blocks to warnings, and shows the gaps", () => {
+    const root = makeRoot({ "specification/index.md": "# Home\n\n{{m_later_event}}\n\nSee `A later section`_.\n" });
+    const strictByDefault = specgen(["build", root]);
+    expect(strictByDefault.code).toBe(1);
+    expect(strictByDefault.stderr).toContain("2 errors, 0 warnings");
+    writeFiles(root, { "specgen.config.yaml": "rules:\n  block-unknown: warning\n  reference-unresolved: warning\n" });
+    const partial = specgen(["build", root]);
+    expect(partial.code).toBe(0);
+    expect(partial.stderr).toMatch(/index\.md:3:1 {2}warning {2}block-unknown /);
+    expect(partial.stderr).toMatch(/index\.md:5:5 {2}warning {2}reference-unresolved /);
+    const html = readFileSync(path.join(root, "output/index.html"), "utf8");
+    expect(html).toContain('<p class="block-unknown" role="note">Not in the spec yet: <code>{{m_later_event}}</code></p>');
+    expect(html).toContain('<span class="unresolved">A later section</span>');
+    expect(specgen(["build", root, "--strict"]).code).toBe(1);
+  });
+
   it("does not write the site when --strict finds a warning", () => {
     const root = makeRoot(LINTY);
     expect(specgen(["build", root, "--strict"]).code).toBe(1);
@@ -148,10 +164,15 @@ describe("severities from the command line and the config", () => {
     };
     const unknown = config("rules:\n  property-without-description: error\n");
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown rule "rules.property-without-description" (known: property-no-description,');
-    const fixed = config("rules:\n  block-unknown: off\n");
+    expect(unknown.stderr).toContain(
+      'unknown rule "rules.property-without-description" (known: block-unknown, reference-unresolved, property-no-description,',
+    );
+    const fixed = config("rules:\n  example-invalid: warning\n");
     expect(fixed.code).toBe(2);
-    expect(fixed.stderr).toContain('rule "rules.block-unknown" is always an error');
+    expect(fixed.stderr).toContain('rule "rules.example-invalid" is always an error');
+    const off = config("rules:\n  block-unknown: off\n");
+    expect(off.code).toBe(2);
+    expect(off.stderr).toContain('"rules.block-unknown" must be error or warning');
     expect(config("rules:\n  event-no-example: loud\n").stderr).toContain('"rules.event-no-example" must be error, warning or off');
     expect(config("rulez: {}\n").stderr).toContain('unknown setting "rulez"');
     expect(config("formats: mx-user-id\n").stderr).toContain('"formats" must be a list of strings');

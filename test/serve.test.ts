@@ -4,6 +4,7 @@ import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { placeholderPage } from "../src/serve/client.js";
 import { type Preview, serve } from "../src/serve/index.js";
 import { sitePath } from "../src/serve/server.js";
 import { copySample, REPO } from "./helpers.js";
@@ -152,6 +153,15 @@ describe("specgen serve", () => {
     }
     expect(await rawGet(preview.url, "/")).toBe(200);
     expect(await rawGet(preview.url, "/style.css")).toBe(200);
+  });
+
+  it("escapes the page name and the errors on a placeholder page", () => {
+    const html = placeholderPage('<b>"x".html', [
+      { file: "a<i>.yaml", line: 3, code: "parse-syntax", message: "<script>alert(1)</script>" },
+    ]);
+    expect(html).not.toMatch(/<(b|i|script)>/);
+    expect(html).toContain("<h1>&#60;b&#62;&#34;x&#34;.html is not rendered</h1>");
+    expect(html).toContain("<li><code>a&#60;i&#62;.yaml:3</code> parse-syntax: &#60;script&#62;alert(1)&#60;/script&#62;</li>");
   });
 
   it("maps URL paths to site files", () => {

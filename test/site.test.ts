@@ -122,7 +122,7 @@ describe("the sample site", () => {
     const module = files.get(MODULE_PAGE) as string;
     const section = element(module, '<section class="event" id="m-room_key-withheld"', "section");
     expect(section).toContain('<span class="event-kind event-kind-event">To-device or plain event</span>');
-    expect(section).toContain('<th scope="row"><code>sender_key</code></th>');
+    expect(section).toContain('<th scope="row"><code>sender_<wbr>key</code></th>');
     expect(section).toContain('<strong class="required">Required</strong>');
     expect(section).toContain('<pre><code class="language-json">{\n  <span class="hljs-attr">&quot;content&quot;</span>: {');
     expect(section).toContain('<span class="hljs-string">&quot;m.unverified&quot;</span>');

@@ -122,6 +122,16 @@ describe("start-up", () => {
     expect(compiles(build)).toBe(false);
   });
 
+  it("a check of a spec without patterns never loads re2js (it is required at the first pattern)", () => {
+    expect(check.required.some((f) => f.includes("/node_modules/re2js/"))).toBe(false);
+    const root = copySample();
+    writeFiles(root, { "event-schemas/schema/m.p": "type: object\nproperties:\n  content: {type: string, pattern: '^a'}\n" });
+    writeFiles(root, { "event-schemas/examples/m.p": '{"type": "m.p", "content": "a"}' });
+    const patterned = run(["check", root]);
+    expect(patterned.code, patterned.stderr).toBe(0);
+    expect(patterned.required.filter((f) => f.includes("/node_modules/re2js/"))).toHaveLength(1);
+  });
+
   it("a clean check never loads the yaml package (only a diagnostic in a shape places.ts does not model needs it)", () => {
     expect(has(check, "node_modules/yaml/")).toBe(false);
     expect(check.required.some((f) => f.includes("/node_modules/yaml/"))).toBe(false);

@@ -7,11 +7,12 @@
 import path from "node:path";
 import type { Config } from "../config.js";
 import type { Layout } from "../layouts/layout.js";
+import { writtenJson } from "../load/numbers.js";
 import { type Origin, origins, type Source } from "../load/source.js";
 import type { ExampleView } from "../render/blocks/event.js";
 import { uniqueId } from "../render/plugins/headings.js";
 import { buildFieldTables, buildValueTables, type FieldTable, stringOr, type TypePart } from "../schema/fields.js";
-import { isObject, nodeKey, type SchemaObject } from "../schema/resolve.js";
+import { isObject, nodeKey, type SchemaObject, setOwn } from "../schema/resolve.js";
 import { slugify } from "../slug.js";
 import type { ApiDocument, BodySpec, ExampleAt, NodeAt, OperationSpec, ParameterSpec } from "./document.js";
 
@@ -199,7 +200,8 @@ function modelEndpoint(doc: ApiDocument, op: OperationSpec, inputs: ApiInputs, a
         description: r.description,
         origin: originOf(r.node),
         headers: headers.length > 0 ? buildFieldTables(fieldsObject(headers), "Headers", `${prefix}_headers`) : [],
-        body: r.body && bodyModel(r.body, inputs, `Response ${r.status}`, prefix),
+        // Its heading says "200 response" already.
+        body: r.body && bodyModel(r.body, inputs, "Body", prefix),
         examples: r.body ? bodyExamples(r.body, inputs) : [],
       };
     }),
@@ -278,7 +280,7 @@ export function schemaExample(schema: SchemaObject, depth = 0): unknown {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(schema.properties)) {
       const example = isObject(value) ? schemaExample(value, depth + 1) : undefined;
-      if (example !== undefined) out[key] = example;
+      if (example !== undefined) setOwn(out, key, example);
     }
     return Object.keys(out).length > 0 ? out : undefined;
   }
@@ -306,7 +308,7 @@ const PARAMETER_ONLY = new Set(["name", "in", "required", "schema", "x-example",
 function parameterSchema(p: ParameterSpec, inputs: ApiInputs): SchemaObject {
   const base = resolved(p.schema, inputs) ?? {};
   const out: SchemaObject = {};
-  for (const [k, v] of Object.entries(base)) if (!(p.schema === p.node && PARAMETER_ONLY.has(k))) out[k] = v;
+  for (const [k, v] of Object.entries(base)) if (!(p.schema === p.node && PARAMETER_ONLY.has(k))) setOwn(out, k, v);
   return withDescription(p.node, out);
 }
 
@@ -328,5 +330,5 @@ function originOf(node: NodeAt): Origin {
 }
 
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, null, 2) ?? "null";
+  return writtenJson(value, 2);
 }

@@ -126,7 +126,10 @@ class SubjectComparer {
       this.push("type-changed", path, typeText(before), typeText(after), narrowed);
     }
     this.enums(before, after, path);
+    const listed = allowedValues(before) !== undefined && allowedValues(after) !== undefined;
     for (const keyword of CONSTRAINTS) {
+      // A const that became an enum, or the other way, is compared as values above.
+      if (keyword === "const" && listed) continue;
       if (!sameJson(before[keyword], after[keyword])) {
         this.push("constraint-changed", path, keywordValue(keyword, before), keywordValue(keyword, after), false);
       }
@@ -148,16 +151,20 @@ class SubjectComparer {
     }
   }
 
-  /** Values added and removed when both revisions list values; an enum that appears or goes is a constraint change. */
+  /**
+   * Values added and removed when both revisions list values (a `const` is a
+   * list of one: `const: a` → `enum: [a, b]` adds `b`); an enum that appears
+   * or goes is a constraint change.
+   */
   private enums(before: SchemaObject, after: SchemaObject, path: string): void {
-    const b = before.enum;
-    const a = after.enum;
+    const b = allowedValues(before);
+    const a = allowedValues(after);
     if (Array.isArray(b) && Array.isArray(a)) {
       const had = new Set(b.map((v) => JSON.stringify(v)));
       const has = new Set(a.map((v) => JSON.stringify(v)));
       for (const v of b) if (!has.has(JSON.stringify(v))) this.push("enum-removed", path, v as JsonValue, null, true);
       for (const v of a) if (!had.has(JSON.stringify(v))) this.push("enum-added", path, null, v as JsonValue, false);
-    } else if (Array.isArray(b) || Array.isArray(a)) {
+    } else if (Array.isArray(before.enum) || Array.isArray(after.enum)) {
       this.push("constraint-changed", path, keywordValue("enum", before), keywordValue("enum", after), false);
     }
   }
@@ -183,6 +190,25 @@ class SubjectComparer {
       }
     }
   }
+}
+
+/**
+ * The values a schema allows when it lists them: its `enum`, its `const` as a
+ * list of one, or those of `oneOf`/`anyOf` alternatives that each list theirs
+ * (OpenAPI 3.1's documented values: `oneOf: [{const: a, description: …}]`).
+ */
+function allowedValues(schema: SchemaObject, depth = 0): unknown[] | undefined {
+  if (Array.isArray(schema.enum)) return schema.enum;
+  if ("const" in schema) return [schema.const];
+  const alternatives = schema.oneOf ?? schema.anyOf;
+  if (!Array.isArray(alternatives) || alternatives.length === 0 || depth > 8) return undefined;
+  const values: unknown[] = [];
+  for (const alt of alternatives) {
+    const listed = isObject(alt) ? allowedValues(alt, depth + 1) : undefined;
+    if (!listed) return undefined;
+    values.push(...listed);
+  }
+  return values;
 }
 
 /** The JSON types a schema accepts; `any` when it does not say. */

@@ -19,8 +19,10 @@
  * see meta.ts); in a spec's schemas it is not (the resolve stage does not
  * follow them either).
  */
+import { writtenNumber } from "../load/numbers.js";
 import { escapePointer } from "../load/source.js";
 import { isObject, type SchemaObject } from "../schema/resolve.js";
+import { type Pattern, PatternProblem } from "./patterns.js";
 
 export type Draft = "04" | "07" | "2019" | "2020";
 
@@ -47,19 +49,22 @@ export interface InterpretOptions {
   refTarget(holder: object): unknown;
   /** The check of a format; undefined for a format not checked. */
   format(name: string): FormatCheck | undefined;
-  /** The regular expression of a `pattern` or `patternProperties` key (throws SyntaxError when invalid). */
-  pattern(source: string): RegExp;
+  /** The matcher of a `pattern` or `patternProperties` key (throws PatternProblem when it cannot be applied). */
+  pattern(source: string): Pattern;
 }
 
-/** A schema that cannot be applied (an invalid regular expression): the schema's fault, not the value's. */
-export class SchemaProblem extends Error {
-  constructor(
-    message: string,
-    readonly schema: SchemaObject,
-    readonly keyword: string,
-  ) {
-    super(message);
-  }
+/**
+ * A keyword that cannot be applied (a pattern that is invalid, or that RE2
+ * cannot run): the schema's fault, not the value's. The keyword is left out
+ * and the rest of the schema still applies.
+ */
+export interface SchemaProblem {
+  message: string;
+  kind: PatternProblem["kind"];
+  /** The schema object holding the keyword (for `patternProperties`: that object). */
+  schema: SchemaObject;
+  /** The keyword (for `patternProperties`: the pattern, its key). */
+  keyword: string;
 }
 
 /** Properties and items that a schema evaluated (for `unevaluatedProperties`/`unevaluatedItems`). */
@@ -68,10 +73,10 @@ interface Evaluated {
   items: Set<number>;
 }
 
-/** The errors of `value` against `schema` (none when valid). Throws SchemaProblem. */
-export function interpret(schema: unknown, value: unknown, options: InterpretOptions): SchemaError[] {
+/** The errors of `value` against `schema` (none when valid); keywords it cannot apply go to `problems`. */
+export function interpret(schema: unknown, value: unknown, options: InterpretOptions, problems: SchemaProblem[] = []): SchemaError[] {
   const errors: SchemaError[] = [];
-  new Walker(options).check(schema, value, "", errors, undefined, {});
+  new Walker(options, problems).check(schema, value, "", errors, undefined, {});
   return errors;
 }
 
@@ -95,7 +100,10 @@ interface Frame {
 }
 
 class Walker {
-  constructor(private readonly options: InterpretOptions) {}
+  constructor(
+    private readonly options: InterpretOptions,
+    private readonly problems: SchemaProblem[],
+  ) {}
 
   /**
    * Checks `value` at `path` against `schema`, pushing errors; true when valid.
@@ -190,20 +198,23 @@ class Walker {
   private number(f: Frame, value: number): void {
     const draft04 = this.options.draft === "04";
     const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf } = f.schema;
+    const written = (keyword: string, n: number) => writtenNumber(f.schema, keyword, n);
     if (typeof minimum === "number") {
       const exclusive = draft04 && exclusiveMinimum === true;
-      if (exclusive ? value <= minimum : value < minimum) this.fail(f, "minimum", `must be ${exclusive ? ">" : ">="} ${minimum}`);
+      if (exclusive ? value <= minimum : value < minimum)
+        this.fail(f, "minimum", `must be ${exclusive ? ">" : ">="} ${written("minimum", minimum)}`);
     }
     if (typeof maximum === "number") {
       const exclusive = draft04 && exclusiveMaximum === true;
-      if (exclusive ? value >= maximum : value > maximum) this.fail(f, "maximum", `must be ${exclusive ? "<" : "<="} ${maximum}`);
+      if (exclusive ? value >= maximum : value > maximum)
+        this.fail(f, "maximum", `must be ${exclusive ? "<" : "<="} ${written("maximum", maximum)}`);
     }
     if (typeof exclusiveMinimum === "number" && value <= exclusiveMinimum)
-      this.fail(f, "exclusiveMinimum", `must be > ${exclusiveMinimum}`);
+      this.fail(f, "exclusiveMinimum", `must be > ${written("exclusiveMinimum", exclusiveMinimum)}`);
     if (typeof exclusiveMaximum === "number" && value >= exclusiveMaximum)
-      this.fail(f, "exclusiveMaximum", `must be < ${exclusiveMaximum}`);
+      this.fail(f, "exclusiveMaximum", `must be < ${written("exclusiveMaximum", exclusiveMaximum)}`);
     if (typeof multipleOf === "number" && multipleOf > 0 && !isMultiple(value, multipleOf)) {
-      this.fail(f, "multipleOf", `must be multiple of ${multipleOf}`);
+      this.fail(f, "multipleOf", `must be multiple of ${written("multipleOf", multipleOf)}`);
     }
     this.format(f, value, "number");
   }
@@ -216,7 +227,7 @@ class Walker {
         this.fail(f, "minLength", `must NOT have fewer than ${minLength} characters`);
       if (typeof maxLength === "number" && length > maxLength) this.fail(f, "maxLength", `must NOT have more than ${maxLength} characters`);
     }
-    if (typeof pattern === "string" && !this.regExp(f.schema, "pattern", pattern).test(value)) {
+    if (typeof pattern === "string" && this.regExp(f.schema, "pattern", pattern)?.test(value) === false) {
       this.fail(f, "pattern", `must match pattern "${pattern}"`);
     }
     this.format(f, value, "string");
@@ -320,7 +331,9 @@ class Walker {
     const patterns = isObject(patternProperties)
       ? Object.keys(patternProperties).map((p) => ({ sub: patternProperties[p], regExp: this.regExp(patternProperties, p, p) }))
       : NO_PATTERNS;
-    const covered = (key: string) => (isObject(properties) && Object.hasOwn(properties, key)) || patterns.some((p) => p.regExp.test(key));
+    // A pattern not applied applies its schema to no name, and leaves every name to it (so `additionalProperties` wrongs none).
+    const covered = (key: string) =>
+      (isObject(properties) && Object.hasOwn(properties, key)) || patterns.some((p) => p.regExp?.test(key) ?? true);
     // As ajv, `properties`, `patternProperties`, `additionalProperties` and `unevaluatedProperties` evaluate
     // the names they apply to, valid or not (where one is not, the schema fails anyway).
     if (additionalProperties !== undefined) {
@@ -343,7 +356,7 @@ class Walker {
     }
     for (const { sub, regExp } of patterns) {
       for (const key of keys) {
-        if (!regExp.test(key)) continue;
+        if (!regExp?.test(key)) continue;
         this.part(f, sub, value[key], `${path}/${token(key)}`);
         seen?.props.add(key);
       }
@@ -378,16 +391,21 @@ class Walker {
     }
   }
 
-  private regExp(holder: SchemaObject, keyword: string, source: string): RegExp {
+  /** The pattern's matcher; undefined (and a problem) for one that cannot be applied. */
+  private regExp(holder: SchemaObject, keyword: string, source: string): Pattern | undefined {
     try {
       return this.options.pattern(source);
     } catch (e) {
-      throw new SchemaProblem(`${JSON.stringify(source)} is not a valid regular expression: ${(e as Error).message}`, holder, keyword);
+      if (!(e instanceof PatternProblem)) throw e;
+      if (!this.problems.some((p) => p.schema === holder && p.keyword === keyword)) {
+        this.problems.push({ message: e.message, kind: e.kind, schema: holder, keyword });
+      }
+      return undefined;
     }
   }
 }
 
-const NO_PATTERNS: readonly { sub: unknown; regExp: RegExp }[] = [];
+const NO_PATTERNS: readonly { sub: unknown; regExp: Pattern | undefined }[] = [];
 
 /** A property name as a JSON pointer token (most need no escaping). */
 function token(key: string): string {

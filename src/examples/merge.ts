@@ -6,7 +6,7 @@
 import { type Diagnostic, error } from "../diagnostics.js";
 import { refTargetAt, type Spec } from "../load/index.js";
 import { at, escapePointer, type Origin, origins, type Source, sharesNodes, unescapePointer } from "../load/source.js";
-import { isObject, resolvePointer } from "../schema/resolve.js";
+import { isObject, resolvePointer, setOwn } from "../schema/resolve.js";
 
 /** For objects built by merging: where each key's value came from. */
 export const keyOrigins = new WeakMap<object, Record<string, Origin>>();
@@ -57,16 +57,18 @@ export class ExampleMerger {
       const baseOrigins = keyOrigins.get(base);
       const baseOrigin = origins.get(base);
       for (const [k, v] of Object.entries(base)) {
-        out[k] = v;
-        const o = baseOrigins?.[k] ?? (baseOrigin && { source: baseOrigin.source, pointer: `${baseOrigin.pointer}/${escapePointer(k)}` });
-        if (o) from[k] = o;
+        setOwn(out, k, v);
+        const o =
+          (baseOrigins && Object.hasOwn(baseOrigins, k) ? baseOrigins[k] : undefined) ??
+          (baseOrigin && { source: baseOrigin.source, pointer: `${baseOrigin.pointer}/${escapePointer(k)}` });
+        if (o) setOwn(from, k, o);
       }
     }
     for (const [k, v] of Object.entries(node)) {
       if (k === "$ref" && typeof ref === "string") continue;
       const at = `${pointer}/${escapePointer(k)}`;
-      out[k] = this.node(source, v, at);
-      from[k] = { source, pointer: at };
+      setOwn(out, k, this.node(source, v, at));
+      setOwn(from, k, { source, pointer: at });
     }
     origins.set(out, { source, pointer });
     keyOrigins.set(out, from);

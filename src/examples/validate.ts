@@ -9,10 +9,10 @@ import { type Diagnostic, error, warning } from "../diagnostics.js";
 import { at, escapePointer, locate, origins, type Source } from "../load/source.js";
 import { isObject, resolvePointer } from "../schema/resolve.js";
 import { formatChecks } from "./formats.js";
-import { type Draft, type FormatCheck, type InterpretOptions, interpret, type SchemaError, SchemaProblem } from "./interpret.js";
+import { type Draft, type FormatCheck, type InterpretOptions, interpret, type SchemaError, type SchemaProblem } from "./interpret.js";
 import { originOf } from "./merge.js";
 import { metaSchema } from "./meta.js";
-import { patternRegExp } from "./patterns.js";
+import { compilePattern } from "./patterns.js";
 
 export type { Draft } from "./interpret.js";
 
@@ -51,7 +51,7 @@ export class Validators {
   }
 
   private options(draft: Draft, refTarget: InterpretOptions["refTarget"]): InterpretOptions {
-    return { draft, refTarget, format: (name) => this.formats.get(name), pattern: patternRegExp };
+    return { draft, refTarget, format: (name) => this.formats.get(name), pattern: compilePattern };
   }
 
   /** Checks a schema file against its draft's meta-schema. */
@@ -91,16 +91,11 @@ export class Validators {
     if (!isObject(schema.value)) return []; // the schema did not parse: reported there
     const root = node?.pointer ? resolvePointer(schema.value, node.pointer) : schema.value;
     const options = this.options(node?.draft ?? draftOf(schema.value) ?? "07", (holder) => this.refs.get(holder));
+    const problems: SchemaProblem[] = [];
     try {
-      return interpret(root, value, options).map((e) => exampleError(e, schema, example, value, examplePointer));
+      const errors = interpret(root, value, options, problems).map((e) => exampleError(e, schema, example, value, examplePointer));
+      return [...problems.map((p) => problemDiagnostic(p, schema, node)), ...errors];
     } catch (e) {
-      if (e instanceof SchemaProblem) {
-        const origin = origins.get(e.schema);
-        const pointer = origin ? `${origin.pointer}/${escapePointer(e.keyword)}` : node?.pointer;
-        return [
-          error("schema-compile", `schema cannot be applied: ${e.message}`, { ...at(origin?.source ?? schema, pointer ?? ""), pointer }),
-        ];
-      }
       return [error("internal-error", `validating against ${schema.rel} failed: ${(e as Error).message}`, at(example, examplePointer))];
     }
   }
@@ -110,6 +105,16 @@ export class Validators {
 export interface SchemaAt {
   pointer: string;
   draft: Draft;
+}
+
+/** A keyword left out, at the schema's line: an invalid pattern is an error, one RE2 cannot run a warning. */
+function problemDiagnostic(p: SchemaProblem, schema: Source, node: SchemaAt | undefined): Diagnostic {
+  const origin = origins.get(p.schema);
+  const pointer = origin ? `${origin.pointer}/${escapePointer(p.keyword)}` : node?.pointer;
+  const place = { ...at(origin?.source ?? schema, pointer ?? ""), pointer };
+  return p.kind === "invalid"
+    ? error("schema-compile", `schema cannot be applied: ${p.message}`, place)
+    : warning("pattern-unsupported", p.message, place);
 }
 
 function exampleError(e: SchemaError, schema: Source, example: Source, value: unknown, examplePointer: string): Diagnostic {

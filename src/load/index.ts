@@ -4,7 +4,7 @@
  * example needs (also outside the schema folder, e.g. `../../api/...`) is loaded.
  * This is the only stage that reads the disk.
  */
-import { type Dirent, existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { type Dirent, existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
 import { BUILTIN_TEMPLATES, type Config, isWithin } from "../config.js";
@@ -156,12 +156,23 @@ export function loadSpec(config: Config, cache = new SourceCache()): LoadResult 
 /** Lists the source folders and reads the templates. */
 function listFolders(config: Config): Listing {
   const diagnostics: Diagnostic[] = [];
-  const templates = loadTemplates(config, diagnostics);
   const unreadable = (dir: string, e: Error) =>
     diagnostics.push(error("file-unreadable", `cannot read folder: ${e.message}`, { file: relPath(config, dir) }));
+  const bound: LinkBound | undefined = config.allowExternalRefs
+    ? undefined
+    : {
+        root: config.root,
+        outside: (link) =>
+          diagnostics.push(
+            error("file-outside-root", "is a symlink to a folder outside the spec root; set allowExternalRefs: true to read it", {
+              file: relPath(config, link),
+            }),
+          ),
+      };
+  const templates = loadTemplates(config, diagnostics, bound);
   const included = excluder(config);
   const list = (dir: string, keep: (file: string) => boolean, followLinks = true) =>
-    listFiles(dir, (f) => keep(f) && included(f), unreadable, followLinks, included);
+    listFiles(dir, (f) => keep(f) && included(f), unreadable, followLinks, included, bound);
   const listing: Listing = {
     schemas: list(config.schemas, isEventFolderFile),
     examples: list(config.examples, isEventFolderFile),
@@ -198,13 +209,25 @@ function excluder(config: Config): (file: string) => boolean {
   return (file) => !matches(relPath(config, file));
 }
 
-/** Files under `dir`, sorted, skipping dotfiles and the folders `walkInto` refuses; symlinked folders are followed once (unless `followLinks` is false). */
+/** Where symlinked folders may lead: a link to a folder outside `root` is reported, never walked. */
+export interface LinkBound {
+  root: string;
+  outside(link: string): void;
+}
+
+/**
+ * Files under `dir`, sorted, skipping dotfiles and the folders `walkInto`
+ * refuses; symlinked folders are followed once (unless `followLinks` is
+ * false), and only inside `bound` when given. Nothing here throws: a folder
+ * or link that cannot be read goes to `onError`.
+ */
 export function listFiles(
   dir: string,
   keep: (file: string) => boolean,
   onError?: (dir: string, e: Error) => void,
   followLinks = true,
   walkInto: (dir: string) => boolean = () => true,
+  bound?: LinkBound,
 ): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
@@ -229,18 +252,95 @@ export function listFiles(
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (entry.name.startsWith(".")) continue;
       const full = `${prefix}${entry.name}`;
-      let isDir = entry.isDirectory();
       if (entry.isSymbolicLink()) {
         if (!followLinks) continue;
-        isDir = statSync(full, { throwIfNoEntry: false })?.isDirectory() ?? false;
-      }
-      if (isDir) {
+        const target = linkTarget(full);
+        if (target instanceof Error) {
+          // Not followed (`/proc/1/cwd`: EACCES); where it was written to lead still says whether it leaves the root.
+          if (bound && !isWithin(target.written, bound.root)) bound.outside(full);
+          else onError?.(full, target);
+          continue;
+        }
+        if (target?.isDir) {
+          // Never walked, never listed: one diagnostic at the link, not the names of what it points to.
+          if (bound && !isWithin(target.real, bound.root)) bound.outside(full);
+          else if (walkInto(full)) walk(full);
+          continue;
+        }
+        // A link to a file (or a dangling one): read, or refused, where it is read.
+      } else if (entry.isDirectory()) {
         if (walkInto(full)) walk(full);
-      } else if (keep(full)) out.push(full);
+        continue;
+      }
+      if (keep(full)) out.push(full);
     }
   };
   if (existsSync(dir)) walk(dir);
   return out;
+}
+
+/** What a symlink points to: undefined when dangling; an Error (with where the link says it leads) when it cannot be followed. */
+function linkTarget(link: string): { real: string; isDir: boolean } | (Error & { written: string }) | undefined {
+  try {
+    const real = realpathSync.native(link);
+    return { real, isDir: statSync(real).isDirectory() };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    let written = link;
+    try {
+      written = path.resolve(path.dirname(link), readlinkSync(link));
+    } catch {
+      // not readable either: reported as unreadable
+    }
+    return Object.assign(e as Error, { written });
+  }
+}
+
+/** The line and column (in characters, 1-based) of byte `offset`, from the valid text before it. */
+function bytePosition(bytes: Buffer, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = bytes.indexOf(0x0a); i >= 0 && i < offset; i = bytes.indexOf(0x0a, i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  const before = bytes
+    .subarray(lineStart, offset)
+    .toString("utf8")
+    .replace(/^\uFEFF/, "");
+  return { line, column: [...before].length + 1 };
+}
+
+/** The offset of the first byte that is not part of well-formed UTF-8 (as TextDecoder's fatal mode reads it). */
+export function invalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    // Lead byte: how many continuation bytes, and the allowed range of the first (no overlongs, surrogates or > U+10FFFF).
+    let need: number;
+    let low = 0x80;
+    let high = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) low = 0xa0;
+      if (b === 0xed) high = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) low = 0x90;
+      if (b === 0xf4) high = 0x8f;
+    } else return i;
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || c < (k === 1 ? low : 0x80) || c > (k === 1 ? high : 0xbf)) return i;
+    }
+    i += need + 1;
+  }
+  return bytes.length;
 }
 
 export function relPath(config: Config, file: string): string {
@@ -289,15 +389,17 @@ export function readSource(
     diagnostics.push(error("file-unreadable", `cannot read file: ${(e as Error).message}`, where));
     return undefined;
   }
-  if (bytes.includes(0)) {
-    diagnostics.push(error("file-binary", "file holds binary data (NUL bytes), not text", where));
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    diagnostics.push(error("file-binary", "file holds binary data (NUL bytes), not text", { file: rel, ...bytePosition(bytes, nul) }));
     return undefined;
   }
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes).replace(/^\uFEFF/, "");
   } catch {
-    diagnostics.push(error("file-encoding", "file is not valid UTF-8 text", where));
+    const bad = invalidUtf8(bytes);
+    diagnostics.push(error("file-encoding", "file is not valid UTF-8 text", { file: rel, ...bytePosition(bytes, bad) }));
     return undefined;
   }
   const source: Source = { path: file, rel, kind, text, value: undefined };
@@ -538,15 +640,19 @@ function isInside(config: Config, file: string): boolean {
  * override that does not compile is reported and the built-in one is kept, so
  * the rest of the site can still be checked.
  */
-function loadTemplates(config: Config, diagnostics: Diagnostic[]): { templates: Map<string, string>; overrides: Source[] } {
+function loadTemplates(
+  config: Config,
+  diagnostics: Diagnostic[],
+  bound: LinkBound | undefined,
+): { templates: Map<string, string>; overrides: Source[] } {
   const templates = new Map<string, string>();
   const name = (dir: string, file: string) => path.relative(dir, file).split(path.sep).join("/");
   const isTemplate = (f: string) => /\.(hbs|css|js)$/.test(f);
   for (const file of listFiles(BUILTIN_TEMPLATES, isTemplate)) templates.set(name(BUILTIN_TEMPLATES, file), readFileSync(file, "utf8"));
   const overrides: Source[] = [];
-  for (const file of listFiles(config.templates, isTemplate, (dir, e) =>
-    diagnostics.push(error("file-unreadable", `cannot read folder: ${e.message}`, { file: relPath(config, dir) })),
-  )) {
+  const unreadable = (dir: string, e: Error) =>
+    diagnostics.push(error("file-unreadable", `cannot read folder: ${e.message}`, { file: relPath(config, dir) }));
+  for (const file of listFiles(config.templates, isTemplate, unreadable, true, undefined, bound)) {
     const source = readSource(config, file, "template", diagnostics);
     if (source) overrides.push(source);
   }

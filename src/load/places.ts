@@ -73,7 +73,9 @@ export function readPlaces(text: string): Place | undefined {
     else root = seen;
   };
   try {
-    yaml.load(text, { listener: listener as unknown as yaml.LoadOptions["listener"] });
+    // The depth source.ts parses to (MAX_DEPTH + 2), or a deep file that parsed would have no places.
+    const options = { listener: listener as unknown as yaml.LoadOptions["listener"], maxDepth: 258 };
+    yaml.load(text, options);
   } catch {
     return undefined;
   }

@@ -2,6 +2,7 @@
 import MarkdownIt from "markdown-it";
 import { slugify } from "../slug.js";
 import { blocksPlugin } from "./plugins/blocks.js";
+import { codeBreaksPlugin } from "./plugins/code-breaks.js";
 import { headingsPlugin } from "./plugins/headings.js";
 import { linksPlugin } from "./plugins/links.js";
 import { referencesPlugin } from "./plugins/references.js";
@@ -22,7 +23,8 @@ export function createMarkdown(options: {
     .use(referencesPlugin)
     .use(rstBlocksPlugin)
     .use(headingsPlugin, options.anchor ?? slugify)
-    .use(linksPlugin, options.siteLink);
+    .use(linksPlugin, options.siteLink)
+    .use(codeBreaksPlugin);
   options.plugins?.(md);
   return md;
 }

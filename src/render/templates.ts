@@ -40,6 +40,7 @@ export function compileTemplates(sources: ReadonlyMap<string, string>): Template
     // The same options as scripts/bundle-options.mjs's; compiled lazily, on first use.
     return spec ? hb.template(spec) : hb.compile(sources.get(`${name}.hbs`) as string, { preventIndent: true });
   };
+  hb.registerHelper("breakable", (text: unknown) => new hb.SafeString(breakable(String(text ?? ""), hb.escapeExpression)));
   // Registered compiled: a partial given as text would be compiled with its caller's options, which a precompiled caller lacks.
   for (const name of PARTIAL_NAMES) hb.registerPartial(name, compiled(name));
   const compile = (name: string): Template => {
@@ -53,6 +54,19 @@ export function compileTemplates(sources: ReadonlyMap<string, string>): Template
     endpoint: compile("endpoint"),
     definition: compile("definition"),
   };
+}
+
+/**
+ * `{{breakable name}}`: the name escaped, with a line-break opportunity
+ * (`<wbr>`) after each `_`, `.`, `/` and `|`, the natural break points of an
+ * identifier or a type; table cells break nowhere else (never inside a word).
+ * Not after a part of one letter: `m.room.member` breaks as `m.room.|member`.
+ */
+export function breakable(text: string, escapeText: (s: string) => string): string {
+  return text
+    .split(/(?<=[^_./|]{2}[_./|])(?=.)/)
+    .map(escapeText)
+    .join("<wbr>");
 }
 
 /**

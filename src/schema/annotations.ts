@@ -4,6 +4,7 @@
  * the constraints `format`, `default`, `pattern`, `minimum`, `maximum`.
  * Shared by field rows and whole events.
  */
+import { writtenValue } from "../load/numbers.js";
 import { type Origin, origins } from "../load/source.js";
 import { isObject, type SchemaObject } from "./resolve.js";
 
@@ -89,7 +90,7 @@ export function factsOf(schema: SchemaObject): readonly Fact[] {
       (keyword === "minimum" || keyword === "maximum") && schema[`exclusive${keyword[0].toUpperCase()}${keyword.slice(1)}`] === true;
     facts.push({
       name: exclusive ? `Exclusive ${name.toLowerCase()}` : name,
-      value: typeof value === "string" ? value : JSON.stringify(value),
+      value: writtenValue(value, schema, keyword),
     });
   }
   return orNone(facts);

@@ -11,6 +11,7 @@
  * A map's keys also get a row of their own, `<string>`, so that an object that
  * is only a map (m.direct's content) still shows what it holds.
  */
+import { writtenValue } from "../load/numbers.js";
 import { type Origin, origins } from "../load/source.js";
 import { slugify } from "../slug.js";
 import { type Annotations, annotationsOf, type Fact, factsOf, orNone } from "./annotations.js";
@@ -250,10 +251,16 @@ function enumValues(schema: SchemaObject): unknown[] | undefined {
   return "const" in schema ? [schema.const] : undefined;
 }
 
+/** The values of `enum` (or `const`) as text: strings as they are, the rest as JSON with numbers as written. */
+function enumTexts(schema: SchemaObject): string[] | undefined {
+  if (Array.isArray(schema.enum)) return schema.enum.map((v, i) => writtenValue(v, schema.enum as unknown[], i));
+  return "const" in schema ? [writtenValue(schema.const, schema, "const")] : undefined;
+}
+
 /** The enum of a schema, else of its items, else of its map values (an array of enums, a map to an enum). */
 function enumOf(schema: SchemaObject, depth = 0): string[] {
-  const own = enumValues(schema);
-  if (own) return own.map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
+  const own = enumTexts(schema);
+  if (own) return own;
   if (depth > 8) return [];
   for (const inner of [schema.items, ...mapParts(schema).map((m) => m.schema)]) {
     if (!isObject(inner)) continue;

@@ -248,6 +248,16 @@ export function isObject(v: unknown): v is SchemaObject {
 }
 
 /**
+ * Sets a key from the sources on an object as an own property. Assigning
+ * `__proto__` would set the object's prototype instead (and the key would
+ * vanish from tables and examples); a property or example key may be any name.
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
+}
+
+/**
  * Merges `allOf` into its schema: the parents first, in order, then the schema's
  * own keywords win. Objects merge deeply, `required` is united, nothing else is
  * dropped. Results are memoised per node, so shared and recursive schemas are
@@ -288,7 +298,7 @@ export class AllOfMerger {
       }
     }
     const own: SchemaObject = {};
-    for (const [key, value] of Object.entries(node)) if (key !== "allOf" || !Array.isArray(allOf)) own[key] = this.merge(value);
+    for (const [key, value] of Object.entries(node)) if (key !== "allOf" || !Array.isArray(allOf)) setOwn(own, key, this.merge(value));
     mergeInto(out, own);
     this.inProgress.delete(node);
     return out;
@@ -312,7 +322,8 @@ export class AllOfMerger {
 }
 
 function mergeInto(target: SchemaObject, source: SchemaObject): void {
-  for (const [key, value] of Object.entries(source)) target[key] = combine(target[key], value, key);
+  for (const [key, value] of Object.entries(source))
+    setOwn(target, key, combine(Object.hasOwn(target, key) ? target[key] : undefined, value, key));
 }
 
 /** The child's value wins; objects merge key by key; `required` lists are united. */

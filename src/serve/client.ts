@@ -16,7 +16,8 @@ export const EVENTS_PATH = "/__specgen/events";
 
 export const CLIENT_SCRIPT = `(() => {
   const build = document.currentScript ? document.currentScript.dataset.build : "";
-  const page = decodeURIComponent(location.pathname.replace(/^\\//, "")) || "index.html";
+  // The site file the server maps this URL to (a folder's URL serves its index.html).
+  const page = decodeURIComponent(location.pathname.replace(/^\\//, "")).replace(/(^|\\/)$/, "$1index.html");
   const key = "specgen-scroll:" + page;
   const saved = sessionStorage.getItem(key);
   if (saved !== null) {
@@ -61,9 +62,12 @@ export const CLIENT_SCRIPT = `(() => {
     overlay.setAttribute("role", "alert");
     overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,24,.92);color:#f4f4f5;font:14px/1.5 ui-monospace,monospace;padding:2rem";
     const title = document.createElement("h2");
-    title.textContent = diagnostics.length + (diagnostics.length === 1 ? " error" : " errors") + " in the sources (showing the last good build)";
-    title.style.cssText = "margin:0 0 1rem;color:#fca5a5;font-size:16px";
-    overlay.append(title);
+    title.textContent = diagnostics.length + (diagnostics.length === 1 ? " error" : " errors") + " in the sources";
+    title.style.cssText = "margin:0 0 .25rem;color:#fca5a5;font-size:16px";
+    const hint = document.createElement("p");
+    hint.textContent = "Below: the last build without errors, or, before there was one, what could be rendered. Save a fix and the page updates by itself.";
+    hint.style.cssText = "margin:0 0 1rem;color:#a1a1aa";
+    overlay.append(title, hint);
     for (const d of diagnostics) {
       const item = document.createElement("div");
       item.className = "specgen-error";
@@ -102,3 +106,31 @@ export const CLIENT_SCRIPT = `(() => {
   });
 })();
 `;
+
+/**
+ * What a page that is not in the site shows: its name and the build's errors
+ * (also under the overlay the live client puts over it, and when it is hidden).
+ */
+export function placeholderPage(file: string, errors: readonly { file?: string; line?: number; code: string; message: string }[]): string {
+  const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const name = escapeHtml(file);
+  const list = errors.map(
+    (d) =>
+      `<li><code>${escapeHtml([d.file, d.line].filter((x) => x !== undefined).join(":"))}</code> ${escapeHtml(d.code)}: ${escapeHtml(d.message)}</li>`,
+  );
+  const why =
+    errors.length > 0
+      ? `<p>The sources have ${errors.length} error${errors.length === 1 ? "" : "s"}:</p>\n<ul>\n${list.join("\n")}\n</ul>\n`
+      : "";
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Not rendered: ${name}</title></head>
+<body>
+<main style="font:16px/1.5 system-ui,sans-serif;max-width:48rem;margin:3rem auto;padding:0 1rem">
+<h1>${name} is not rendered</h1>
+<p>The site has no such page, or it could not be rendered. This page is replaced as soon as the page renders.</p>
+${why}</main>
+</body>
+</html>
+`;
+}

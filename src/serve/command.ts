@@ -1,7 +1,9 @@
 /** The `serve` subcommand: flags, the URL on stdout, a clean stop on SIGINT/SIGTERM. */
 import { spawn } from "node:child_process";
+import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { summarize } from "../report.js";
+import { useColor } from "../terminal.js";
 
 function portNumber(value: string): number {
   const port = Number(value);
@@ -26,15 +28,19 @@ export function serveCommand(): Command {
       const onSignal = () => stopRequested();
       process.on("SIGINT", onSignal);
       process.on("SIGTERM", onSignal);
-      const { serve } = await import("./index.js");
+      const [{ serve }, { DiagnosticLog }] = await Promise.all([import("./index.js"), import("./log.js")]);
+      const log = new DiagnosticLog({ root: path.resolve(root), color: useColor(process.stderr) });
+      let builds = 0;
       const preview = await serve({
         root,
         port: opts.port,
         host: opts.host,
-        onRebuild: ({ changedPages, diagnostics, ms }) => {
-          const pages = changedPages.length ? `, ${changedPages.length} page(s) changed` : "";
+        onRebuild: ({ changedPages, diagnostics, texts, ms }) => {
+          const first = builds++ === 0;
+          const pages = first ? `, ${changedPages.length} page(s)` : changedPages.length ? `, ${changedPages.length} page(s) changed` : "";
           const { errors, warnings } = summarize(diagnostics);
-          process.stderr.write(`rebuilt in ${ms.toFixed(0)} ms${pages}; ${errors} error(s), ${warnings} warning(s)\n`);
+          const status = `${first ? "built" : "rebuilt"} in ${ms.toFixed(0)} ms${pages}; ${errors} error(s), ${warnings} warning(s)`;
+          process.stderr.write(`${log.update(diagnostics, texts)}${status}\n`);
         },
       });
       process.stdout.write(`specgen: serving ${preview.config.root} at ${preview.url}\n`);

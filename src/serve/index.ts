@@ -1,7 +1,9 @@
 /**
  * `specgen serve`: builds the spec in memory, serves it, and rebuilds on every
  * change of a source, a template or the config. A broken save shows its errors
- * over the last good site, which stays served; a fix clears them.
+ * over the last good site, which stays served; a fix clears them. Until the
+ * first build without errors, what the broken builds rendered is served, so a
+ * preview started on a broken spec shows its pages (and the overlay) at once.
  */
 import path from "node:path";
 import { CONFIG_FILE, type Config, ConfigError, loadConfig } from "../config.js";
@@ -22,6 +24,8 @@ export interface ServeOptions {
 export interface RebuildEvent {
   changedPages: string[];
   diagnostics: Diagnostic[];
+  /** Root-relative path → text of the sources, for code frames. */
+  texts: ReadonlyMap<string, string>;
   ms: number;
 }
 
@@ -36,6 +40,8 @@ export async function serve(options: ServeOptions): Promise<Preview> {
   let pipeline: Pipeline | undefined = new Pipeline(config);
   const server = new PreviewServer();
   let site = new Map<string, string | Uint8Array>();
+  /** Whether a build without errors has been published: from then on a broken build keeps it served. */
+  let good = false;
 
   /** Rebuilds after `changed` paths changed; a change of the config starts a fresh pipeline. */
   const rebuild = async (changed: Set<string>): Promise<void> => {
@@ -53,7 +59,9 @@ export async function serve(options: ServeOptions): Promise<Preview> {
       const result = await pipeline.run(changed);
       diagnostics = result.diagnostics;
       texts = new Map([...result.spec.sources.values()].map((source) => [source.rel, source.text]));
-      if (!hasErrors(diagnostics)) {
+      const clean = !hasErrors(diagnostics);
+      if (clean || !good) {
+        good = clean;
         const files = new Map<string, string | Uint8Array>([...result.files, ...result.staticFiles]);
         const changedFiles = [...files.keys()].filter((f) => site.get(f) !== files.get(f));
         changedPages = changedFiles.filter((f) => f.endsWith(".html"));
@@ -69,7 +77,7 @@ export async function serve(options: ServeOptions): Promise<Preview> {
       diagnostics = [{ severity: "error", code, message: (e as Error).message, file: CONFIG_FILE }];
     }
     server.showErrors(diagnostics.filter((d) => d.severity === "error").map((d) => overlayError(d, texts.get(d.file ?? ""))));
-    options.onRebuild?.({ changedPages, diagnostics, ms: performance.now() - started });
+    options.onRebuild?.({ changedPages, diagnostics, texts, ms: performance.now() - started });
   };
 
   await rebuild(new Set());

@@ -197,12 +197,18 @@ function decode(s: string): string {
   }
 }
 
+/**
+ * An attribute value as the browser reads it: every character reference
+ * decoded (Handlebars writes `'`, `=` and `` ` `` as `&#x27;`, `&#x3D;`,
+ * `&#x60;`; markdown-it writes `&amp;`, `&lt;`, `&gt;`, `&quot;`).
+ */
 function unescapeHtml(s: string): string {
   if (!s.includes("&")) return s;
-  return s
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, "&");
+  return s.replace(/&(?:#[xX]([0-9a-fA-F]{1,6})|#([0-9]{1,7})|(amp|lt|gt|quot|apos));/g, (whole, hex, dec, name) => {
+    if (name) return NAMED[name as keyof typeof NAMED];
+    const code = hex ? Number.parseInt(hex, 16) : Number(dec);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
 }
+
+const NAMED = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };

@@ -122,6 +122,9 @@ interface RenderedPage {
   links: PageLinks;
 }
 
+/** How long a render runs between yields to the event loop. */
+const YIELD_MS = 20;
+
 export class SiteRenderer {
   /** The templates (the map they came in, and their texts as JSON), and a number that changes with them: it is in every page's key. */
   private setup?: { given: ReadonlyMap<string, string>; sources: string; version: number; md: MarkdownIt; templates: Templates };
@@ -147,7 +150,13 @@ export class SiteRenderer {
 
   constructor(private readonly config: Config) {}
 
-  render(input: SiteInput): RenderedSite {
+  /**
+   * Renders the site. It yields to the event loop between pages every few
+   * milliseconds, so that a signal (a stopped build removes its staging folder)
+   * or a preview's request is handled during a long render, never in the
+   * middle of a page.
+   */
+  async render(input: SiteInput): Promise<RenderedSite> {
     const { config } = this;
     const { md, templates, version: setupVersion } = this.prepare(input.templates);
     const highlight: Highlighter = input.publish ? highlightJson : md.utils.escapeHtml;
@@ -211,7 +220,12 @@ export class SiteRenderer {
     const diagnostics: Diagnostic[] = [];
     const rendered = new Map<string, RenderedPage>();
     const blockCaches = this.keptBlocks(setupVersion, highlight, pages);
+    let yielded = performance.now();
     for (const page of pages) {
+      if (performance.now() - yielded > YIELD_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        yielded = performance.now();
+      }
       const key = `${siteKey}\n${page.page ? pageKey(page.page) : "fallback"}`;
       let result = this.rendered.get(page.out);
       if (result?.key !== key || !sameStrings(result.blockKeys, page.blockKeys)) {

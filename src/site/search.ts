@@ -17,7 +17,7 @@ export interface SearchEntry {
   t: string;
   /** Kind: `page`, `section`, `event` or `field`. */
   k: string;
-  /** Href relative to the site's root. */
+  /** Href relative to the site's root, made by relativeHref as every static link is (percent-encoded). */
   u: string;
   /** Context shown beside the title: the page, or the event and table. */
   c: string;
@@ -33,7 +33,7 @@ export function searchEntries(page: SearchPage): SearchEntry[] {
   const href = relativeHref("", page.out);
   const at = (id: string) => href + fragmentHref(id);
   return [
-    { t: page.title, k: "page", u: page.out, c: "" },
+    { t: page.title, k: "page", u: href, c: "" },
     ...page.headings.filter((h) => h.level > 1).map((h) => ({ t: h.title, k: h.kind ?? "section", u: at(h.id), c: page.title })),
     ...page.terms.map((term) => ({ t: term.title, k: "field", u: at(term.id), c: term.context })),
   ];

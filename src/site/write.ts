@@ -3,15 +3,19 @@
  * file by file as it is rendered, and that folder takes the output folder's
  * place only when the whole run succeeded. A failed build never touches the
  * previous output and leaves no staging folder, and a folder specgen did not
- * write is never replaced.
+ * write is never replaced. A build that was killed leaves one; each staging
+ * folder holds a marker naming its process, and the next build of the same
+ * output removes those whose process is gone.
  */
 import {
   closeSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   openSync,
   readdirSync,
+  readFileSync,
   renameSync,
   rmdirSync,
   rmSync,
@@ -23,6 +27,8 @@ import { ConfigError } from "../config.js";
 
 /** Marks a folder as specgen's output, safe to replace. */
 export const OUTPUT_MARKER = ".specgen-output";
+/** Marks a staging folder as specgen's, with the id of the process writing it. */
+export const STAGING_MARKER = ".specgen-staging";
 
 /**
  * A site being written. `write` puts a file into the staging folder (made at
@@ -59,8 +65,13 @@ export class StagedOutput {
     }
   }
 
-  /** Replaces the output folder by the staged site: a ConfigError when the output folder is not specgen's. */
-  publish(): void {
+  /**
+   * Replaces the output folder by the staged site: a ConfigError when the
+   * output folder is not specgen's. Once the new site is in place the build
+   * has succeeded: a previous site that cannot be removed (a read-only
+   * folder) is left beside it as `leftover`, and the next build tries again.
+   */
+  publish(): { leftover?: string } {
     const { outDir } = this;
     if (this.failure) throw this.failure.error;
     if (existsSync(outDir) && readdirSync(outDir).length > 0 && !existsSync(path.join(outDir, OUTPUT_MARKER))) {
@@ -68,6 +79,8 @@ export class StagedOutput {
     }
     const staging = this.folder();
     writeFileSync(path.join(staging, OUTPUT_MARKER), "This folder is written by specgen and replaced on every build.\n");
+    // The site is the same whichever process built it.
+    rmSync(path.join(staging, STAGING_MARKER));
     const previous = existsSync(outDir) ? `${staging}.old` : undefined;
     if (previous) renameSync(outDir, previous);
     try {
@@ -78,7 +91,13 @@ export class StagedOutput {
     }
     this.staging = undefined;
     this.madeParent = undefined;
-    if (previous) rmSync(previous, { recursive: true, force: true });
+    if (!previous) return {};
+    try {
+      rmSync(previous, { recursive: true, force: true });
+      return {};
+    } catch {
+      return { leftover: previous };
+    }
   }
 
   /** Removes what was staged and not published (nothing after `publish`). */
@@ -130,10 +149,67 @@ export class StagedOutput {
   private folder(): string {
     if (!this.staging) {
       this.madeParent = mkdirSync(path.dirname(this.outDir), { recursive: true });
+      removeStaleStaging(this.outDir);
       this.staging = mkdtempSync(`${this.outDir}.tmp-`);
+      writeFileSync(path.join(this.staging, STAGING_MARKER), `${process.pid}\n`);
       this.folders.add(this.staging);
     }
     return this.staging;
+  }
+}
+
+/**
+ * Removes the staging folders of `outDir` (`out.tmp-XXXXXX`, and `.old` ones
+ * a publish was moving aside) left by a specgen process that is gone: only
+ * real folders (not links) holding specgen's staging marker whose process id
+ * names no running process. Anything else beside the output is left alone.
+ */
+export function removeStaleStaging(outDir: string): string[] {
+  const parent = path.dirname(outDir);
+  const prefix = `${path.basename(outDir)}.tmp-`;
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !/^[A-Za-z0-9]{6}(\.old)?$/.test(name.slice(prefix.length))) continue;
+    const folder = path.join(parent, name);
+    try {
+      if (!lstatSync(folder).isDirectory()) continue;
+      // Marked while it is staged; a site ready to publish, or a published one a publish moved aside (`.old`), is marked as output.
+      const marked = [STAGING_MARKER, OUTPUT_MARKER].some((m) => lstatSync(path.join(folder, m), { throwIfNoEntry: false })?.isFile());
+      if (!marked) continue;
+      const owner = stagingOwner(name.endsWith(".old") ? folder.slice(0, -".old".length) : folder);
+      if (owner !== undefined && isRunning(owner)) continue;
+      rmSync(folder, { recursive: true, force: true });
+      removed.push(folder);
+    } catch {
+      // Not there any more, or not ours to read: left alone.
+    }
+  }
+  return removed;
+}
+
+/** The process id a staging folder's marker names, or undefined. */
+function stagingOwner(folder: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(path.join(folder, STAGING_MARKER), "utf8").trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

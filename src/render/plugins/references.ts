@@ -3,16 +3,20 @@
  * `` `Title`_ `` links to the heading or event of that title anywhere in the
  * site (unresolved: an error), and `` `text <url>`_ `` is a plain link.
  * ``literal`` needs nothing: CommonMark reads it as a code span already.
+ * A `|name|_` substitution reference is shown as written, with a warning at
+ * its place: no source defines substitutions for it.
  */
 import type MarkdownIt from "markdown-it";
 import type StateInline from "markdown-it/lib/rules_inline/state_inline.mjs";
 import type Token from "markdown-it/lib/token.mjs";
-import { error } from "../../diagnostics.js";
+import { error, warning } from "../../diagnostics.js";
 import { forEachInline, type RenderEnv } from "../env.js";
 import { SiteIndex } from "../site-index.js";
 
 const REFERENCE = /^`([^`\n]+)`__?(?![A-Za-z0-9_])/;
 const WITH_URL = /^(.*?)\s*<([^<>\s]+)>$/s;
+/** `|name|_` or `|name|__`: RST's substitution reference used as a link (the name neither starts nor ends with a space). */
+const SUBSTITUTION = /(?<![|\w])\|([^|\s`](?:[^|`\n]*[^|\s`])?)\|__?(?![\w|])/g;
 
 export function referencesPlugin(md: MarkdownIt): void {
   md.inline.ruler.before("backticks", "specgen_reference", (state: StateInline, silent: boolean) => {
@@ -43,6 +47,19 @@ export function referencesPlugin(md: MarkdownIt): void {
   md.core.ruler.push("specgen_reference_lines", (state) => {
     forEachInline(state.tokens, (child, line, endLine) => {
       if (child.type === "specgen_reference") child.meta = { ...child.meta, line, endLine };
+      if (child.type === "text" && child.content.includes("|")) {
+        const env = state.env as RenderEnv;
+        for (const m of child.content.matchAll(SUBSTITUTION)) {
+          const where = env.where(line, { text: m[0], endLine });
+          env.diagnostics.push(
+            warning(
+              "rst-substitution-unresolved",
+              `|${m[1]}|_ is an RST substitution reference; no substitution defines it, so it shows as written`,
+              where,
+            ),
+          );
+        }
+      }
     });
   });
 

@@ -196,5 +196,6 @@ function renderCsv(md: MarkdownIt, table: CsvMeta, env: RenderEnv): string {
   };
   const head = table.rows.slice(0, table.headerRows).map((r) => row(r, true));
   const body = table.rows.slice(table.headerRows).map((r) => row(r, false));
-  return `<table class="csv-table">\n${head.length > 0 ? `<thead>\n${head.join("")}</thead>\n` : ""}<tbody>\n${body.join("")}</tbody>\n</table>\n`;
+  // In a wrapper that scrolls: a wide table in a narrow cell must not crush the cell's words.
+  return `<div class="table-scroll"><table class="csv-table">\n${head.length > 0 ? `<thead>\n${head.join("")}</thead>\n` : ""}<tbody>\n${body.join("")}</tbody>\n</table></div>\n`;
 }
