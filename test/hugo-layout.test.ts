@@ -256,6 +256,28 @@ describe("the Hugo layout", () => {
     expect(second.files.get("guide/index.html")).toMatch(/id="mbar"/);
   });
 
+  it("shows message types as the repository's msgtypes template orders and names them", async () => {
+    const msgtype = (variant: string, weight?: number) =>
+      `${weight === undefined ? "" : `x-weight: ${weight}\n`}type: object\ndescription: ${variant}.\nproperties:\n  type:\n    type: string\n    enum: [m.room.message]\n  content:\n    type: object\n    properties:\n      msgtype:\n        type: string\n        enum: [${variant}]\n`;
+    const root = hugoRoot({
+      "content/client-server-api/modules/extra.md": "\n{{% msgtypes %}}\n",
+      "layouts/shortcodes/msgtypes.html":
+        '{{ $expected_prefix := "m.room.message$" }}\n{{ $excluded := slice "m.room.message$m.x" }}\n{{ sort $events "x-weight" }}\n',
+      "data/event-schemas/schema/m.room.message$m.a.yaml": msgtype("m.a", 20),
+      "data/event-schemas/schema/m.room.message$m.b.yaml": msgtype("m.b", 10),
+      "data/event-schemas/schema/m.room.message$m.c.yaml": msgtype("m.c"),
+      "data/event-schemas/schema/m.room.message$m.x.yaml": msgtype("m.x"),
+    });
+    const result = await check(loadConfig(root));
+    const html = result.files.get("guide/index.html") as string;
+    const ids = ["mb", "ma", "mc"].map((id) => html.indexOf(`id="${id}"`));
+    expect(ids.every((i) => i > 0)).toBe(true);
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+    // The excluded one is left to its own page, under its full name.
+    expect(html).not.toContain('id="mroommessagemx"');
+    expect(html).not.toContain('id="mx"');
+  });
+
   it("says where a site path is served from", () => {
     expect(siteLinkTarget("/client-server-api/#get_matrixclientv3sync")).toBe("client-server-api/index.html#get_matrixclientv3sync");
     expect(siteLinkTarget("/client-server-api#mroommember")).toBe("client-server-api/index.html#mroommember");

@@ -39,7 +39,7 @@ export interface LayoutSite {
   pages: readonly PageSource[];
   /** Every loaded page file (those that are no page too: fragments, bundle resources). */
   pageFiles: readonly Source[];
-  events: readonly { name: string; blockName: string }[];
+  events: readonly { name: string; blockName: string; source?: Source }[];
   apis: readonly { source: Source; blockName: string }[];
   definitions: readonly { source: Source; blockName: string }[];
   components: readonly { name: string }[];

@@ -213,9 +213,28 @@ function hugoSite(site: LayoutSite): HugoSite {
       coreEvent: (name) => commonFieldsBlockName(name),
       group: (patterns) => patternGroupName(patterns),
     },
-    msgtypes: msgtypeOrder(config.root),
+    msgtypes: msgtypesOf(msgtypeOrder(config.root), site.events),
     unreleasedChangelog: unreleasedChangelog(config.root),
   };
+}
+
+/**
+ * The message types in the order the repository's template shows them: its
+ * own list first, or by each schema's `x-weight` where the template sorts by it.
+ */
+function msgtypesOf(order: MsgtypeOrder | undefined, events: LayoutSite["events"]): HugoSite["msgtypes"] {
+  if (!order?.byWeight || !order.prefix) return order;
+  const prefix = order.prefix;
+  const weight = (e: LayoutSite["events"][number]) => {
+    const value = e.source?.value as Record<string, unknown> | undefined;
+    const w = value?.["x-weight"];
+    return typeof w === "number" ? w : Number.POSITIVE_INFINITY;
+  };
+  const weighted = events
+    .filter((e) => e.name.startsWith(prefix) && !order.excluded.includes(e.name))
+    .sort((a, b) => weight(a) - weight(b) || (a.name < b.name ? -1 : 1))
+    .map((e) => e.name);
+  return { ...order, first: [...order.first, ...weighted] };
 }
 
 /**
@@ -223,7 +242,7 @@ function hugoSite(site: LayoutSite): HugoSite {
  * first list) and the ones it leaves to other pages: read from the template,
  * so that each revision shows its own order; absent, by name.
  */
-type MsgtypeOrder = { prefix?: string; first: string[]; excluded: string[] };
+type MsgtypeOrder = { prefix?: string; first: string[]; excluded: string[]; byWeight: boolean };
 const msgtypeCache = new Map<string, { stamp: string; order: MsgtypeOrder | undefined }>();
 
 function msgtypeOrder(root: string): MsgtypeOrder | undefined {
@@ -242,7 +261,7 @@ function readMsgtypeOrder(text: string): MsgtypeOrder {
     const m = new RegExp(`\\$${name}\\s*:?=\\s*\\(?\\s*slice((?:\\s+"[^"]*")+)`).exec(text);
     return m ? [...m[1].matchAll(/"([^"]*)"/g)].map((x) => x[1]) : [];
   };
-  return { prefix, first: list("msgtypes"), excluded: list("excluded") };
+  return { prefix, first: list("msgtypes"), excluded: list("excluded"), byWeight: text.includes("x-weight") };
 }
 
 function listFiles(dir: string, prefix = ""): string[] {
