@@ -15,7 +15,7 @@ import { type Diagnostic, error, hasErrors, sortDiagnostics, uniqueDiagnostics, 
 import { ExampleMerger } from "./examples/merge.js";
 import { schemaOfExample, Validators } from "./examples/validate.js";
 import { objectId } from "./identity.js";
-import { eventAnchorRule } from "./layouts/layout.js";
+import { eventAnchorRule, eventHeadingRule } from "./layouts/layout.js";
 import { knownFormats, lintEvents, lintFormats } from "./lint.js";
 import { isApiDocument, loadSpec, SourceCache, type Spec } from "./load/index.js";
 import { writtenJson } from "./load/numbers.js";
@@ -181,7 +181,7 @@ export class Pipeline {
         const entry = entries.get(source.path) as SchemaEntry;
         if (isEventSchema(this.config.schemas, source, schema)) {
           entry.event = guarded(entry.diagnostics, { file: source.rel }, "modelling the event", () =>
-            modelEvent(source, schema, eventAnchorRule(this.config)),
+            modelEvent(source, schema, eventAnchorRule(this.config), eventHeadingRule(this.config)),
           );
         }
         // An event needs its merged schema no more once modelled; a component's is what its block shows.

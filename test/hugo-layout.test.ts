@@ -273,6 +273,10 @@ describe("the Hugo layout", () => {
     const ids = ["mb", "ma", "mc"].map((id) => html.indexOf(`id="${id}"`));
     expect(ids.every((i) => i > 0)).toBe(true);
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+    // Headed by their own names, as the published pages show them.
+    expect(html).toContain("<code>m.b</code>");
+    expect(result.events.find((e) => e.name === "m.room.message$m.b")?.heading).toBe("m.b");
+    expect(result.events.find((e) => e.name === "m.room.message$m.x")?.heading).toBe("m.room.message (m.x)");
     // The excluded one is left to its own page, under its full name.
     expect(html).not.toContain('id="mroommessagemx"');
     expect(html).not.toContain('id="mx"');

@@ -11,7 +11,7 @@ import type { Config } from "../config.js";
 import { type Diagnostic, uniqueDiagnostics } from "../diagnostics.js";
 import { ExampleMerger } from "../examples/merge.js";
 import { schemaOfExample } from "../examples/validate.js";
-import { eventAnchorRule } from "../layouts/layout.js";
+import { eventAnchorRule, eventHeadingRule } from "../layouts/layout.js";
 import { loadSpec, type Spec } from "../load/index.js";
 import { escapePointer } from "../load/source.js";
 import { partsLocator, readPage } from "../pages/index.js";
@@ -64,7 +64,7 @@ export async function specSubjects(config: Config): Promise<SpecSubjects> {
   for (const source of topSchemas) {
     const schema = resolved.schemas.get(source.path);
     if (!schema || !isEventSchema(config.schemas, source, schema)) continue;
-    const event = modelEvent(source, schema, eventAnchorRule(config));
+    const event = modelEvent(source, schema, eventAnchorRule(config), eventHeadingRule(config));
     const page = pages.get(event.blockName);
     subjects.push({
       kind: "event",

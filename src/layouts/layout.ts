@@ -61,6 +61,8 @@ export interface Layout {
   blockIds?: {
     /** An event's, by its schema's name (`m.room.message$m.text`), where `anchor` of the name is not it. */
     event?(name: string, config: Config): string;
+    /** An event's heading, where the layout shows it otherwise than specgen (`m.text` for a message type). */
+    eventHeading?(name: string, config: Config): string | undefined;
     /** An endpoint's (`GET`, `/_matrix/client/v3/sync`), before it is made unique across the site. */
     endpoint(method: string, fullPath: string): string;
     /** A definition's, from its schema's title (or its block name when it has none). */
@@ -86,4 +88,10 @@ export interface Layout {
 export function eventAnchorRule(config: Config): (name: string) => string {
   const { layout } = config;
   return (name) => layout.blockIds?.event?.(name, config) ?? layout.anchor(name);
+}
+
+/** The layout's heading for an event, when it has its own rule. */
+export function eventHeadingRule(config: Config): (name: string) => string | undefined {
+  const { layout } = config;
+  return (name) => layout.blockIds?.eventHeading?.(name, config);
 }

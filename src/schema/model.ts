@@ -76,7 +76,13 @@ function eventTypeOf(typeSchema: unknown): string | undefined {
 }
 
 /** `anchor`: the layout's id rule (config.layout.anchor). */
-export function modelEvent(source: Source, schema: SchemaObject, anchorOf: (text: string) => string = slugify): EventModel {
+export function modelEvent(
+  source: Source,
+  schema: SchemaObject,
+  anchorOf: (text: string) => string = slugify,
+  /** The layout's heading for the event, when it names it otherwise (Hugo's message types: `m.text`). */
+  headingOf?: (name: string) => string | undefined,
+): EventModel {
   const name = schemaName(source.path);
   const own = isObject(source.value) ? source.value : {};
   const properties = isObject(schema.properties) ? schema.properties : {};
@@ -99,7 +105,7 @@ export function modelEvent(source: Source, schema: SchemaObject, anchorOf: (text
     name,
     type,
     variant,
-    heading: variant ? `${type} (${variant})` : type,
+    heading: headingOf?.(name) ?? (variant ? `${type} (${variant})` : type),
     title: typeof title === "string" ? title : undefined,
     blockName: eventBlockName(name),
     anchor,

@@ -91,11 +91,8 @@ export const hugoLayout: Layout = {
   anchor: (text) => anchorize(text),
   blockIds: {
     // The msgtypes shortcode shows each message type under its own name (`m.text`), but those it leaves to other pages.
-    event(name, config) {
-      const msgtypes = msgtypeOrder(config.root);
-      const variant = msgtypes?.prefix && name.startsWith(msgtypes.prefix) ? name.slice(msgtypes.prefix.length) : undefined;
-      return anchorize(variant && !msgtypes?.excluded.includes(name) ? variant : name);
-    },
+    event: (name, config) => anchorize(msgtypeName(name, config.root) ?? name),
+    eventHeading: (name, config) => msgtypeName(name, config.root),
     endpoint: (method, fullPath) => `${method.toLowerCase()}${anchorize(fullPath)}`,
     definition: (title) => `definition-${anchorize(title)}`,
   },
@@ -242,6 +239,13 @@ function msgtypesOf(order: MsgtypeOrder | undefined, events: LayoutSite["events"
  * first list) and the ones it leaves to other pages: read from the template,
  * so that each revision shows its own order; absent, by name.
  */
+/** A message type's own name (`m.text`) when the repository's msgtypes shortcode shows the event under it. */
+function msgtypeName(name: string, root: string): string | undefined {
+  const msgtypes = msgtypeOrder(root);
+  if (!msgtypes?.prefix || !name.startsWith(msgtypes.prefix) || msgtypes.excluded.includes(name)) return undefined;
+  return name.slice(msgtypes.prefix.length) || undefined;
+}
+
 type MsgtypeOrder = { prefix?: string; first: string[]; excluded: string[]; byWeight: boolean };
 const msgtypeCache = new Map<string, { stamp: string; order: MsgtypeOrder | undefined }>();
 
