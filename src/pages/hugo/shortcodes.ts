@@ -205,16 +205,13 @@ function include(state: StateBlock, source: Source, dropVersionNotes: boolean, r
   const front = readFrontMatter(source.text, source.rel);
   env.diagnostics.push(...front.diagnostics);
   const base = includedLineBase(source);
-  state.push("hugo_marker", "", 1).meta = { include: source.rel, dropVersionNotes: dropVersionNotes, base };
-  const tokens: Token[] = [];
+  state.push("hugo_marker", "", 1).meta = { include: source.rel, dropVersionNotes, base };
   // The included tokens sit among the page's: nested includes see the open markers above.
   const before = state.tokens.length;
   state.md.block.parse(front.body, state.md, env, state.tokens);
-  tokens.push(...state.tokens.slice(before));
-  for (const token of tokens) {
-    if (token.map && token.map[0] < INCLUDED_LINES) {
-      token.map = [token.map[0] + base, token.map[1] + base];
-    }
+  // A nested include's tokens are numbered from their own base already.
+  for (const token of state.tokens.slice(before)) {
+    if (token.map && token.map[0] < INCLUDED_LINES) token.map = [token.map[0] + base, token.map[1] + base];
   }
   state.push("hugo_marker", "", -1).meta = { include: source.rel };
 }
