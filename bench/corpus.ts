@@ -74,16 +74,119 @@ export function corpusApiPages(corpus: string, taken: readonly string[] = []): R
   };
 }
 
-/** The corpus' two body examples that lack the `depth` their schema requires: specgen reports them (see README). */
-export const CORPUS_INVALID_EXAMPLES = ["api/server-server/leaving-v1.yaml", "api/server-server/leaving-v2.yaml"];
+/**
+ * The corpus' examples that break their schemas, which specgen reports (see
+ * README): each file with the pointers of its errors' values, and the edit
+ * that fixes a copy of it.
+ */
+export const CORPUS_INVALID_EXAMPLES: { file: string; pointers: string[]; fix: (text: string) => string }[] = [
+  // The body examples of PUT /send_leave lack the `depth` their schema requires.
+  ...["leaving-v1", "leaving-v2"].map((name) => ({
+    file: `api/server-server/${name}.yaml`,
+    pointers: ["/"],
+    fix: (t: string) => t.replace(/(example: \{\n\s*"\$ref": "examples\/minimal_pdu.json",)/, '$1\n            "depth": 12,'),
+  })),
+  // field_types requires a property named "fieldname" of what is a map of field names.
+  {
+    file: "api/application-service/definitions/protocol.yaml",
+    pointers: ["/"],
+    fix: (t) => t.replace("    required: ['fieldname']\n", ""),
+  },
+  {
+    // The same, and the gitter protocol has no `icon`, which a protocol requires.
+    file: "api/application-service/definitions/protocol_metadata.yaml",
+    pointers: ["/gitter", "/gitter/field_types", "/irc/field_types"],
+    fix: (t) => t.replace('"gitter": {\n', '"gitter": {\n    "icon": "mxc://example.org/gItTeR",\n'),
+  },
+  // "<bytes>" is not base64 (format: byte); the upload body is the raw bytes.
+  { file: "api/client-server/content-repo.yaml", pointers: ["/"], fix: (t) => t.replace("            format: byte\n", "") },
+  // Each additional property of auth data is an object; the example's is a string.
+  {
+    file: "api/client-server/definitions/auth_data.yaml",
+    pointers: ["/example_credential"],
+    fix: (t) => t.replace('example_credential: "verypoorsharedsecret"', 'example_credential: {"secret": "verypoorsharedsecret"}'),
+  },
+  // room_id is one string; its x-example a list.
+  {
+    file: "api/client-server/peeking_events.yaml",
+    pointers: ["/"],
+    fix: (t) => t.replace('x-example:\n            - "!somewhere:over.the.rainbow"', 'x-example: "!somewhere:over.the.rainbow"'),
+  },
+  // `kind` is one of five values; "cake" is none of them.
+  {
+    file: "api/client-server/pushrules.yaml",
+    pointers: ["/"],
+    fix: (t) => t.replace("x-example: cake\n          enum:", "x-example: content\n          enum:"),
+  },
+  // The schema's example is wrapped in an `application/json` key.
+  ...["store_invite", "v2_store_invite"].map((name) => ({
+    file: `api/identity/${name}.yaml`,
+    pointers: ["/", "/", "/"],
+    fix: (t: string) => t.replace("            example:\n              application/json: {", "            example: {"),
+  })),
+  // user_accepts is a list of URLs; its example one URL.
+  {
+    file: "api/identity/v2_terms.yaml",
+    pointers: ["/"],
+    fix: (t) =>
+      t.replace(
+        'example: "https://example.org/somewhere/terms-2.0-en.html"',
+        'example: ["https://example.org/somewhere/terms-2.0-en.html"]',
+      ),
+  },
+  // m.read is described as one receipt; the example (rightly) maps user IDs to receipts.
+  {
+    file: "api/server-server/definitions/event-schemas/m.receipt.yaml",
+    pointers: ["/!some_room:example.org/m.read", "/!some_room:example.org/m.read"],
+    fix: (t) => dropFlowExample(t, '          "!some_room:example.org": {'),
+  },
+  // Examples of the maps of keys, written on the schema of one key.
+  {
+    file: "api/server-server/definitions/keys.yaml",
+    pointers: ["/", "/", "/"],
+    fix: (t) => dropFlowExample(dropFlowExample(t, '        "ed25519:abc123": {'), '        "ed25519:0ldK3y": {'),
+  },
+  // unsigned_pdu_base requires event_id and [id, hashes] pairs in auth_events and prev_events, and
+  // pdu_v3 and pdu_v4 are `allOf` it: no PDU of room version 3 or later satisfies them.
+  ...["pdu_v3", "pdu_v4", "unsigned_pdu_base"].map((name) => ({
+    file: `api/server-server/definitions/${name}.yaml`,
+    pointers: ["/"],
+    fix: (t: string) => t.replace(/\nexample:\n {2}\$ref: "\.\.\/examples\/\w+\.json"\n/, "\n"),
+  })),
+  ...["pdu_v3", "pdu_v4"].map((name) => ({
+    file: `api/server-server/examples/${name}.json`,
+    pointers: ["/auth_events/0", "/auth_events/1", "/prev_events/0", "/prev_events/1"],
+    fix: (t: string) => t,
+  })),
+  // A type list holding a schema (`type` names types only), one map level short of the example's.
+  {
+    file: "api/server-server/user_keys.yaml",
+    pointers: ["/@alice:example.com/JLAFKJWSCS"],
+    fix: (t) => t.replace(/( +)type:\n +- string\n( +)- type: object\n/, "$1type: object\n$1additionalProperties:\n$2  type: object\n"),
+  },
+];
 
-/** Adds the missing `depth` to those two examples of a copy of the corpus, so that it builds. */
+/** Removes the flow-mapping `example: {` whose first line inside is `inside`, up to its closing brace. */
+function dropFlowExample(text: string, inside: string): string {
+  const lines = text.split("\n");
+  const first = lines.findIndex((l, i) => l === inside && i > 0 && /^ *example: \{$/.test(lines[i - 1]));
+  const start = first - 1;
+  if (first < 1) return text;
+  const indent = lines[start].indexOf("example");
+  const end = lines.findIndex((l, i) => i > first && l === `${" ".repeat(indent)}}`);
+  if (end < 0) return text;
+  lines.splice(start, end - start + 1);
+  return lines.join("\n");
+}
+
+/** Fixes those examples in a copy of the corpus, so that it builds. */
 export function fixInvalidExamples(root: string): void {
-  for (const rel of CORPUS_INVALID_EXAMPLES) {
+  for (const { file: rel, fix } of CORPUS_INVALID_EXAMPLES) {
     const file = path.join(root, rel);
+    if (!existsSync(file)) continue; // a copy without the APIs
     const text = readFileSync(file, "utf8");
-    const fixed = text.replace(/(example: \{\n\s*"\$ref": "examples\/minimal_pdu.json",)/, '$1\n            "depth": 12,');
-    if (fixed === text) throw new Error(`${rel}: the example to fix is not there`);
+    const fixed = fix(text);
+    if (fixed === text && !rel.endsWith(".json")) throw new Error(`${rel}: the example to fix is not there`);
     writeFileSync(file, fixed);
   }
 }

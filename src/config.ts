@@ -39,6 +39,10 @@ export interface Config {
   groups: Readonly<Record<string, readonly string[]>>;
   /** `format` names known beside ajv-formats' (they validate anything). */
   formats: string[];
+  /** Formats readers know by a title (and a link): from `data/string-formats.yaml` (`paths.formats`) and `formats:`. */
+  formatTitles: Readonly<Record<string, FormatTitle>>;
+  /** The formats file (`paths.formats`), read with the config when it is there. */
+  formatsFile: string;
   /** Severities of lint rules, from `rules:`. */
   rules: Partial<Record<RuleCode, RuleSetting>>;
   /** `--strict`: warnings are errors. */
@@ -53,6 +57,13 @@ export interface Config {
   substitutions: Readonly<Record<string, string>>;
   /** `exclude:` globs, relative to the root: files and folders no source folder lists. */
   exclude: readonly string[];
+}
+
+/** How a type cell names a `format`: `mx-user-id` → `User ID`, linking to where it is defined. */
+export interface FormatTitle {
+  title: string;
+  /** Absolute, or relative to the site's root (`appendices#user-identifiers`). */
+  url?: string;
 }
 
 /** The API folders of the Matrix spec and the suffixes its block names used. */
@@ -90,7 +101,7 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-const FOLDERS = ["schemas", "examples", "pages", "templates", "output", "apis"] as const;
+const FOLDERS = ["schemas", "examples", "pages", "templates", "output", "apis", "formats"] as const;
 type Folder = (typeof FOLDERS)[number];
 
 const DEFAULT_FOLDERS: Record<Folder, string> = {
@@ -100,6 +111,8 @@ const DEFAULT_FOLDERS: Record<Folder, string> = {
   templates: "templates",
   output: "output",
   apis: "api",
+  // A file, not a folder: the format titles, as the Matrix spec keeps them (read when it is there).
+  formats: "data/string-formats.yaml",
 };
 
 export interface ConfigOverrides {
@@ -170,7 +183,8 @@ export function loadConfig(rootArg = ".", overrides: ConfigOverrides = {}): Conf
     allowHtml: booleanOption(raw, "allowHtml", false),
     maxFileSize: numberOption(raw, "maxFileSize", 10 * 1024 * 1024),
     groups: { ...DEFAULT_GROUPS, ...groupsOption(raw.groups) },
-    formats: stringListOption(raw, "formats"),
+    ...formatsOption(raw.formats, path.resolve(root, folders.formats), root, raw.allowExternalRefs === true),
+    formatsFile: path.resolve(root, folders.formats),
     rules: rulesOption(raw.rules),
     strict: overrides.strict ?? false,
     maxWarnings: overrides.maxWarnings,
@@ -315,6 +329,46 @@ function substitutionsOption(value: unknown): Record<string, string> {
     out[name] = String(v);
   }
   return out;
+}
+
+/**
+ * `formats:` a list of names, or a mapping of names to `{title, url}` (or
+ * nothing), over the entries of the formats file (`data/string-formats.yaml`
+ * by default) when there is one. Every name is known to the format lint.
+ */
+function formatsOption(value: unknown, file: string, root: string, external: boolean): Pick<Config, "formats" | "formatTitles"> {
+  const titles: Record<string, FormatTitle> = {};
+  const names = new Set<string>();
+  const read = (entries: Record<string, unknown>, where: string) => {
+    for (const [name, entry] of Object.entries(entries)) {
+      names.add(name);
+      if (entry === null || entry === undefined) continue;
+      if (!isPlainObject(entry) || typeof entry.title !== "string" || (entry.url !== undefined && typeof entry.url !== "string")) {
+        throw new ConfigError(`${where}: "${name}" must be a mapping with a title (and a url)`);
+      }
+      titles[name] = { title: entry.title, url: entry.url as string | undefined };
+    }
+  };
+  if (existsSync(file) && statSync(file).isFile()) {
+    if (!external && !isWithin(realish(file), root)) {
+      throw new ConfigError(`${CONFIG_FILE}: "paths.formats" lies outside the spec root; set allowExternalRefs: true to allow it`);
+    }
+    const rel = path.relative(root, file);
+    let parsed: unknown;
+    try {
+      parsed = yaml.load(readFileSync(file, "utf8"), { filename: rel });
+    } catch (e) {
+      throw new ConfigError(`${rel}: ${(e as Error).message}`);
+    }
+    if (parsed != null && !isPlainObject(parsed)) throw new ConfigError(`${rel} must be a mapping of format names`);
+    read((parsed ?? {}) as Record<string, unknown>, rel);
+  }
+  if (Array.isArray(value)) {
+    if (!value.every((x) => typeof x === "string")) throw new ConfigError(`${CONFIG_FILE}: "formats" must be a list of names or a mapping`);
+    for (const name of value) names.add(name);
+  } else if (isPlainObject(value)) read(value, `${CONFIG_FILE}: formats`);
+  else if (value !== undefined && value !== null) throw new ConfigError(`${CONFIG_FILE}: "formats" must be a list of names or a mapping`);
+  return { formats: [...names], formatTitles: titles };
 }
 
 function booleanOption(raw: Record<string, unknown>, key: string, fallback: boolean): boolean {

@@ -28,8 +28,11 @@ export function lintEvents(events: readonly EventModel[], examples: readonly Sou
   const withExample = new Set<string>();
   for (const example of examples) {
     if (path.dirname(example.path) !== config.examples) continue;
-    const owner = schemaOfExample(schemaName(example.path), names);
+    const name = schemaName(example.path);
+    const owner = schemaOfExample(name, names);
     if (owner) withExample.add(owner);
+    // A variant's example is also its base event's (see the pipeline's examples).
+    if (owner && names.has(name.split("$")[0])) withExample.add(name.split("$")[0]);
   }
   for (const event of events) {
     if (!withExample.has(event.name)) out.push(warning("event-no-example", `event ${event.heading} has no example`, at(event.source, "")));

@@ -9,11 +9,12 @@
  * Pipeline once.
  */
 import path from "node:path";
-import { ApiStage } from "./api/stage.js";
+import { ApiStage, isDefinition } from "./api/stage.js";
 import { type Config, ConfigError } from "./config.js";
 import { type Diagnostic, error, hasErrors, sortDiagnostics, uniqueDiagnostics, warning } from "./diagnostics.js";
 import { ExampleMerger } from "./examples/merge.js";
-import { schemaOfExample, Validators } from "./examples/validate.js";
+import { schemaExamples } from "./examples/schema-examples.js";
+import { draftOf, schemaOfExample, Validators } from "./examples/validate.js";
 import { objectId } from "./identity.js";
 import { eventAnchorRule, eventHeadingRule } from "./layouts/layout.js";
 import { knownFormats, lintEvents, lintFormats } from "./lint.js";
@@ -25,7 +26,7 @@ import type { ComponentSchema } from "./render/blocks/common.js";
 import type { ExampleView } from "./render/blocks/event.js";
 import { applyRules } from "./rules.js";
 import { type EventModel, isEventSchema, modelEvent, schemaName } from "./schema/model.js";
-import { resolveSchemas, type SchemaObject } from "./schema/resolve.js";
+import { isObject, resolveSchemas, type SchemaObject } from "./schema/resolve.js";
 import { LinkChecker } from "./site/links.js";
 import { type FileContent, SiteRenderer } from "./site/pages.js";
 import { StagedOutput } from "./site/write.js";
@@ -84,6 +85,8 @@ export class Pipeline {
   private readonly schemaChecks = new WeakMap<Source, Diagnostic[]>();
   private schemaEntries = new Map<string, SchemaEntry>();
   private exampleEntries = new Map<string, ExampleEntry>();
+  /** Per schema file (not an API document or definition): its closure key and what its own `example`s broke. */
+  private schemaExampleEntries = new Map<string, { key: string; diagnostics: Diagnostic[] }>();
   private readonly closureKeyNumbers = new Map<string, number>();
   private readonly closureKeys = new WeakMap<Source, { targets: string[]; key: string }>();
   private readonly site: SiteRenderer;
@@ -134,6 +137,8 @@ export class Pipeline {
       return undefined;
     });
     diagnostics.push(...(apis?.diagnostics ?? []));
+    // After the API stage: the validator then knows the `$ref`s of files only API documents reach.
+    diagnostics.push(...this.schemaFileExamples(spec, closures, schemaFiles));
 
     const site = await guardedAsync(diagnostics, {}, "rendering the site", () =>
       this.site.render({
@@ -202,6 +207,26 @@ export class Pipeline {
     return entries;
   }
 
+  /** The `example`s written inside schema files (those of the API folder's documents and definitions: the API stage's). */
+  private schemaFileExamples(spec: Spec, closures: Closures, files: readonly Source[]): Diagnostic[] {
+    const entries = new Map<string, { key: string; diagnostics: Diagnostic[] }>();
+    for (const file of files) {
+      if (isApiDocument(file.value) || isDefinition(this.config, file.path) || !isObject(file.value)) continue;
+      const key = closures.key(file.path);
+      let entry = this.schemaExampleEntries.get(file.path);
+      if (entry?.key !== key) {
+        const own: Diagnostic[] = [];
+        const found = guarded(own, { file: file.rel }, "checking the schema's examples", () =>
+          schemaExamples(spec, file, [""], draftOf(file.value) ?? "07", this.validators),
+        );
+        entry = { key, diagnostics: [...own, ...(found ?? [])] };
+      }
+      entries.set(file.path, entry);
+    }
+    this.schemaExampleEntries = entries;
+    return [...entries.values()].flatMap((e) => e.diagnostics);
+  }
+
   /** A schema file's meta-schema check and unknown formats, once per loaded file. */
   private schemaCheck(file: Source): Diagnostic[] {
     let result = this.schemaChecks.get(file);
@@ -246,9 +271,13 @@ export class Pipeline {
 
     const eventNames = new Set(events.map((e) => e.name));
     const byEvent = new Map<string, ExampleView[]>();
+    const add = (event: string, view: ExampleView) => byEvent.set(event, [...(byEvent.get(event) ?? []), view]);
     for (const entry of entries.values()) {
-      if (!entry.owner || !entry.view || !eventNames.has(entry.owner)) continue;
-      byEvent.set(entry.owner, [...(byEvent.get(entry.owner) ?? []), entry.view]);
+      if (!entry.owner || !entry.view) continue;
+      if (eventNames.has(entry.owner)) add(entry.owner, entry.view);
+      // An event shows every example of its type, as the published spec does: m.room.message those of its msgtype variants.
+      const base = entry.view.name.split("$")[0];
+      if (base !== entry.owner && eventNames.has(base)) add(base, entry.view);
     }
     for (const list of byEvent.values()) list.sort((a, b) => (a.name < b.name ? -1 : 1));
     return byEvent;

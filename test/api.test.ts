@@ -114,7 +114,7 @@ describe("OpenAPI 3.1 (test/fixtures/openapi31, converted by hand from the corpu
     const post = sections.get("POST /_matrix/client/v3/login") as string;
     expect(post).toContain('<p class="deprecated"><strong>Deprecated.</strong>');
     expect(post).toContain("<dt>Rate-limited</dt><dd>No</dd>");
-    expect(post).toContain("<dt>Requires authentication</dt><dd>No</dd>");
+    expect(post).toContain("<dt>Requires authentication</dt><dd>Optional</dd>");
     const put = sections.get("PUT /_matrix/client/v3/user/{userId}/account_data/{type}") as string;
     expect(put).not.toContain('class="deprecated"');
     expect(put).toContain("<dt>Rate-limited</dt><dd>Yes</dd>");
@@ -187,6 +187,79 @@ describe("OpenAPI 3.1 (test/fixtures/openapi31, converted by hand from the corpu
       ["example-invalid", "api/client-server/login.yaml", lineOf("type: m.id.thirdparty"), "/identifier/type"],
     ]);
     expect(diagnostics[1].message).toContain("must be equal to constant");
+  });
+});
+
+describe("every example validated, by what it illustrates", () => {
+  const doc = [
+    "openapi: 3.1.0",
+    "info: {title: T, version: '1'}",
+    "paths:",
+    "  /rooms/{roomId}:",
+    "    put:",
+    "      parameters:",
+    "        - {in: path, name: roomId, required: true, schema: {type: string}, example: 42}",
+    "        - {in: query, name: limit, schema: {type: integer}, example: '10'}",
+    "        - {in: query, name: from, schema: {type: integer}, examples: {bad: {value: soon}}}",
+    "        - {in: query, name: dir, schema: {type: string, enum: [b, f], example: x}}",
+    "      requestBody:",
+    "        content:",
+    "          application/json:",
+    "            schema: {type: object, properties: {n: {type: integer, example: one}}}",
+    "            examples:",
+    "              request: {value: {n: two}}",
+    "          text/plain:",
+    "            schema: {type: integer}",
+    "            example: not checked",
+    "      responses:",
+    "        '200':",
+    "          description: OK",
+    "          headers:",
+    "            X-Count: {schema: {type: integer}, example: many}",
+    "          content:",
+    "            application/vnd.example+json:",
+    "              schema: {type: object, properties: {at: {type: string}}}",
+    "              example: {at: 2020-01-01}",
+    "",
+  ].join("\n");
+
+  it("reports each broken example once at its line: parameters read as request text, named and media-type examples by the media type, a schema's example against its own node, headers; a YAML timestamp is not JSON", async () => {
+    const root = makeRoot({ "api/a/doc.yaml": doc });
+    const lineOf = (text: string) => doc.split("\n").findIndex((l) => l.includes(text)) + 1;
+    const { diagnostics } = await checkRoot(root);
+    expect(diagnostics.map((d) => [d.code, d.line, d.pointer, d.message.replace(/ \(.*\)$/, "")])).toEqual([
+      ["example-invalid", lineOf("name: from"), "", "/ must be integer"],
+      ["example-invalid", lineOf("name: dir"), "", '/ must be equal to one of the allowed values: "b", "f"'],
+      ["example-invalid", lineOf("example: one"), "", "/ must be integer"],
+      ["example-invalid", lineOf("request: {value"), "/n", "/n must be integer"],
+      ["example-invalid", lineOf("X-Count"), "", "/ must be integer"],
+      ["example-not-json", lineOf("2020-01-01"), "/at", "/at is a YAML timestamp (quote it to make it a string), which JSON cannot hold"],
+    ]);
+  });
+
+  it("checks a Swagger 2.0 parameter's and header's example once, as request text", async () => {
+    const swagger = [
+      "swagger: '2.0'",
+      "info: {title: T, version: '1'}",
+      "paths:",
+      "  /things:",
+      "    get:",
+      "      parameters:",
+      "        - {in: query, name: limit, type: integer, example: lots}",
+      "        - {in: query, name: from, type: integer, x-example: '5'}",
+      "      responses:",
+      "        200:",
+      "          description: OK",
+      "          headers:",
+      "            X-Count: {type: integer, x-example: many}",
+      "",
+    ].join("\n");
+    const lineOf = (text: string) => swagger.split("\n").findIndex((l) => l.includes(text)) + 1;
+    const { diagnostics } = await checkRoot(makeRoot({ "api/a/doc.yaml": swagger }));
+    expect(diagnostics.map((d) => [d.code, d.line])).toEqual([
+      ["example-invalid", lineOf("name: limit")],
+      ["example-invalid", lineOf("X-Count")],
+    ]);
   });
 });
 

@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { fixInvalidExamples } from "../bench/corpus.js";
 import type { CheckResult } from "../src/pipeline.js";
 import { isObject, resolveSchemas, type SchemaObject } from "../src/schema/resolve.js";
 import { CORPUS, checkRoot, corpusEventNames, corpusSpecRoot, hasCorpus, specgen, tempDir } from "./helpers.js";
@@ -28,10 +29,17 @@ describe.skipIf(!hasCorpus)("conformance on the 2020 Matrix corpus", () => {
     merged = (await resolveSchemas(result.spec)).schemas;
   });
 
-  it("checks with no error, no broken link, and no warning but the event without an example, undescribed properties and |name|_", () => {
-    expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-    const lint = result.diagnostics.filter((d) => d.code !== "property-no-description" && d.code !== "rst-substitution-unresolved");
-    expect(lint.map((d) => [d.code, d.file])).toEqual([["event-no-example", "event-schemas/schema/m.room.message"]]);
+  it("checks with no error but auth_data.yaml's example, no broken link, and no warning but undescribed properties and |name|_", () => {
+    // The API definitions the events reach hold one example that breaks its schema (see CORPUS_INVALID_EXAMPLES).
+    const errors = result.diagnostics.filter((d) => d.severity === "error");
+    expect(errors.map((d) => [d.code, d.file, d.pointer])).toEqual([
+      ["example-invalid", "api/client-server/definitions/auth_data.yaml", "/example_credential"],
+    ]);
+    // m.room.message shows its msgtypes' examples (as the 2020 pipeline and today's spec do): no event lacks one.
+    const lint = result.diagnostics.filter(
+      (d) => d.code !== "property-no-description" && d.code !== "rst-substitution-unresolved" && d.severity !== "error",
+    );
+    expect(lint.map((d) => [d.code, d.file])).toEqual([]);
     // The message types' "see |encrypted_files|_", each at its place.
     const substitutions = result.diagnostics.filter((d) => d.code === "rst-substitution-unresolved");
     expect(substitutions.map((d) => d.message.split(" ")[0])).toEqual(Array(substitutions.length).fill("|encrypted_files|_"));
@@ -67,21 +75,24 @@ describe.skipIf(!hasCorpus)("conformance on the 2020 Matrix corpus", () => {
     const dir = path.join(root, "event-schemas/examples");
     const schemaNames = new Set(readdirSync(path.join(root, "event-schemas/schema")));
     const expected = new Map<string, { name: string; json: string }[]>();
+    let count = 0;
     for (const name of readdirSync(dir)
       .filter((n) => n.startsWith("m."))
       .sort()) {
       const owner = schemaNames.has(name) ? name : name.split("$")[0];
-      const list = expected.get(owner) ?? [];
-      list.push({ name, json: JSON.stringify(mergeExample(path.join(dir, name)), null, 2) });
-      expected.set(owner, list);
+      const shown = { name, json: JSON.stringify(mergeExample(path.join(dir, name)), null, 2) };
+      // A variant's example shows under its own event and under the base event of its type.
+      for (const event of new Set([owner, name.split("$")[0]])) expected.set(event, [...(expected.get(event) ?? []), shown]);
+      count++;
     }
     for (const event of result.events) {
       expect(examples(section(page, event.anchor)), event.name).toEqual(expected.get(event.name) ?? []);
     }
-    expect([...expected.values()].flat()).toHaveLength(61);
+    expect(count).toBe(61);
   });
 
-  it("builds the site with the CLI: exit 0, no broken internal link", () => {
+  it("builds the site with the CLI once auth_data.yaml's example is fixed: exit 0, no broken internal link", () => {
+    fixInvalidExamples(root);
     const out = path.join(tempDir(), "site");
     const r = specgen(["build", root, "--out", out]);
     expect(r.code, r.stderr).toBe(0);
@@ -92,6 +103,7 @@ describe.skipIf(!hasCorpus)("conformance on the 2020 Matrix corpus", () => {
 
   it("with 8 examples made invalid, check exits 1 and names exactly those 8 files, each with line and pointer", () => {
     const mutated = corpusSpecRoot();
+    fixInvalidExamples(mutated);
     const mutations: [file: string, change: (example: any) => void, lineHolds: string][] = [
       ["m.room.member", (e) => (e.content.membership = "dancing"), '"membership"'],
       ["m.room.message$m.text", (e) => (e.content.body = 42), '"body"'],

@@ -13,6 +13,27 @@ import { check } from "../src/pipeline.js";
 export const REPO = fileURLToPath(new URL("..", import.meta.url));
 export const CORPUS = path.resolve(REPO, "../shared/corpus/matrix-doc-2020");
 export const hasCorpus = existsSync(CORPUS);
+/** Today's Matrix spec (Hugo layout, OpenAPI 3.1, JSON Schema 2020-12). */
+export const CORPUS_V19 = path.resolve(REPO, "../shared/corpus/matrix-spec-v1.9");
+export const hasCorpusV19 = existsSync(CORPUS_V19);
+
+/** The folders of the v1.9 corpus' data, as a spec root's config names them. */
+export const V19_CONFIG = [
+  "paths:",
+  "  schemas: data/event-schemas/schema",
+  "  examples: data/event-schemas/examples",
+  "  apis: data/api",
+  "  pages: content",
+  "",
+].join("\n");
+
+/** A temporary spec root holding a copy of the v1.9 corpus' `data/` (no pages), and `files`. */
+export function corpusV19Root(files: Record<string, string> = {}): string {
+  const root = tempDir("specgen-v19-");
+  cpSync(path.join(CORPUS_V19, "data"), path.join(root, "data"), { recursive: true });
+  writeFiles(root, { "specgen.config.yaml": V19_CONFIG, ...files });
+  return root;
+}
 
 const made: string[] = [];
 afterAll(() => {

@@ -14,6 +14,7 @@ import { MAX_CACHE_BYTES } from "../src/load/parse-cache.js";
 import { MAX_NESTED_BLOCKS } from "../src/render/plugins/blocks.js";
 import { type Preview, serve } from "../src/serve/index.js";
 import { MAX_CLIENTS, PreviewServer } from "../src/serve/server.js";
+import { watchRoot } from "../src/serve/watch.js";
 import { OUTPUT_MARKER, STAGING_MARKER } from "../src/site/write.js";
 import { checkRoot, copySample, makeRoot, REPO, rawRequest, specgen, tempDir, writeFiles } from "./helpers.js";
 
@@ -359,6 +360,26 @@ describe("symlinked folders never lead outside the root", () => {
     const named = found.map((d) => `${d.file} ${d.message}`).join("\n");
     for (const word of ["passwd", "secret", "hosts", "Secret"]) expect(named).not.toContain(word);
     expect(found.length).toBeLessThan(20);
+  });
+
+  it("the preview's watcher never walks a link that leaves the root, and still sees changes inside it", async () => {
+    const root = copySample();
+    const elsewhere = tempDir();
+    writeFiles(elsewhere, { "m.secret": "type: object\n", "deep/more.md": "# More\n" });
+    symlinkSync(elsewhere, path.join(root, "event-schemas/schema/m.away"));
+    symlinkSync(path.join(root, "specification"), path.join(root, "event-schemas/again"));
+    const seen: string[] = [];
+    const watcher = await watchRoot({ root, ignore: [], debounceMs: 10, onChange: (paths) => seen.push(...paths) });
+    try {
+      writeFileSync(path.join(elsewhere, "m.secret"), "type: string\n");
+      writeFileSync(path.join(elsewhere, "deep/more.md"), "# Changed\n");
+      writeFileSync(path.join(root, "specification/index.md"), "# Home again\n");
+      await new Promise((r) => setTimeout(r, 600));
+    } finally {
+      await watcher.close();
+    }
+    expect(seen.some((p) => p.endsWith(path.join("specification", "index.md")))).toBe(true);
+    expect(seen.filter((p) => p.includes("m.away") || p.includes(elsewhere))).toEqual([]);
   });
 
   it("follows links anywhere when allowExternalRefs is on", () => {

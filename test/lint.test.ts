@@ -175,7 +175,7 @@ describe("severities from the command line and the config", () => {
     expect(off.stderr).toContain('"rules.block-unknown" must be error or warning');
     expect(config("rules:\n  event-no-example: loud\n").stderr).toContain('"rules.event-no-example" must be error, warning or off');
     expect(config("rulez: {}\n").stderr).toContain('unknown setting "rulez"');
-    expect(config("formats: mx-user-id\n").stderr).toContain('"formats" must be a list of strings');
+    expect(config("formats: mx-user-id\n").stderr).toContain('"formats" must be a list of names or a mapping');
     expect(config("maxFileSize: -1\n").code).toBe(2);
     const syntax = config("title: [unclosed\n");
     expect(syntax.code).toBe(2);

@@ -1,6 +1,6 @@
 /** `specgen serve` over HTTP: served from memory, rebuilt on change, errors as events, traversal refused. */
 import { spawn } from "node:child_process";
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -108,6 +108,23 @@ describe("specgen serve", () => {
     renameSync(path.join(root, "specification/new.tmp"), path.join(root, "specification/new.md"));
     await sse.waitFor((e) => e.event === "reload" && (e.data as string[]).includes("new.html"));
     expect(await (await fetch(new URL("new.html", preview.url))).text()).toContain("Brand new page");
+    sse.close();
+  });
+
+  it("rebuilds afresh when the formats file changes, since it is read with the config", async () => {
+    const root = copySample();
+    const schema = path.join(root, "event-schemas/schema/m.room_key.withheld");
+    writeFileSync(schema, readFileSync(schema, "utf8").replace("room_id:\n", "room_id:\n        format: mx-room-id\n"));
+    mkdirSync(path.join(root, "data"));
+    writeFileSync(path.join(root, "data/string-formats.yaml"), "mx-room-id: {title: Room ID}\n");
+    preview = await serve({ root, port: 0, host: "127.0.0.1" });
+    const page = new URL("modules/end_to_end_encryption.html", preview.url);
+    expect(await (await fetch(page)).text()).toContain("Room ID");
+    const sse = listen(preview.url);
+    await sse.ready;
+    writeFileSync(path.join(root, "data/string-formats.yaml"), "mx-room-id: {title: Room identifier}\n");
+    await sse.waitFor((e) => e.event === "reload");
+    expect(await (await fetch(page)).text()).toContain("Room identifier");
     sse.close();
   });
 

@@ -4,11 +4,11 @@
  * format (draft 2020-12, `.yaml` names, Markdown descriptions, types inside
  * `allOf`) for what the corpus lacks.
  */
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult } from "../src/pipeline.js";
-import { checkRoot, copyCorpus, corpusEventNames, corpusSpecRoot, hasCorpus, REPO, tempDir } from "./helpers.js";
+import { CORPUS, checkRoot, copyCorpus, corpusEventNames, corpusSpecRoot, hasCorpus, REPO, tempDir } from "./helpers.js";
 import { examples, type RowView, section, sectionIds, type TableView, tables, text } from "./html.js";
 
 function row(shown: TableView[], caption: string, key: string): RowView {
@@ -149,7 +149,10 @@ describe.skipIf(!hasCorpus)("shapes of the 2020 Matrix corpus", () => {
     edit("m.room.encrypted$olm", (e) => (e.content.sender_key = 5));
     const { diagnostics } = await checkRoot(root);
     expect(
-      diagnostics.filter((d) => d.severity === "error").map((d) => [d.file, d.pointer, d.message.replace(/^.*\((.*)\)$/, "$1")]),
+      // auth_data.yaml's own example breaks its schema (a real error of the corpus, see CORPUS_INVALID_EXAMPLES).
+      diagnostics
+        .filter((d) => d.severity === "error" && !d.file?.startsWith("api/"))
+        .map((d) => [d.file, d.pointer, d.message.replace(/^.*\((.*)\)$/, "$1")]),
     ).toEqual([
       [
         "event-schemas/examples/m.room.encrypted$olm",
@@ -164,13 +167,13 @@ describe.skipIf(!hasCorpus)("shapes of the 2020 Matrix corpus", () => {
     ]);
   });
 
-  it("shows an event's own and its $ variants' examples; none and a warning for m.room.message, whose variants have schemas", () => {
+  it("shows an event's own and its $ variants' examples; m.room.message those of its msgtypes, whose variants have schemas", () => {
     expect(examples(section(page, "m-room-encrypted")).map((e) => e.name)).toEqual(["m.room.encrypted$megolm", "m.room.encrypted$olm"]);
-    expect(section(page, "m-room-message")).not.toContain("<figure");
+    // As the 2020 pipeline (units.py groups examples by the name before `$`) and today's spec show it.
+    const variants = readdirSync(path.join(CORPUS, "event-schemas/examples")).filter((n) => n.startsWith("m.room.message$"));
+    expect(examples(section(page, "m-room-message")).map((e) => e.name)).toEqual(variants.sort());
     expect(examples(section(page, "m-room-message-m-text")).map((e) => e.name)).toEqual(["m.room.message$m.text"]);
-    expect(result.diagnostics.filter((d) => d.code === "event-no-example").map((d) => d.file)).toEqual([
-      "event-schemas/schema/m.room.message",
-    ]);
+    expect(result.diagnostics.filter((d) => d.code === "event-no-example")).toEqual([]);
   });
 
   it("renders the group blocks as the 2020 pipeline grouped them", () => {
@@ -236,7 +239,6 @@ describe("shapes of a spec in the newer format (test/fixtures/newer)", () => {
     expect(result.diagnostics.map((d) => [d.severity, d.code, d.file])).toEqual([
       ["warning", "example-no-schema", "event-schemas/examples/m.orphan.json"],
       ["warning", "event-no-example", "event-schemas/schema/m.call.stop.yaml"],
-      ["warning", "event-no-example", "event-schemas/schema/m.example.message.yaml"],
       ["warning", "group-missing-event", "specification/more.md"],
     ]);
   });

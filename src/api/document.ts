@@ -40,6 +40,25 @@ export interface ParameterSpec {
   schema?: NodeAt;
   /** `x-example`, `example` or the first of `examples`: for the example request. */
   example?: unknown;
+  /** Every example written on the parameter (`x-example`, `example`, each of `examples`), validated against its schema. */
+  examples: ExampleAt[];
+}
+
+/** One media type of a body's `content` (or, in Swagger 2.0, of its `examples`). */
+export interface MediaSpec {
+  mediaType: string;
+  schema?: NodeAt;
+  /** Its written examples (`example`, each `examples.<name>.value`), named by example name. */
+  examples: ExampleAt[];
+}
+
+/** A response header: its schema (the header itself in Swagger 2.0) and its written examples. */
+export interface HeaderSpec {
+  name: string;
+  required: boolean;
+  node: NodeAt;
+  schema?: NodeAt;
+  examples: ExampleAt[];
 }
 
 /** A request or response body. */
@@ -53,13 +72,15 @@ export interface BodySpec {
   examples: ExampleAt[];
   /** Text to show as the example request's body as it is (Swagger's `x-example` on a body parameter: `<bytes>`). */
   raw?: string;
+  /** Every media type, in document order, each with its schema and examples (the shown one among them). */
+  media: MediaSpec[];
 }
 
 export interface ResponseSpec {
   status: string;
   description: string;
   node: NodeAt;
-  headers: { name: string; required: boolean; node: NodeAt; schema?: NodeAt }[];
+  headers: HeaderSpec[];
   body?: BodySpec;
 }
 
@@ -72,6 +93,8 @@ export interface OperationSpec {
   description: string;
   deprecated: boolean;
   requiresAuth: boolean;
+  /** Some `security` alternatives name a scheme and one is empty (`{}`): authentication is optional. */
+  authOptional: boolean;
   rateLimited: boolean;
   parameters: ParameterSpec[];
   body?: BodySpec;
@@ -207,6 +230,8 @@ class DocumentReader {
     }
     const responses = this.responses(op, `${method.toUpperCase()} ${path}`);
     const security = op.value.security ?? this.root.security;
+    const alternatives = Array.isArray(security) ? security : [];
+    const named = alternatives.filter((s) => isObject(s) && Object.keys(s).length > 0).length;
     return {
       method,
       path,
@@ -215,7 +240,8 @@ class DocumentReader {
       description: stringOf(op.value.description),
       deprecated: op.value.deprecated === true,
       // Authentication is required when every alternative names a scheme (an empty one makes it optional).
-      requiresAuth: Array.isArray(security) && security.length > 0 && security.every((s) => isObject(s) && Object.keys(s).length > 0),
+      requiresAuth: alternatives.length > 0 && named === alternatives.length,
+      authOptional: named > 0 && named < alternatives.length,
       rateLimited: op.value["x-rateLimited"] === true || responses.some((r) => r.status === "429"),
       parameters: parameters.filter((p) => p.location !== "body"),
       body,
@@ -253,6 +279,7 @@ class DocumentReader {
         node,
         schema: schemaAt,
         example: p["x-example"] ?? p.example ?? firstExampleValue(p.examples),
+        examples: p.in === "body" ? [] : this.writtenExamples(node),
       });
     });
     return out;
@@ -266,17 +293,24 @@ class DocumentReader {
     const examples: ExampleAt[] = [];
     if ("example" in value) examples.push({ node: this.childNode(param.node, "example"), name: "" });
     const consumes = (op.value as SchemaObject).consumes ?? this.root.consumes;
+    const types = Array.isArray(consumes) ? consumes.filter((c): c is string => typeof c === "string") : [];
+    const mediaType = types[0] ?? "application/json";
     return {
       description: stringOf(value.description),
       node: param.node,
-      mediaType: Array.isArray(consumes) && typeof consumes[0] === "string" ? consumes[0] : "application/json",
+      mediaType,
       schema: param.schema,
       examples,
       raw: typeof value["x-example"] === "string" ? value["x-example"] : undefined,
+      media: (types.length > 0 ? types : [mediaType]).map((t, i) => ({
+        mediaType: t,
+        schema: param.schema,
+        examples: i === 0 ? examples : [],
+      })),
     };
   }
 
-  /** OpenAPI 3: a request body or response's `content`: the JSON media type's, else the first. */
+  /** OpenAPI 3: a request body or response's `content`: every media type; the JSON one's (else the first's) is shown. */
   private openApiBody(holder: NodeAt, key: string, where: string): BodySpec | undefined {
     const node = key ? this.child(holder, key) : holder;
     if (!node) return undefined;
@@ -284,31 +318,46 @@ class DocumentReader {
       this.problem(node.pointer, `${where}: ${key || "the response"} must be a mapping`, node.source);
       return undefined;
     }
+    const description = stringOf(node.value.description);
     const content = this.child(node, "content");
-    if (!content) return key ? { description: stringOf(node.value.description), node, examples: [] } : undefined;
+    if (!content) return key ? { description, node, examples: [], media: [] } : undefined;
     if (!isObject(content.value)) {
       this.problem(content.pointer, `${where}: content must be a mapping of media types`, content.source);
       return undefined;
     }
-    const types = Object.keys(content.value);
-    const mediaType = types.find(isJsonMediaType) ?? types[0];
-    if (mediaType === undefined) return { description: stringOf(node.value.description), node, examples: [] };
-    const media = this.child(content, mediaType);
-    if (!media || !isObject(media.value)) return undefined;
-    const examples: ExampleAt[] = [];
-    if ("example" in media.value) examples.push({ node: this.childNode(media, "example"), name: "" });
-    const named = this.child(media, "examples");
+    const media: MediaSpec[] = [];
+    for (const mediaType of Object.keys(content.value)) {
+      const entry = this.child(content, mediaType);
+      if (!entry || !isObject(entry.value)) continue;
+      media.push({ mediaType, schema: this.child(entry, "schema"), examples: this.writtenExamples(entry) });
+    }
+    const shown = media.find((m) => isJsonMediaType(m.mediaType)) ?? media[0];
+    if (!shown) return { description, node, examples: [], media };
+    return { description, node, mediaType: shown.mediaType, schema: shown.schema, examples: shown.examples, media };
+  }
+
+  /**
+   * The examples written on a media type, parameter or header: `x-example`
+   * (Swagger 2.0, a Matrix habit), `example`, and the `value` of each of
+   * `examples` (named); an `externalValue` is not read.
+   */
+  private writtenExamples(holder: NodeAt): ExampleAt[] {
+    const own = holder.value as SchemaObject;
+    const out: ExampleAt[] = [];
+    if ("x-example" in own && this.format === "swagger-2.0") out.push({ node: this.childNode(holder, "x-example"), name: "" });
+    if ("example" in own) out.push({ node: this.childNode(holder, "example"), name: "" });
+    const named = this.format === "openapi-3" ? this.child(holder, "examples") : undefined;
     if (named && isObject(named.value)) {
       for (const name of Object.keys(named.value)) {
         const example = this.child(named, name);
         if (!example || !isObject(example.value)) continue;
-        if ("value" in example.value) examples.push({ node: this.childNode(example, "value"), name });
+        if ("value" in example.value) out.push({ node: this.childNode(example, "value"), name });
         else if ("externalValue" in example.value) {
           this.warn("api-example-external", example.pointer, `example ${name} is an externalValue, which is not shown`, example.source);
         }
       }
     }
-    return { description: stringOf(node.value.description), node, mediaType, schema: this.child(media, "schema"), examples };
+    return out;
   }
 
   private responses(op: NodeAt, where: string): ResponseSpec[] {
@@ -368,18 +417,20 @@ class DocumentReader {
     const schema = this.child(node, "schema");
     if (!schema && examples.length === 0) return undefined;
     const mediaType = examples.find((e) => isJsonMediaType(e.name))?.name ?? examples[0]?.name;
-    return { description: "", node, mediaType, schema, examples: examples.filter((e) => e.name === mediaType) };
+    // The media types are those the examples name (`produces` lists what the server may send, not what this body is).
+    const media = examples.map((e) => ({ mediaType: e.name, schema, examples: [e] }));
+    return { description: "", node, mediaType, schema, examples: examples.filter((e) => e.name === mediaType), media };
   }
 
-  private headers(response: NodeAt): ResponseSpec["headers"] {
+  private headers(response: NodeAt): HeaderSpec[] {
     const headers = this.child(response, "headers");
     if (!headers || !isObject(headers.value)) return [];
-    const out: ResponseSpec["headers"] = [];
+    const out: HeaderSpec[] = [];
     for (const name of Object.keys(headers.value)) {
       const node = this.child(headers, name);
       if (!node || !isObject(node.value)) continue;
       const schema = this.format === "swagger-2.0" ? node : this.child(node, "schema");
-      out.push({ name, required: node.value.required === true, node, schema });
+      out.push({ name, required: node.value.required === true, node, schema, examples: this.writtenExamples(node) });
     }
     return out;
   }

@@ -11,6 +11,7 @@ import { writtenJson } from "../load/numbers.js";
 import { type Origin, origins, type Source } from "../load/source.js";
 import type { ExampleView } from "../render/blocks/event.js";
 import { uniqueId } from "../render/plugins/headings.js";
+import { type Annotations, annotationsOf } from "../schema/annotations.js";
 import { buildFieldTables, buildValueTables, type FieldTable, stringOr, type TypePart } from "../schema/fields.js";
 import { isObject, nodeKey, type SchemaObject, setOwn } from "../schema/resolve.js";
 import { slugify } from "../slug.js";
@@ -21,6 +22,8 @@ export interface BodyModel {
   /** Where the description is written, for diagnostics. */
   origin?: Origin;
   mediaType?: string;
+  /** Every media type the body may be sent as, in document order. */
+  mediaTypes: string[];
   /** The body's type: `Event`, `[Event]`, `{string: integer}`, `file`. */
   type: TypePart[];
   tables: FieldTable[];
@@ -35,6 +38,8 @@ export interface ParameterGroup {
 
 export interface ResponseModel {
   status: string;
+  /** The response's own version notes and `deprecated`. */
+  notes: Annotations;
   description: string;
   origin: Origin;
   headers: FieldTable[];
@@ -66,7 +71,10 @@ export interface EndpointModel {
   summary: string;
   description: string;
   deprecated: boolean;
+  /** The operation's version notes (`x-addedInMatrixVersion`, `x-changedInMatrixVersion`). */
+  notes: Annotations;
   requiresAuth: boolean;
+  authOptional: boolean;
   rateLimited: boolean;
   parameters: ParameterGroup[];
   request?: BodyModel;
@@ -80,6 +88,11 @@ export interface ApiModel {
   blockName: string;
   title: string;
   endpoints: EndpointModel[];
+  /**
+   * The same endpoints with anchors under a block's `anchor` option
+   * (`prefix-put-_matrix-…`), for two documents sharing a page; kept per prefix.
+   */
+  withAnchorPrefix?: (prefix: string) => ApiModel;
 }
 
 export interface DefinitionModel {
@@ -89,6 +102,8 @@ export interface DefinitionModel {
   anchor: string;
   title: string;
   description: string;
+  /** The definition's own version notes and `deprecated`. */
+  notes: Annotations;
   /** The type, when the definition is not an object with fields (an array, a map). */
   type?: TypePart[];
   tables: FieldTable[];
@@ -183,7 +198,9 @@ function modelEndpoint(doc: ApiDocument, op: OperationSpec, inputs: ApiInputs, a
     summary: op.summary,
     description: op.description,
     deprecated: op.deprecated,
+    notes: annotationsOf(op.node.value as SchemaObject),
     requiresAuth: op.requiresAuth,
+    authOptional: op.authOptional,
     rateLimited: op.rateLimited,
     parameters,
     request,
@@ -197,6 +214,7 @@ function modelEndpoint(doc: ApiDocument, op: OperationSpec, inputs: ApiInputs, a
       }));
       return {
         status: r.status,
+        notes: annotationsOf(r.node.value as SchemaObject),
         description: r.description,
         origin: originOf(r.node),
         headers: headers.length > 0 ? buildFieldTables(fieldsObject(headers), "Headers", `${prefix}_headers`) : [],
@@ -220,6 +238,8 @@ export function modelDefinition(config: Config, source: Source, schema: SchemaOb
     anchor,
     title,
     description: stringOr(schema.description),
+    // The file's own words, not those of an allOf base.
+    notes: annotationsOf(isObject(source.value) ? source.value : schema),
     type: fields ? undefined : value.type,
     tables: value.tables,
     examples,
@@ -228,12 +248,14 @@ export function modelDefinition(config: Config, source: Source, schema: SchemaOb
 
 function bodyModel(body: BodySpec, inputs: ApiInputs, fallbackTitle: string, prefix: string): BodyModel | undefined {
   const schema = resolved(body.schema, inputs);
-  if (!schema && !body.description) return undefined;
+  const mediaTypes = body.media.map((m) => m.mediaType);
+  if (!schema && !body.description && mediaTypes.length === 0) return undefined;
   const value = schema ? buildValueTables(schema, stringOr(schema.title, fallbackTitle), prefix, stringOr(schema.description)) : undefined;
   return {
     description: body.description,
     origin: originOf(body.node),
     mediaType: body.mediaType,
+    mediaTypes,
     type: value?.type ?? [],
     tables: value?.tables ?? [],
   };
@@ -312,11 +334,13 @@ function parameterSchema(p: ParameterSpec, inputs: ApiInputs): SchemaObject {
   return withDescription(p.node, out);
 }
 
+/** What a parameter or header says of itself, over what its schema says. */
+const OWN_WORDS = ["description", "deprecated", "x-addedInMatrixVersion", "x-changedInMatrixVersion"];
+
 function withDescription(node: NodeAt, schema: SchemaObject | undefined): SchemaObject {
   const own = isObject(node.value) ? node.value : {};
   const out: SchemaObject = { ...(schema ?? {}) };
-  if (typeof own.description === "string") out.description = own.description;
-  if (own.deprecated === true) out.deprecated = true;
+  for (const key of OWN_WORDS) if (own[key] !== undefined && own[key] !== false) out[key] = own[key];
   origins.set(out, originOf(node));
   return out;
 }

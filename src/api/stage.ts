@@ -13,10 +13,13 @@ import path from "node:path";
 import type { Config } from "../config.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { ExampleMerger } from "../examples/merge.js";
+import { documentSchemaRoots, schemaExamples } from "../examples/schema-examples.js";
 import type { Draft, Validators } from "../examples/validate.js";
 import type { Spec } from "../load/index.js";
 import type { Source } from "../load/source.js";
+import { uniqueId } from "../render/plugins/headings.js";
 import { isObject, nodeKey, resolveSchemaNodes, type SchemaNode, type SchemaObject } from "../schema/resolve.js";
+import { slugify } from "../slug.js";
 import {
   type ApiDocument,
   apiFormat,
@@ -27,7 +30,17 @@ import {
   type NodeAt,
   readApiDocument,
 } from "./document.js";
-import { type ApiModel, type DefinitionModel, endpointAnchors, exampleKey, modelApi, modelDefinition, toJson } from "./model.js";
+import {
+  type ApiModel,
+  schemaExample as composedExample,
+  type DefinitionModel,
+  endpointAnchors,
+  endpointSlug,
+  exampleKey,
+  modelApi,
+  modelDefinition,
+  toJson,
+} from "./model.js";
 
 /** What the pipeline knows of `$ref` closures (see pipeline.ts). */
 export interface ClosureIndex {
@@ -126,37 +139,55 @@ export class ApiStage {
     for (const source of stale) {
       const entry = entries.get(source.path) as Entry;
       if (entry.document) this.examples(spec, entry, entry.document, validators);
-      else if (entry.draft) this.definition(spec, source, entry);
+      else if (entry.draft) this.definition(spec, source, entry, validators);
     }
   }
 
   /**
-   * Merges the examples of every body and validates those written for the
-   * body (`examples`, the body parameter's `example`, `content.*.example(s)`)
-   * against its schema when they are JSON. An example written in a schema
-   * (its `example` keyword) is shown when the body has none, but not validated:
-   * the 2020 sources use it for parts that the whole does not satisfy.
+   * Merges every example written in the document and validates it against
+   * the schema it illustrates: a body's, per media type (by the media type's
+   * key; only JSON ones), a parameter's and a header's. Examples written
+   * inside schemas are validated against their own node (schema-examples.ts).
+   * The body's shown examples are kept for the model; without any, the
+   * `example` of its schema is shown.
    */
   private examples(spec: Spec, entry: Entry, document: ApiDocument, validators: Validators): void {
     const merger = new ExampleMerger(spec);
-    const bodies = document.operations.flatMap((op) => [op.body, ...op.responses.map((r) => r.body)]);
-    for (const body of bodies) {
-      if (!body) continue;
-      for (const example of shownExamples(body)) {
-        const value = merger.mergeAt(example.node.source, example.node.pointer);
-        if (value === undefined) continue;
-        entry.examples.set(exampleKey(example), value);
-        const media = example.name || body.mediaType || "application/json";
-        if (!body.examples.includes(example) || !body.schema || !isJsonMediaType(media)) continue;
-        const { source, pointer } = body.schema;
-        const schemaAt = { pointer, draft: document.draft };
-        entry.diagnostics.push(...validators.validate(source, example.node.source, value, schemaAt, example.node.pointer));
+    const draft = document.draft;
+    const check = (example: ExampleAt, schema: NodeAt | undefined, text = false): unknown => {
+      const merged = merger.mergeAt(example.node.source, example.node.pointer);
+      if (merged === undefined || !schema) return merged;
+      const value = text ? asText(merged, entry.schemas.get(nodeKey(schema))) : merged;
+      const schemaAt = { pointer: schema.pointer, draft };
+      entry.diagnostics.push(...validators.validate(schema.source, example.node.source, value, schemaAt, example.node.pointer));
+      return value;
+    };
+    for (const op of document.operations) {
+      for (const p of op.parameters) for (const example of p.examples) check(example, p.schema, true);
+      for (const r of op.responses) for (const h of r.headers) for (const example of h.examples) check(example, h.schema, true);
+      for (const body of [op.body, ...op.responses.map((r) => r.body)]) {
+        if (!body) continue;
+        for (const media of body.media) {
+          const json = isJsonMediaType(media.mediaType);
+          for (const example of media.examples) {
+            const value = json ? check(example, media.schema) : merger.mergeAt(example.node.source, example.node.pointer);
+            if (value !== undefined && body.examples.includes(example)) entry.examples.set(exampleKey(example), value);
+          }
+        }
+        const fallback = schemaExample(body);
+        const value = fallback && merger.mergeAt(fallback.node.source, fallback.node.pointer);
+        if (fallback && value !== undefined) entry.examples.set(exampleKey(fallback), value);
       }
     }
-    entry.diagnostics.push(...merger.diagnostics);
+    const roots = documentSchemaRoots(document.source.value as SchemaObject, schemaNodes(document), document.source);
+    // A Swagger 2.0 parameter or header is its own schema: its examples were checked above, as request text.
+    const selfSchemas = document.operations.flatMap((op) => [...op.parameters, ...op.responses.flatMap((r) => r.headers)]);
+    const checked = new Set(selfSchemas.filter((p) => p.schema === p.node && p.node.source === document.source).map((p) => p.node.pointer));
+    entry.diagnostics.push(...merger.diagnostics, ...schemaExamples(spec, document.source, roots, draft, validators, checked));
   }
 
-  private definition(spec: Spec, source: Source, entry: Entry): void {
+  private definition(spec: Spec, source: Source, entry: Entry, validators: Validators): void {
+    entry.diagnostics.push(...schemaExamples(spec, source, [""], entry.draft ?? "04", validators));
     const schema = entry.schemas.get(nodeKey({ source, pointer: "" }));
     if (!schema) return;
     const examples = [];
@@ -168,6 +199,10 @@ export class ApiStage {
       const value = merger.mergeAt(source, at);
       entry.diagnostics.push(...merger.diagnostics);
       if (value !== undefined) examples.push({ name: "", json: toJson(value) });
+    } else {
+      // As the published spec does: one made from its fields' examples, said to be so.
+      const made = composedExample(schema);
+      if (made !== undefined) examples.push({ name: "", json: toJson(made), composed: true });
     }
     entry.definition = modelDefinition(this.config, source, schema, examples);
   }
@@ -183,7 +218,21 @@ export class ApiStage {
       const anchors = endpointAnchors(document, taken, this.config.layout);
       const key = anchors.join(" ");
       if (entry.model?.anchors !== key) {
-        entry.model = { anchors: key, api: modelApi(this.config, document, entry, anchors) };
+        const api = modelApi(this.config, document, entry, anchors);
+        const prefixed = new Map<string, ApiModel>();
+        api.withAnchorPrefix = (prefix) => {
+          let model = prefixed.get(prefix);
+          if (!model) {
+            const taken = new Set<string>();
+            const own = document.operations.map((op) =>
+              uniqueId(taken, `${slugify(prefix)}-${endpointSlug(op.method.toUpperCase(), `${document.basePath}${op.path}`)}`),
+            );
+            model = modelApi(this.config, document, entry, own);
+            prefixed.set(prefix, model);
+          }
+          return model;
+        };
+        entry.model = { anchors: key, api };
       }
       apis.push(entry.model.api);
     }
@@ -196,24 +245,48 @@ function schemaNodes(document: ApiDocument): SchemaNode[] {
   const nodes: NodeAt[] = [];
   for (const op of document.operations) {
     for (const p of op.parameters) if (p.schema) nodes.push(p.schema);
-    if (op.body?.schema) nodes.push(op.body.schema);
-    for (const r of op.responses) {
-      if (r.body?.schema) nodes.push(r.body.schema);
-      for (const h of r.headers) if (h.schema) nodes.push(h.schema);
+    for (const body of [op.body, ...op.responses.map((r) => r.body)]) {
+      if (body?.schema) nodes.push(body.schema);
+      for (const m of body?.media ?? []) if (m.schema) nodes.push(m.schema);
     }
+    for (const r of op.responses) for (const h of r.headers) if (h.schema) nodes.push(h.schema);
   }
-  return nodes.map(({ source, pointer }) => ({ source, pointer }));
+  // Each node once: Swagger's media types share their body's schema.
+  const unique = new Map(nodes.map(({ source, pointer }) => [nodeKey({ source, pointer }), { source, pointer }]));
+  return [...unique.values()];
 }
 
-/** A body's own examples; without any, the `example` written in its schema (through `$ref`s). */
-function shownExamples(body: BodySpec): ExampleAt[] {
-  if (body.examples.length > 0) return body.examples;
+/**
+ * A parameter's or header's example as the request carries it: as text, so
+ * `"3"` is an integer parameter's 3 and `1234` a string parameter's "1234"
+ * (the 2020 sources write `x-example` either way). The schema's `type` (of
+ * an array's items too) says how the text reads.
+ */
+function asText(value: unknown, schema: SchemaObject | undefined): unknown {
+  if (!schema) return value;
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  if (Array.isArray(value))
+    return types.includes("array") && isObject(schema.items) ? value.map((v) => asText(v, schema.items as SchemaObject)) : value;
+  if (typeof value === "string") {
+    if (types.includes("string")) return value;
+    if (types.includes("integer") && /^-?\d+$/.test(value)) return Number(value);
+    if (types.includes("number") && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
+    if (types.includes("boolean") && (value === "true" || value === "false")) return value === "true";
+    return value;
+  }
+  if ((typeof value === "number" || typeof value === "boolean") && types.length === 1 && types[0] === "string") return String(value);
+  return value;
+}
+
+/** Without examples of its own, a body shows the `example` written in its schema (through `$ref`s). */
+function schemaExample(body: BodySpec): ExampleAt | undefined {
   const schema = body.schema;
-  if (!schema || !isObject(schema.value) || !("example" in schema.value)) return [];
-  return [{ node: { source: schema.source, pointer: `${schema.pointer}/example`, value: schema.value.example }, name: "" }];
+  if (body.examples.length > 0 || !schema || !isObject(schema.value) || !("example" in schema.value)) return undefined;
+  return { node: { source: schema.source, pointer: `${schema.pointer}/example`, value: schema.value.example }, name: "" };
 }
 
-function isDefinition(config: Config, file: string): boolean {
+/** A file under `<api>/definitions/`: a schema the API stage reads (and checks the examples of). */
+export function isDefinition(config: Config, file: string): boolean {
   return path.relative(config.apis, file).split(path.sep)[1] === "definitions";
 }
 

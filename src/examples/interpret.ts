@@ -122,7 +122,10 @@ class Walker {
 
     const type = typeOf(value);
     if (schema.type !== undefined && !typeMatches(schema.type, type) && !(schema.nullable === true && type === "null")) {
-      const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+      // A type list holding a schema (a 2020 mistake) names it so, not "[object Object]".
+      const types = (Array.isArray(schema.type) ? schema.type : [schema.type]).map((t) =>
+        typeof t === "string" ? t : "(a schema, not a type)",
+      );
       this.fail(f, "type", `must be ${[...types, ...(schema.nullable === true ? ["null"] : [])].join(",")}`);
     }
     const ref = typeof schema.$ref === "string" ? "$ref" : typeof schema.$dynamicRef === "string" ? "$dynamicRef" : "$recursiveRef";

@@ -50,6 +50,11 @@ export class Validators {
     }
   }
 
+  /** The schema a `$ref` holder names, when its `$ref` was checked and kept. */
+  refTargetOf(holder: object): unknown {
+    return this.refs.get(holder);
+  }
+
   private options(draft: Draft, refTarget: InterpretOptions["refTarget"]): InterpretOptions {
     return { draft, refTarget, format: (name) => this.formats.get(name), pattern: compilePattern };
   }
@@ -91,6 +96,17 @@ export class Validators {
     if (!isObject(schema.value)) return []; // the schema did not parse: reported there
     const root = node?.pointer ? resolvePointer(schema.value, node.pointer) : schema.value;
     const options = this.options(node?.draft ?? draftOf(schema.value) ?? "07", (holder) => this.refs.get(holder));
+    const foreign = nonJson(value);
+    if (foreign) {
+      const origin = originOf(value, foreign.pointer);
+      const where = origin ? { file: origin.source.rel, ...locate(origin.source, origin.pointer, "value") } : at(example, examplePointer);
+      return [
+        error("example-not-json", `${foreign.pointer || "/"} is ${foreign.what}, which JSON cannot hold`, {
+          ...where,
+          pointer: foreign.pointer,
+        }),
+      ];
+    }
     const problems: SchemaProblem[] = [];
     try {
       const errors = interpret(root, value, options, problems).map((e) => exampleError(e, schema, example, value, examplePointer));
@@ -99,6 +115,33 @@ export class Validators {
       return [error("internal-error", `validating against ${schema.rel} failed: ${(e as Error).message}`, at(example, examplePointer))];
     }
   }
+}
+
+/**
+ * The first value JSON cannot hold (YAML reads `2020-01-01` as a timestamp,
+ * `!!binary` as bytes, `.inf` as Infinity), with its pointer: such an example
+ * is not what a JSON body or event would carry.
+ */
+export function nonJson(value: unknown, pointer = ""): { pointer: string; what: string } | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? undefined : { pointer, what: `the number ${value}` };
+  if (value === null || typeof value === "string" || typeof value === "boolean") return undefined;
+  if (value instanceof Date) return { pointer, what: "a YAML timestamp (quote it to make it a string)" };
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nonJson(value[i], `${pointer}/${i}`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const [k, v] of Object.entries(value)) {
+      const found = nonJson(v, `${pointer}/${escapePointer(k)}`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (typeof value === "object" && Object.getPrototypeOf(value) === null) return undefined;
+  return { pointer, what: value instanceof Uint8Array ? "binary data (!!binary)" : `a ${typeof value}` };
 }
 
 /** A schema inside a file, and the draft it is written in (an API document has no `$schema`). */

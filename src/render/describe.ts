@@ -7,18 +7,30 @@
  */
 import type MarkdownIt from "markdown-it";
 import type { Locator, RenderEnv } from "./env.js";
+import { withoutShortcodes } from "./shortcodes-in-descriptions.js";
 
 /** Per markdown-it instance (its options and plugins shape the HTML): text → HTML, for block and inline rendering. */
 const known = new WeakMap<MarkdownIt, { block: Map<string, string>; inline: Map<string, string> }>();
 
 /** A description's HTML; `where` places what it reports in the file it was written in. */
 export function renderDescription(md: MarkdownIt, text: string, env: RenderEnv, where: Locator): string {
-  return rendered(md, "block", text, { ...env, where });
+  if (hasShortcodes(env)) return rendered(md, "block", text, { ...env, where });
+  const plain = withoutShortcodes(text, where);
+  if (plain.diagnostics.length > 0) env.diagnostics.push(...plain.diagnostics);
+  return rendered(md, "block", plain.text, { ...env, where });
+}
+
+/** A layout with shortcodes (Hugo's) renders them in descriptions too; otherwise they are reported and left out. */
+function hasShortcodes(env: RenderEnv): boolean {
+  return (env.layout as { shortcodes?: unknown } | undefined)?.shortcodes !== undefined;
 }
 
 /** A description's HTML without its paragraph, for a line of a table. */
 export function renderInlineDescription(md: MarkdownIt, text: string, env: RenderEnv): string {
-  return rendered(md, "inline", text, env);
+  if (hasShortcodes(env)) return rendered(md, "inline", text, env);
+  const plain = withoutShortcodes(text, env.where);
+  if (plain.diagnostics.length > 0) env.diagnostics.push(...plain.diagnostics);
+  return rendered(md, "inline", plain.text, env);
 }
 
 function rendered(md: MarkdownIt, mode: "block" | "inline", text: string, env: RenderEnv): string {

@@ -1,5 +1,7 @@
 /** What markdown-it rules and block renderers share while one page renders. */
+
 import type Token from "markdown-it/lib/token.mjs";
+import type { FormatTitle } from "../config.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { escapePointer, lineOffset, type Origin, offsetToPosition, type Source, valueRange } from "../load/source.js";
 import type { BlockCache } from "./block-cache.js";
@@ -56,6 +58,8 @@ export interface RenderEnv {
   blockCache?: BlockCache;
   /** What the layout's own plugins read (Layout.pageContext), e.g. Hugo's shortcodes. */
   layout?: unknown;
+  /** Format names readers know by a title (Config.formatTitles). */
+  formats?: Readonly<Record<string, FormatTitle>>;
 }
 
 /**

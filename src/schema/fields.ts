@@ -21,6 +21,8 @@ import { isObject, type SchemaObject } from "./resolve.js";
 export interface TypePart {
   text: string;
   anchor?: string;
+  /** The `format` the text stands for (a string's, or a map's keys' `x-pattern-format`): shown by its title when the spec names it. */
+  format?: string;
 }
 
 export interface FieldRow extends Annotations {
@@ -49,7 +51,7 @@ export interface FieldTable {
 /** One kind of key of a map: `patternProperties` entries and a schema-valued `additionalProperties`. */
 interface MapPart {
   /** What the keys are: `x-pattern`, `x-pattern-format`, or `string`. */
-  keyName: string;
+  keys: TypePart;
   schema: SchemaObject;
 }
 
@@ -131,7 +133,7 @@ class TableBuilder {
     const rows = Object.entries(properties).map(([key, value]) =>
       this.row(key, false, isObject(value) ? value : {}, required.includes(key)),
     );
-    for (const part of mapParts(schema)) rows.push(this.row(`<${part.keyName}>`, true, part.schema, false));
+    for (const part of mapParts(schema)) rows.push(this.row(`<${part.keys.text}>`, true, part.schema, false));
     return rows;
   }
 
@@ -208,7 +210,9 @@ class TableBuilder {
       if (isObject(schema.items)) return bracket("[", this.typeOf(schema.items, key), "]");
       return [{ text: "array" }];
     }
-    if (typeof type === "string" && type !== "object") return [{ text: type }];
+    if (typeof type === "string" && type !== "object") {
+      return [typeof schema.format === "string" && type === "string" ? { text: type, format: schema.format } : { text: type }];
+    }
     if (isObject(schema.properties) && Object.keys(schema.properties).length > 0) {
       const title = stringOr(schema.title) || key;
       return [{ text: title, anchor: this.tableFor(schema, title) }];
@@ -216,7 +220,7 @@ class TableBuilder {
     const maps = mapParts(schema);
     if (maps.length > 0) {
       return joinParts(
-        maps.map((m) => bracket(`{${m.keyName}: `, this.typeOf(m.schema, key), "}")),
+        maps.map((m) => [{ text: "{" }, m.keys, ...bracket(": ", this.typeOf(m.schema, key), "}")]),
         "|",
       );
     }
@@ -229,21 +233,20 @@ class TableBuilder {
 function mapParts(schema: SchemaObject): MapPart[] {
   const parts: MapPart[] = [];
   if (isObject(schema.patternProperties)) {
-    for (const value of Object.values(schema.patternProperties))
-      if (isObject(value)) parts.push({ keyName: keyName(value), schema: value });
+    for (const value of Object.values(schema.patternProperties)) if (isObject(value)) parts.push({ keys: keysPart(value), schema: value });
   }
   const additional = schema.additionalProperties;
-  if (isObject(additional)) parts.push({ keyName: keyName(additional), schema: additional });
+  if (isObject(additional)) parts.push({ keys: keysPart(additional), schema: additional });
   return parts;
 }
 
 /** The name of a map's keys, written beside the schema of its values. */
-function keyName(valueSchema: SchemaObject): string {
-  for (const k of ["x-pattern", "x-pattern-format"]) {
-    const name = valueSchema[k];
-    if (typeof name === "string" && name !== "") return name;
-  }
-  return "string";
+function keysPart(valueSchema: SchemaObject): TypePart {
+  const pattern = valueSchema["x-pattern"];
+  if (typeof pattern === "string" && pattern !== "") return { text: pattern };
+  const format = valueSchema["x-pattern-format"];
+  if (typeof format === "string" && format !== "") return { text: format, format };
+  return { text: "string" };
 }
 
 function enumValues(schema: SchemaObject): unknown[] | undefined {

@@ -50,8 +50,9 @@ export async function serve(options: ServeOptions): Promise<Preview> {
     let changedPages: string[] = [];
     let texts = new Map<string, string>();
     try {
+      // The formats file and the layout's own config files are read with the config: a change to one starts afresh.
       const configFiles = [CONFIG_FILE, ...(config.layout.configFiles?.(config.root) ?? [])].map((f) => path.join(config.root, f));
-      if (!pipeline || configFiles.some((f) => changed.has(f))) {
+      if (!pipeline || configFiles.some((f) => changed.has(f)) || changed.has(config.formatsFile)) {
         pipeline = undefined;
         config = loadConfig(options.root);
         pipeline = new Pipeline(config);
@@ -86,6 +87,7 @@ export async function serve(options: ServeOptions): Promise<Preview> {
   const watcher: Watcher = await watchRoot({
     root: config.root,
     ignore: [config.output],
+    followOutside: config.allowExternalRefs,
     onChange: (changed) => {
       queue = queue.then(() => rebuild(changed));
     },

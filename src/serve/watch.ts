@@ -3,7 +3,7 @@
  * chokidar handles files and folders created after start, renames, deletions
  * and editors' save-by-rename (its `atomic` option).
  */
-import { statSync } from "node:fs";
+import { lstatSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { watch } from "chokidar";
 
@@ -13,6 +13,8 @@ export interface WatchOptions {
   root: string;
   /** Folders whose changes never matter (the output folder). */
   ignore: readonly string[];
+  /** Follow symlinks that lead out of the root (`allowExternalRefs`); otherwise such a link is never walked. */
+  followOutside?: boolean;
   /** Quiet time that ends a burst, in ms. */
   debounceMs?: number;
   onChange: (paths: Set<string>) => void;
@@ -23,8 +25,19 @@ export interface Watcher {
 }
 
 export function watchRoot(options: WatchOptions): Promise<Watcher> {
-  const { root, ignore, debounceMs = 20, onChange } = options;
+  const { root, ignore, debounceMs = 20, onChange, followOutside = false } = options;
   const inside = (p: string, dir: string) => p === dir || p.startsWith(dir + path.sep);
+  const realRoot = realpathSync(root);
+  // A link to `/` or `/proc/1/cwd` would have the watcher walk the machine; the load stage reports it, once.
+  const leavesRoot = (p: string) => {
+    if (followOutside) return false;
+    if (!lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink()) return false;
+    try {
+      return !inside(realpathSync(p), realRoot);
+    } catch {
+      return true; // a link that cannot be followed
+    }
+  };
   let pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   /** What each path looked like when last reported. */
@@ -50,7 +63,8 @@ export function watchRoot(options: WatchOptions): Promise<Watcher> {
       path
         .relative(root, p)
         .split(path.sep)
-        .some((s) => IGNORED_DIRS.has(s)),
+        .some((s) => IGNORED_DIRS.has(s)) ||
+      leavesRoot(p),
   });
   watcher.on("all", (_event, file) => {
     const full = path.resolve(root, file);

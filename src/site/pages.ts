@@ -239,6 +239,7 @@ export class SiteRenderer {
           ids: new Set([...page.anchors.map((a) => a.id), ...page.blocks.flatMap((b) => blocks.outline(b)?.ids ?? [])]),
           blockCache: blockCaches?.get(page.out),
           layout: this.layoutContext,
+          formats: this.config.formatTitles,
         };
         env.blockCache?.begin(env.ids);
         const heading = page.titleHeading ? `<h1>${md.utils.escapeHtml(page.titleHeading)}</h1>\n` : "";
@@ -360,7 +361,7 @@ export class SiteRenderer {
         if (!page.title && token.tag === "h1") page.title = title;
         else page.headings.push({ level: Number(token.tag.slice(1)), title, id });
       } else if (token.type === "specgen_block") {
-        const name = token.meta.name as string;
+        const name = token.meta.call as string;
         page.blocks.push(name);
         const outline = blocks.outline(name);
         if (!outline) continue;

@@ -24,9 +24,10 @@ export function hugoHeadingsPlugin(md: MarkdownIt, type: AutoIdType = "github"):
   });
   // After the blocks have claimed their ids (blocks.ts), before the generic heading ids.
   const rule = (state: StateCore) => {
-    const env = state.env as RenderEnv;
-    const ids = new HeadingIds(env.ids, type);
     const tokens = state.tokens;
+    // The env only when there is a heading: a description without one stays independent of its page (describe.ts).
+    if (!tokens.some((t) => t.type === "heading_open")) return;
+    const ids = new HeadingIds((state.env as RenderEnv).ids, type);
     for (let i = 0; i < tokens.length; i++) {
       if (tokens[i].type !== "heading_open") continue;
       const explicit = tokens[i].meta?.explicitId as string | undefined;

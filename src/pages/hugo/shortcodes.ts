@@ -85,12 +85,14 @@ export function hugoShortcodesPlugin(md: MarkdownIt): void {
 }
 
 function shortcodeBlock(state: StateBlock, startLine: number, endLine: number, silent: boolean): boolean {
-  const env = state.env as RenderEnv;
-  const table = tableOf(env);
-  if (!table || state.sCount[startLine] - state.blkIndent >= 4) return false;
+  if (state.sCount[startLine] - state.blkIndent >= 4) return false;
   const start = state.bMarks[startLine] + state.tShift[startLine];
   const lineEnd = state.eMarks[startLine];
+  // The text first: a description without shortcodes never reads the env, so its HTML is kept (describe.ts).
   if (!opensTag(state.src, start)) return false;
+  const env = state.env as RenderEnv;
+  const table = tableOf(env);
+  if (!table) return false;
   const tag = parseTag(state.src, start, lineEnd);
   if ("error" in tag) return false; // the inline rule reports it
   if (tag.escaped !== undefined) return false;
@@ -263,6 +265,7 @@ function shortcodeInline(state: StateInline, silent: boolean): boolean {
 
 /** Inline shortcodes become HTML once the page's blocks are known (the includes they sit in). */
 function expandInline(state: StateCore): void {
+  if (!state.tokens.some((t) => t.type === "inline" && t.children?.some((c) => c.type === "hugo_shortcode"))) return;
   const env = state.env as RenderEnv;
   const table = tableOf(env);
   if (!table) return;

@@ -11,7 +11,7 @@ import { renderDescription } from "../describe.js";
 import { valueLocator } from "../env.js";
 import type { Highlighter } from "../highlight.js";
 import type { Templates } from "../templates.js";
-import { tableTerms, tableView } from "./event.js";
+import { annotationsView, tableTerms, tableView, typeView } from "./event.js";
 import { type BlockKind, byBlockName } from "./registry.js";
 
 export function definitionBlocks(
@@ -42,7 +42,8 @@ export function definitionBlocks(
         anchor: definition.anchor,
         title: definition.title,
         descriptionHtml: renderDescription(md, definition.description, env, valueLocator(origin, "description")),
-        type: definition.type,
+        ...annotationsView(definition.notes, md, env),
+        type: definition.type && typeView(definition.type, env),
         tables: definition.tables.map((t) => tableView(t, md, env)),
         examples: definition.examples.map((e) => ({ ...e, html: highlight(e.json) })),
       });

@@ -7,14 +7,19 @@ import type { RenderEnv } from "../env.js";
 export interface BlockKind {
   /** Every block name this kind renders. */
   names(): Iterable<string>;
+  /** The per-use options its blocks take (`title`, `example`); none when absent. */
+  options?: readonly string[];
   /** What the block will put on its page, known before any page renders; undefined when the name is not this kind's. */
-  outline(name: string): BlockOutline | undefined;
+  outline(name: string, options?: BlockOptions): BlockOutline | undefined;
   /**
    * The block's HTML, or undefined when the name is not this kind's. `env.where`
    * locates the block's own line, for diagnostics about the block itself.
    */
-  render(name: string, env: RenderEnv): string | undefined;
+  render(name: string, env: RenderEnv, options?: BlockOptions): string | undefined;
 }
+
+/** A block's per-use options, as its page wrote them (`{{name title="…"}}`). */
+export type BlockOptions = Readonly<Record<string, string>>;
 
 /** A heading a block renders; h2 and h3 go into the page's contents. */
 export interface OutlineHeading {
@@ -52,23 +57,33 @@ export class BlockRegistry {
 
   constructor(private readonly kinds: readonly BlockKind[]) {}
 
-  render(name: string, env: RenderEnv): string | undefined {
+  /** `call`: a block name, or a call with options as `blockCall` writes it (plugins/blocks.ts). */
+  render(call: string, env: RenderEnv): string | undefined {
+    const { name, options } = parseCall(call);
     for (const kind of this.kinds) {
-      const html = kind.render(name, env);
+      const html = kind.render(name, env, options);
       if (html !== undefined) return html;
     }
     return undefined;
   }
 
-  outline(name: string): BlockOutline | undefined {
-    if (this.outlines.has(name)) return this.outlines.get(name);
+  outline(call: string): BlockOutline | undefined {
+    if (this.outlines.has(call)) return this.outlines.get(call);
+    const { name, options } = parseCall(call);
     let outline: BlockOutline | undefined;
     for (const kind of this.kinds) {
-      outline = kind.outline(name);
+      outline = kind.outline(name, options);
       if (outline) break;
     }
-    this.outlines.set(name, outline);
+    this.outlines.set(call, outline);
     return outline;
+  }
+
+  /** The options of `keys` that the kind of block `name` does not take. */
+  unknownOptions(name: string, keys: readonly string[]): string[] {
+    if (keys.length === 0) return [];
+    const kind = this.kinds.find((k) => k.outline(name) !== undefined);
+    return keys.filter((k) => !kind?.options?.includes(k));
   }
 
   /** The known block name closest to `name`, if it is close enough to be a typo. */
@@ -114,4 +129,13 @@ export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFIN
     prev = row;
   }
   return prev[b.length];
+}
+
+/** `name key="value" …` (callKey's form) → the name and options. */
+function parseCall(call: string): { name: string; options?: BlockOptions } {
+  const space = call.indexOf(" ");
+  if (space < 0) return { name: call };
+  const options: Record<string, string> = {};
+  for (const m of call.slice(space + 1).matchAll(/([\w-]+)=("(?:[^"\\]|\\.)*")/g)) options[m[1]] = JSON.parse(m[2]) as string;
+  return { name: call.slice(0, space), options };
 }

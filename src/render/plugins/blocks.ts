@@ -8,11 +8,34 @@ import { error, warning } from "../../diagnostics.js";
 import type { BlockRegistry } from "../blocks/registry.js";
 import type { RenderEnv } from "../env.js";
 
-const BLOCK_LINE = /^(?:\{\{\s*([A-Za-z0-9_.$-]+)\s*\}\}|<<\s*([A-Za-z0-9_.$-]+)\s*>>)\s*$/;
+/** `key="value"` options after the name; a value may hold `\"`. */
+const OPTIONS = String.raw`(?:\s+[A-Za-z_][\w-]*="(?:[^"\\]|\\.)*")*`;
+const BLOCK_LINE = new RegExp(String.raw`^(?:\{\{\s*([A-Za-z0-9_.$-]+)(${OPTIONS})\s*\}\}|<<\s*([A-Za-z0-9_.$-]+)(${OPTIONS})\s*>>)\s*$`);
+const OPTION = /([A-Za-z_][\w-]*)="((?:[^"\\]|\\.)*)"/g;
 
 export function blockName(line: string): string | undefined {
+  return blockCall(line)?.name;
+}
+
+/**
+ * A line holding only a block: its name and per-use options
+ * (`{{m_room_message_event title="Messages" example="m.room.message$m.text"}}`),
+ * and the call as one string (name, then options by key) that the registry
+ * and every cache key on, so that two uses with different options are two blocks.
+ */
+export function blockCall(line: string): { name: string; options: Record<string, string>; call: string } | undefined {
   const m = BLOCK_LINE.exec(line.trim());
-  return m ? (m[1] ?? m[2]) : undefined;
+  if (!m) return undefined;
+  const name = m[1] ?? m[3];
+  const options: Record<string, string> = {};
+  for (const o of (m[2] ?? m[4] ?? "").matchAll(OPTION)) options[o[1]] = o[2].replace(/\\(.)/g, "$1");
+  return { name, options, call: callKey(name, options) };
+}
+
+/** `name` alone, or `name key="value"…` with the keys sorted. */
+export function callKey(name: string, options: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(options).sort();
+  return keys.length === 0 ? name : `${name} ${keys.map((k) => `${k}=${JSON.stringify(options[k])}`).join(" ")}`;
 }
 
 /** The blocks being rendered, per site. */
@@ -36,11 +59,11 @@ export function blocksPlugin(md: MarkdownIt): void {
     (state: StateBlock, startLine: number, _endLine: number, silent: boolean) => {
       if (state.sCount[startLine] - state.blkIndent >= 4) return false;
       const line = state.src.slice(state.bMarks[startLine] + state.tShift[startLine], state.eMarks[startLine]);
-      const name = blockName(line);
-      if (!name) return false;
+      const found = blockCall(line);
+      if (!found) return false;
       if (silent) return true;
       const token = state.push("specgen_block", "", 0);
-      token.meta = { name, raw: line.trim() };
+      token.meta = { name: found.name, call: found.call, options: found.options, raw: line.trim() };
       token.map = [startLine, startLine + 1];
       token.block = true;
       state.line = startLine + 1;
@@ -54,7 +77,7 @@ export function blocksPlugin(md: MarkdownIt): void {
     const env = state.env as RenderEnv;
     for (const token of state.tokens) {
       if (token.type !== "specgen_block") continue;
-      const ids = env.blocks.outline(token.meta.name)?.ids ?? [];
+      const ids = env.blocks.outline(token.meta.call)?.ids ?? [];
       if (ids.some((id) => env.ids.has(id))) {
         env.diagnostics.push(
           warning(
@@ -69,7 +92,9 @@ export function blocksPlugin(md: MarkdownIt): void {
   });
   md.renderer.rules.specgen_block = (tokens, idx, _options, env: RenderEnv) => {
     const token = tokens[idx];
-    const name = token.meta.name as string;
+    // The call (name and options) is what caches and the registry key on.
+    const name = token.meta.call as string;
+    const plainName = token.meta.name as string;
     // A description may hold a block line too; one that names its own block would render for ever.
     const active = rendering.get(env.blocks) ?? new Set<string>();
     rendering.set(env.blocks, active);
@@ -101,10 +126,15 @@ export function blocksPlugin(md: MarkdownIt): void {
     } finally {
       active.delete(name);
     }
-    if (html !== undefined) return html;
-    const suggestion = env.blocks.suggest(name);
+    if (html !== undefined) {
+      for (const key of env.blocks.unknownOptions(plainName, Object.keys(token.meta.options))) {
+        env.diagnostics.push(error("block-option-invalid", `block {{${plainName}}} takes no option "${key}"`, where()));
+      }
+      return html;
+    }
+    const suggestion = env.blocks.suggest(plainName);
     env.diagnostics.push(
-      error("block-unknown", `unknown block {{${name}}}${suggestion ? `; did you mean {{${suggestion}}}?` : ""}`, where()),
+      error("block-unknown", `unknown block {{${plainName}}}${suggestion ? `; did you mean {{${suggestion}}}?` : ""}`, where()),
     );
     // Seen only where the rule is lowered to a warning (a spec being written): the gap stays visible.
     return `<p class="block-unknown" role="note">Not in the spec yet: <code>{{${md.utils.escapeHtml(name)}}}</code></p>\n`;
