@@ -7,14 +7,14 @@
  *
  * `UPDATE_SCREENSHOTS=1 npm test` writes the screenshots to docs/hugo-*.png for review.
  */
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
-import { build } from "../src/pipeline.js";
+import { build, check } from "../src/pipeline.js";
 import { hasChromium, launchChromium } from "./browser.js";
 import { makeRoot, REPO, tempDir } from "./helpers.js";
 
@@ -61,8 +61,13 @@ describe.skipIf(!hasChromium || !hasV19)("the Hugo layout in Chromium", () => {
   const url = (root: string, page: string, fragment = "") => pathToFileURL(path.join(root, page)).href + fragment;
 
   beforeAll(async () => {
+    // Rendered whole and written here: v1.9's data has examples that break their schemas (errors), so `build` publishes nothing.
     out = tempDir();
-    expect((await build(loadConfig(V19, { out }))).written).toBe(true);
+    const site = await check(loadConfig(V19));
+    for (const [file, content] of [...site.files, ...site.staticFiles]) {
+      mkdirSync(path.dirname(path.join(out, file)), { recursive: true });
+      writeFileSync(path.join(out, file), content);
+    }
     maths = tempDir();
     expect((await build(loadConfig(makeRoot(MATHS_ROOT), { out: maths }))).written).toBe(true);
     browser = await launchChromium();

@@ -104,47 +104,63 @@ export function hugoShortcodes(site: HugoSite): ShortcodeTable {
   };
   defs.set("event", {
     expand(call) {
+      const unknown = unknownParams(call, ["event", "title", "desired_example_name"]);
+      if (unknown) return unknown;
       const problem = named("event schema", site.events, call.params.event, "event", call);
       if (problem) return { type: "error", message: problem };
-      return { type: "block", name: site.blockNames.event(call.params.event), options: call.params };
+      return {
+        type: "block",
+        name: site.blockNames.event(call.params.event),
+        options: blockOptions(call, { title: "title", desired_example_name: "example" }),
+      };
     },
   });
   defs.set("http-api", {
     expand(call) {
+      const unknown = unknownParams(call, ["spec", "api", "anchor_base"]);
+      if (unknown) return unknown;
       const { spec, api } = call.params;
       const problem = named("API document", site.apis, spec && api ? `${spec}/${api}` : undefined, 'spec="…" api', call);
       if (problem) return { type: "error", message: problem };
-      return { type: "block", name: site.blockNames.api(spec, api), options: call.params };
+      return { type: "block", name: site.blockNames.api(spec, api), options: blockOptions(call, { anchor_base: "anchor" }) };
     },
   });
   defs.set("definition", {
     expand(call) {
+      const unknown = unknownParams(call, ["path", "compact"]);
+      if (unknown) return unknown;
       const problem = named("definition", site.definitions, call.params.path, "path", call);
       if (problem) return { type: "error", message: problem };
-      return { type: "block", name: site.blockNames.definition(call.params.path), options: call.params };
+      return { type: "block", name: site.blockNames.definition(call.params.path), options: {} };
     },
   });
   defs.set("event-fields", {
     expand(call) {
+      const unknown = unknownParams(call, ["event_type"]);
+      if (unknown) return unknown;
       const problem = named("core event schema", site.coreEvents, call.params.event_type, "event_type", call);
       if (problem) return { type: "error", message: problem };
-      return { type: "block", name: site.blockNames.coreEvent(call.params.event_type), options: call.params };
+      return { type: "block", name: site.blockNames.coreEvent(call.params.event_type), options: {} };
     },
   });
   defs.set("event-group", {
     expand(call) {
+      const unknown = unknownParams(call, ["group_name"]);
+      if (unknown) return unknown;
       const prefix = call.params.group_name;
       if (!prefix) return { type: "error", message: 'event-group needs group_name="…"' };
       if (![...site.events].some((e) => e.startsWith(prefix)))
         return { type: "error", message: `event-group: no event name starts with ${prefix}` };
-      return { type: "block", name: site.blockNames.group([`${globEscape(prefix)}*`]), options: call.params };
+      return { type: "block", name: site.blockNames.group([`${globEscape(prefix)}*`]), options: {} };
     },
   });
   defs.set("msgtypes", {
     expand(call) {
+      const unknown = unknownParams(call, []);
+      if (unknown) return unknown;
       const order = site.msgtypes ?? { first: [], excluded: [] };
       const patterns = [...order.first, `${order.prefix ?? "m.room.message$"}*`, ...order.excluded.map((e) => `!${e}`)];
-      return { type: "block", name: site.blockNames.group(patterns), options: call.params };
+      return { type: "block", name: site.blockNames.group(patterns), options: {} };
     },
   });
   defs.set("diagram", {
@@ -225,6 +241,23 @@ function proposalTables(site: HugoSite): Expansion {
     return `${head}<table class="msc-table">\n<thead><tr><th>MSC</th><th>Title</th><th>Created at</th><th>Updated at</th><th>Docs</th><th>Author</th><th>Shepherd</th></tr></thead>\n<tbody>\n${rows.join("\n")}\n</tbody>\n</table>\n`;
   });
   return { type: "html", html: html.join("") };
+}
+
+/** An error naming the parameters a shortcode does not take (its template would ignore them: a typo, most likely). */
+function unknownParams(call: ShortcodeCall, known: readonly string[]): Expansion | undefined {
+  const extra = [...Object.keys(call.params), ...call.positional.map((p) => `"${p}"`)].filter((k) => !known.includes(k));
+  if (extra.length === 0) return undefined;
+  return {
+    type: "error",
+    message: `${call.name} takes no parameter ${extra.join(", ")}${known.length ? ` (it takes ${known.join(", ")})` : ""}`,
+  };
+}
+
+/** The shortcode's parameters that a block takes, under the block's names for them (`desired_example_name` → `example`). */
+function blockOptions(call: ShortcodeCall, names: Record<string, string>): Record<string, string> {
+  const options: Record<string, string> = {};
+  for (const [param, option] of Object.entries(names)) if (call.params[param] !== undefined) options[option] = call.params[param];
+  return options;
 }
 
 function globEscape(s: string): string {

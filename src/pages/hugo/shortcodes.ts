@@ -22,6 +22,7 @@ import { error, warning } from "../../diagnostics.js";
 import type { Source } from "../../load/source.js";
 import { editDistance } from "../../render/blocks/registry.js";
 import { INCLUDED_LINES, includedLineBase, type RenderEnv } from "../../render/env.js";
+import { callKey } from "../../render/plugins/blocks.js";
 import { readFrontMatter } from "./front-matter.js";
 import { opensTag, parseTag, type ShortcodeTag } from "./shortcode-syntax.js";
 
@@ -135,7 +136,8 @@ function shortcodeBlock(state: StateBlock, startLine: number, endLine: number, s
       break;
     case "block": {
       const token = state.push("specgen_block", "", 0);
-      token.meta = { name: expansion.name, raw: tag.raw, options: expansion.options };
+      // As a `{{name key="value"}}` line makes it (plugins/blocks.ts): the call keys the block's caches.
+      token.meta = { name: expansion.name, call: callKey(expansion.name, expansion.options), raw: tag.raw, options: expansion.options };
       token.map = [startLine, startLine + 1];
       token.block = true;
       break;

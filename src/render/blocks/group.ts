@@ -49,7 +49,8 @@ const PATTERN_GROUP = "events:";
 
 /** The block name of the group of these patterns, with no `groups:` entry. */
 export function patternGroupName(patterns: readonly string[]): string {
-  return `${PATTERN_GROUP}${patterns.join(" ")}`;
+  // Commas, not spaces: a block call's options start after its first space.
+  return `${PATTERN_GROUP}${patterns.join(",")}`;
 }
 
 export function groupBlocks(
@@ -62,7 +63,7 @@ export function groupBlocks(
     const patterns = Object.hasOwn(groups, name)
       ? groups[name]
       : name.startsWith(PATTERN_GROUP)
-        ? name.slice(PATTERN_GROUP.length).split(" ").filter(Boolean)
+        ? name.slice(PATTERN_GROUP.length).split(",").filter(Boolean)
         : undefined;
     if (!patterns) return undefined;
     const known = selections.get(name) ?? selectGroup(patterns, events);
