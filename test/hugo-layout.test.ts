@@ -282,6 +282,29 @@ describe("the Hugo layout", () => {
     expect(html).not.toContain('id="mx"');
   });
 
+  it("passes a shortcode's parameters to its block under the block's option names, and refuses unknown ones", async () => {
+    const root = hugoRoot({
+      "content/client-server-api/modules/extra.md": [
+        "",
+        '{{% event event="m.foo" title="The `m.foo` event" desired_example_name="m.foo" %}}',
+        "",
+        '{{% event event="m.foo" titel="typo" %}}',
+        "",
+      ].join("\n"),
+    });
+    const result = await check(loadConfig(root));
+    const html = result.files.get("guide/index.html") as string;
+    expect(html).toContain("The <code>m.foo</code> event");
+    expect(result.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.file, d.line, d.message])).toEqual([
+      [
+        "shortcode-invalid",
+        "content/client-server-api/modules/extra.md",
+        4,
+        "event takes no parameter titel (it takes event, title, desired_example_name)",
+      ],
+    ]);
+  });
+
   it("says where a site path is served from", () => {
     expect(siteLinkTarget("/client-server-api/#get_matrixclientv3sync")).toBe("client-server-api/index.html#get_matrixclientv3sync");
     expect(siteLinkTarget("/client-server-api#mroommember")).toBe("client-server-api/index.html#mroommember");
