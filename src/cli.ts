@@ -115,6 +115,8 @@ Spec root layout (folders can be remapped under "paths:" in specgen.config.yaml)
   templates/                optional overrides of the built-in Handlebars templates
   output/                   where build writes the site (--out elsewhere); never read
   specgen init [DIR] writes a small spec root of this layout that builds clean.
+  A 2020 Matrix checkout (specification/targets.yaml, reStructuredText pages) is read as
+  it is: one document per target, at the path gendoc.py gave it.
 
 Diagnostics: file:line:col  severity  code  message, with the source lines around it.
   --format json prints {diagnostics, summary} on stdout; --format github prints workflow

@@ -22,6 +22,7 @@ import { isApiDocument, loadSpec, SourceCache, type Spec } from "./load/index.js
 import { writtenJson } from "./load/numbers.js";
 import type { ParseCache } from "./load/parse-cache.js";
 import { at, type Source } from "./load/source.js";
+import { descriptionDefinitions } from "./pages/rst/definitions.js";
 import type { ComponentSchema } from "./render/blocks/common.js";
 import type { ExampleView } from "./render/blocks/event.js";
 import { applyRules } from "./rules.js";
@@ -140,11 +141,13 @@ export class Pipeline {
     // After the API stage: the validator then knows the `$ref`s of files only API documents reach.
     diagnostics.push(...this.schemaFileExamples(spec, closures, schemaFiles));
 
+    const pages = config.layout.pages(config, spec.pages, diagnostics);
     const site = await guardedAsync(diagnostics, {}, "rendering the site", () =>
       this.site.render({
         config,
-        pages: config.layout.pages(config, spec.pages, diagnostics),
+        pages,
         pageFiles: spec.pages,
+        rstDefinitions: pages.some((p) => p.format === "rst") ? descriptionDefinitions(spec.sources.values()) : undefined,
         templates: spec.templates,
         events,
         examples,

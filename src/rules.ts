@@ -71,6 +71,14 @@ export const RULES = {
     "a Hugo shortcode (`{{% name %}}`, `{{< name >}}`) that the layout does not know, or any in a description under a layout without shortcodes",
   ),
   "shortcode-invalid": fatal("a Hugo shortcode that is malformed, lacks a parameter, names nothing, or stands where it cannot"),
+  "rst-substitution-undefined": fatal(
+    "an RST substitution reference `|name|` with no `.. |name| replace::` definition (or one that refers to itself)",
+  ),
+  "rst-footnote-unknown": fatal("an RST footnote reference `[1]_` to no footnote"),
+  "rst-table-malformed": fatal("an RST grid table whose cells do not cover it (shown as nothing)"),
+  "targets-invalid": fatal(
+    "a 2020 `targets.yaml` that is not the shape gendoc.py read (targets with `files:`, groups that are lists, levels that are numbers)",
+  ),
   "internal-error": fatal("specgen failed on this input: please report it"),
   "property-no-description": lint("a property of an event's field tables has no description"),
   "event-no-example": lint("an event schema has no example"),
@@ -85,6 +93,18 @@ export const RULES = {
   "group-missing-event": lint("a group in `groups:` names an event the spec does not have"),
   "group-empty": lint("a group block holds no event"),
   "block-repeated": lint("a block shows what its page already shows (its ids repeat)"),
+  "rst-markup": lint(
+    "RST markup docutils would warn about: a short title underline, a title inside a list, unexpected indentation, inline markup without its end",
+  ),
+  "rst-role-unknown": lint("an RST role (`:name:`text``) specgen does not render; it is shown as text"),
+  "page-format-unknown": lint(
+    "a file of the pages folder in a prose format the layout does not read (a `.rst` page in a specgen layout): not built",
+  ),
+  "page-not-in-target": lint("a page of a 2020 repository that no `targets.yaml` target includes (checked, and written at its own path)"),
+  "repository-data": lint(
+    "a file the 2020 templates read besides the spec data (a changelog fragment, sas-emoji.json) that cannot be used",
+  ),
+  "target-file-missing": lint("a `targets.yaml` target names a file that is not among the pages"),
   "rst-directive-unknown": lint("an RST directive (`.. name::`) specgen does not render; it is shown as text"),
   "rst-substitution-unresolved": lint("a `|name|_` RST substitution reference that nothing defines; it is shown as written"),
   "ref-relative-to-outer": lint("a `$ref` written relative to the target of the `$ref` around it (the 2020 habit); read that way"),

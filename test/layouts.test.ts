@@ -58,7 +58,17 @@ describe("layouts", () => {
     expect(loadConfig(makeRoot({ "specgen.config.yaml": "layout: specgen\n" })).layout).toBe(specgenLayout);
     expect(() => loadConfig(makeRoot({ "specgen.config.yaml": "layout: jekyll\n" }))).toThrow(ConfigError);
     expect(() => loadConfig(makeRoot({ "specgen.config.yaml": "layout: jekyll\n" }))).toThrow(
-      /unknown layout "jekyll" \(known: hugo, specgen/,
+      /unknown layout "jekyll" \(known: matrix-2020, hugo, specgen\)/,
     );
+  });
+
+  it("reports a page in a format its layout does not read, and not other files of the pages folder", async () => {
+    const root = makeRoot({
+      "specification/index.md": "# Home\n",
+      "specification/old.rst": "Old\n===\n",
+      "specification/diagram.png": "png",
+    });
+    const { diagnostics } = await check(loadConfig(root));
+    expect(diagnostics.map((d) => [d.code, d.severity, d.file])).toEqual([["page-format-unknown", "warning", "specification/old.rst"]]);
   });
 });

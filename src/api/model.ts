@@ -149,9 +149,10 @@ function wordOf(name: string): string {
   return name.replace(/\.(ya?ml|json)$/i, "").replace(/[.$\-/ ]/g, "_");
 }
 
-/** The anchor an endpoint has unless another took it first: the layout's rule, else the slug of `METHOD /path`. */
-export function endpointSlug(method: string, fullPath: string, layout?: Pick<Layout, "blockIds">): string {
-  return layout?.blockIds ? layout.blockIds.endpoint(method, fullPath) : slugify(`${method} ${fullPath}`);
+/** The anchor an endpoint has unless another took it first: the layout's rule for endpoints, else its id rule on `METHOD /path`. */
+export function endpointSlug(method: string, fullPath: string, layout?: Pick<Layout, "blockIds" | "anchor">): string {
+  if (layout?.blockIds) return layout.blockIds.endpoint(method, fullPath);
+  return (layout?.anchor ?? slugify)(`${method} ${fullPath}`);
 }
 
 /** `PUT /_matrix/client/r0/user/{userId}/account_data/{type}`: the method and the base path and path. */
@@ -163,7 +164,7 @@ export function endpointHeading(doc: ApiDocument, op: OperationSpec): string {
  * Each operation's anchor, in document order: its slug, or the slug made
  * unique when an endpoint before it (in `taken`, across the site) has it.
  */
-export function endpointAnchors(doc: ApiDocument, taken: Set<string>, layout?: Pick<Layout, "blockIds">): string[] {
+export function endpointAnchors(doc: ApiDocument, taken: Set<string>, layout?: Pick<Layout, "blockIds" | "anchor">): string[] {
   return doc.operations.map((op) => uniqueId(taken, endpointSlug(op.method.toUpperCase(), `${doc.basePath}${op.path}`, layout)));
 }
 

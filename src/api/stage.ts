@@ -225,7 +225,10 @@ export class ApiStage {
           if (!model) {
             const taken = new Set<string>();
             const own = document.operations.map((op) =>
-              uniqueId(taken, `${slugify(prefix)}-${endpointSlug(op.method.toUpperCase(), `${document.basePath}${op.path}`)}`),
+              uniqueId(
+                taken,
+                `${slugify(prefix)}-${endpointSlug(op.method.toUpperCase(), `${document.basePath}${op.path}`, this.config.layout)}`,
+              ),
             );
             model = modelApi(this.config, document, entry, own);
             prefixed.set(prefix, model);

@@ -9,9 +9,10 @@ import type MarkdownIt from "markdown-it";
 import type { Config } from "../config.js";
 import type { Diagnostic } from "../diagnostics.js";
 import type { Source } from "../load/source.js";
+import type { BlockKind } from "../render/blocks/registry.js";
 
 /** Which reader turns a page's text into markdown-it tokens (src/pages/); "hugo": Markdown after its front matter. */
-export type PageFormat = "markdown" | "hugo";
+export type PageFormat = "markdown" | "rst" | "hugo";
 
 /** One file of a page, its headings pushed down `shift` levels (a 2020 target's `{1: file}`). */
 export interface PagePart {
@@ -29,6 +30,13 @@ export interface PageSource {
   title?: string;
   /** Place in the sidebar, lower first; ties go by `out`. The index page always comes first. */
   order: number;
+  /**
+   * For formats whose titles are marked by adornment (RST): the characters by
+   * level, and those that mean "one level down / the same / one up" from the
+   * title before (targets.yaml's `title_styles`, `relative_title_styles`).
+   * Without them, styles take levels by order of first use.
+   */
+  headingStyles?: { levels: readonly string[]; relative?: { subtitle?: string; sametitle?: string; supertitle?: string } };
   /** Files the page's text pulls in where it names them (Hugo's `cs-module`): a change to one parses the page again. */
   includes?: readonly Source[];
 }
@@ -57,6 +65,8 @@ export interface Layout {
   pages(config: Config, files: readonly Source[], diagnostics: Diagnostic[]): PageSource[];
   /** A heading's id before it is made unique on its page, from its text. */
   anchor(text: string): string;
+  /** Block kinds only this layout's pages use (the 2020 changelogs, warnings, tables); problems go to `diagnostics`. */
+  blocks?(config: Config, md: MarkdownIt, diagnostics: Diagnostic[]): BlockKind[];
   /** Ids of what blocks show that this layout names otherwise than `anchor` of their heading. */
   blockIds?: {
     /** An event's, by its schema's name (`m.room.message$m.text`), where `anchor` of the name is not it. */

@@ -176,7 +176,22 @@ function listFolders(config: Config): Listing {
   const listing: Listing = {
     schemas: list(config.schemas, isEventFolderFile),
     examples: list(config.examples, isEventFolderFile),
-    pages: list(config.pages, config.layout.isPageFile),
+    pages: list(config.pages, (f) => {
+      if (config.layout.isPageFile(f)) return true;
+      // Nothing is silently ignored: a page in a format this layout does not read is reported.
+      if (PAGE_LIKE.test(f) && included(f)) {
+        diagnostics.push(
+          warning(
+            "page-format-unknown",
+            `${path.basename(f)} looks like a page, but the ${config.layout.name} layout does not read this format; it is not built`,
+            {
+              file: relPath(config, f),
+            },
+          ),
+        );
+      }
+      return false;
+    }),
     // Links in the API folder (definitions/event-schemas) are followed by `$ref`s, not listed: what they show is listed where it lives.
     apis: list(config.apis, (f) => DATA_EXTENSION.test(f) && linkedFolder(f) === undefined, false),
     ...templates,
@@ -186,6 +201,9 @@ function listFolders(config: Config): Listing {
   for (const list of [listing.schemas, listing.examples, listing.pages, listing.apis]) for (const file of list) listing.known.add(file);
   return listing;
 }
+
+/** Prose formats a page could be written in. */
+const PAGE_LIKE = /\.(md|markdown|rst|txt|adoc|asciidoc|org|html?|tex)$/i;
 
 /** YAML or JSON, by extension: what the API folder lists (a checkout keeps viewers, scripts and notes beside the documents). */
 const DATA_EXTENSION = /\.(ya?ml|json)$/i;

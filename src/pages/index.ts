@@ -9,6 +9,8 @@ import type { PageFormat, PageSource } from "../layouts/layout.js";
 import type { Source } from "../load/source.js";
 import { type Locator, pageLocator, type RenderEnv } from "../render/env.js";
 import { readFrontMatter } from "./hugo/front-matter.js";
+import { readRst } from "./rst/index.js";
+import type { ParseOptions, RstPart } from "./rst/parse.js";
 
 /** Tokens of one file's text; `env.where` locates its lines. */
 export type PageReader = (md: MarkdownIt, text: string, env: RenderEnv) => Token[];
@@ -17,6 +19,7 @@ const READERS: Record<PageFormat, PageReader> = {
   markdown: (md, text, env) => md.parse(text, env),
   // Front matter is read by the layout; its lines stay, empty, so lines keep their numbers.
   hugo: (md, text, env) => md.parse(readFrontMatter(text, "").body, env),
+  rst: (md, text, env) => readRst(md, text, env),
 };
 
 /**
@@ -25,6 +28,8 @@ const READERS: Record<PageFormat, PageReader> = {
  * `partsLocator` maps back).
  */
 export function readPage(md: MarkdownIt, page: PageSource, env: RenderEnv): Token[] {
+  // An RST document is read whole: its targets and substitutions reach across its files, its titles take levels from its styles.
+  if (page.format === "rst") return readRst(md, rstParts(page), env, rstOptions(page));
   const read = READERS[page.format];
   if (page.parts.length === 1 && page.parts[0].shift === 0) return read(md, page.parts[0].source.text, env);
   const tokens: Token[] = [];
@@ -58,6 +63,21 @@ export function partsLocator(page: PageSource): Locator {
     const { first: start, where } = parts[i];
     return where(line - start, hint && { ...hint, endLine: hint.endLine === undefined ? undefined : hint.endLine - start });
   };
+}
+
+function rstParts(page: PageSource): RstPart[] {
+  const parts: RstPart[] = [];
+  let first = 0;
+  for (const { source, shift } of page.parts) {
+    parts.push({ text: source.text, shift, firstLine: first });
+    first += lineCount(source);
+  }
+  return parts;
+}
+
+function rstOptions(page: PageSource): ParseOptions {
+  const styles = page.headingStyles;
+  return styles ? { titleStyles: styles.levels, relativeStyles: styles.relative } : {};
 }
 
 function lineCount(source: Source): number {

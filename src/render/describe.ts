@@ -6,6 +6,7 @@
  * diagnostic was involved), since the HTML then depends on the text alone.
  */
 import type MarkdownIt from "markdown-it";
+import { renderRstDescription } from "../pages/rst/index.js";
 import type { Locator, RenderEnv } from "./env.js";
 import { withoutShortcodes } from "./shortcodes-in-descriptions.js";
 
@@ -73,7 +74,12 @@ function rendered(md: MarkdownIt, mode: "block" | "inline", text: string, env: R
       return Reflect.deleteProperty(target, key);
     },
   });
-  const html = mode === "block" ? md.render(text, watched) : md.renderInline(text, watched);
+  // On an RST page, descriptions are RST (the 2020 templates wrote them into the document's text).
+  const html = env.rst
+    ? renderRstDescription(md, text, watched, mode === "inline")
+    : mode === "block"
+      ? md.render(text, watched)
+      : md.renderInline(text, watched);
   if (!read) cache[mode].set(text, html);
   return html;
 }

@@ -4,6 +4,7 @@ import type Token from "markdown-it/lib/token.mjs";
 import type { FormatTitle } from "../config.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { escapePointer, lineOffset, type Origin, offsetToPosition, type Source, valueRange } from "../load/source.js";
+import type { RstDocument } from "../pages/rst/nodes.js";
 import type { BlockCache } from "./block-cache.js";
 import type { BlockRegistry } from "./blocks/registry.js";
 import type { SiteIndex } from "./site-index.js";
@@ -60,6 +61,8 @@ export interface RenderEnv {
   layout?: unknown;
   /** Format names readers know by a title (Config.formatTitles). */
   formats?: Readonly<Record<string, FormatTitle>>;
+  /** The page's reStructuredText document, when it is one: descriptions shown on it are read as RST in it. */
+  rst?: RstDocument;
 }
 
 /**

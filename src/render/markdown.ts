@@ -1,5 +1,6 @@
 /** The markdown-it instance for pages and descriptions: CommonMark (with tables) plus specgen's plugins. */
 import MarkdownIt from "markdown-it";
+import { rstPlugin } from "../pages/rst/index.js";
 import { slugify } from "../slug.js";
 import { blocksPlugin } from "./plugins/blocks.js";
 import { codeBreaksPlugin } from "./plugins/code-breaks.js";
@@ -24,7 +25,8 @@ export function createMarkdown(options: {
     .use(rstBlocksPlugin)
     .use(headingsPlugin, options.anchor ?? slugify)
     .use(linksPlugin, options.siteLink)
-    .use(codeBreaksPlugin);
+    .use(codeBreaksPlugin)
+    .use(rstPlugin);
   options.plugins?.(md);
   return md;
 }

@@ -92,12 +92,12 @@ export function modelEvent(
   const variant = name.includes("$")
     ? (firstEnum(contentProps.msgtype) ?? firstEnum(contentProps.method) ?? name.slice(name.indexOf("$") + 1))
     : undefined;
-  const anchor = anchorOf(name);
+  const id = anchorOf(name);
   // As the spec defines kinds: a state_key makes a state event, a room_id a room event.
   const kind: EventKind = "state_key" in properties ? "state" : "room_id" in properties ? "room" : "event";
-  const tables = buildFieldTables(content, "Content", anchor, ownContentDescription(own, content));
+  const tables = buildFieldTables(content, "Content", id, ownContentDescription(own, content));
   if (ownProperty(own, "unsigned") && isObject(properties.unsigned)) {
-    tables.push(...buildFieldTables(properties.unsigned, stringOr(properties.unsigned.title, "Unsigned"), `${anchor}_unsigned`));
+    tables.push(...buildFieldTables(properties.unsigned, stringOr(properties.unsigned.title, "Unsigned"), `${id}_unsigned`));
   }
   const title = ownKeyword(own, "title");
   return {
@@ -108,7 +108,7 @@ export function modelEvent(
     heading: headingOf?.(name) ?? (variant ? `${type} (${variant})` : type),
     title: typeof title === "string" ? title : undefined,
     blockName: eventBlockName(name),
-    anchor,
+    anchor: id,
     kind,
     description: stringOr(ownKeyword(own, "description")),
     stateKey: kind === "state" && isObject(properties.state_key) ? stringOr(properties.state_key.description) : undefined,

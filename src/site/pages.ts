@@ -19,6 +19,8 @@ import { objectId } from "../identity.js";
 import type { PageSource } from "../layouts/layout.js";
 import type { Source } from "../load/source.js";
 import { partsLocator, readPage } from "../pages/index.js";
+import { rstDocumentOf } from "../pages/rst/index.js";
+import type { RstDocument } from "../pages/rst/nodes.js";
 import { BlockCache } from "../render/block-cache.js";
 import { type ComponentSchema, commonFieldBlocks } from "../render/blocks/common.js";
 import { definitionBlocks } from "../render/blocks/definition.js";
@@ -62,6 +64,8 @@ export interface SiteInput {
    * nothing of it is then kept for a rebuild either. Without it, `files` holds the site.
    */
   emit?: (file: string, content: FileContent) => void;
+  /** Targets and substitutions defined in descriptions, for RST pages (their descriptions may use them). */
+  rstDefinitions?: RstDocument;
 }
 
 /** A file's text, whole or in pieces to be written one after the other (a large file is never held whole), or bytes copied as they are. */
@@ -161,12 +165,14 @@ export class SiteRenderer {
     const { md, templates, version: setupVersion } = this.prepare(input.templates);
     const highlight: Highlighter = input.publish ? highlightJson : md.utils.escapeHtml;
     const sections = eventSections(input.examples, templates, md, highlight);
+    const layoutDiagnostics: Diagnostic[] = [];
     const blocks = new BlockRegistry([
       eventBlocks(input.events, sections),
       groupBlocks(config.groups, input.events, sections),
       commonFieldBlocks(input.components, templates, md),
       httpApiBlocks(input.apis, templates, md, highlight),
       definitionBlocks(input.definitions, templates, md, highlight),
+      ...(config.layout.blocks?.(config, md, layoutDiagnostics) ?? []),
     ]);
     const blockKeys = (names: readonly string[]) => names.map((n) => blocks.outline(n)?.key);
 
@@ -217,7 +223,7 @@ export class SiteRenderer {
       else files.set(file, joinContent(content));
     };
     const checked = new Map<string, CheckedPage>();
-    const diagnostics: Diagnostic[] = [];
+    const diagnostics: Diagnostic[] = [...layoutDiagnostics];
     const rendered = new Map<string, RenderedPage>();
     const blockCaches = this.keptBlocks(setupVersion, highlight, pages);
     let yielded = performance.now();
@@ -240,6 +246,7 @@ export class SiteRenderer {
           blockCache: blockCaches?.get(page.out),
           layout: this.layoutContext,
           formats: this.config.formatTitles,
+          rst: withDefinitions(rstDocumentOf(page.tokens), input.rstDefinitions),
         };
         env.blockCache?.begin(env.ids);
         const heading = page.titleHeading ? `<h1>${md.utils.escapeHtml(page.titleHeading)}</h1>\n` : "";
@@ -471,6 +478,14 @@ function navOrder(a: ParsedPage, b: ParsedPage): number {
 }
 
 /** The same files, read the same way: a page parsed from them still holds. */
+/** A page's RST document with the descriptions' definitions after its own (its own win). */
+function withDefinitions(page: RstDocument | undefined, definitions: RstDocument | undefined): RstDocument | undefined {
+  if (!page || !definitions) return page;
+  const substitutions = new Map(page.substitutions);
+  for (const [name, definition] of definitions.substitutions) if (!substitutions.has(name)) substitutions.set(name, definition);
+  return { blocks: [...page.blocks, ...definitions.blocks], substitutions, title: page.title, sections: page.sections };
+}
+
 function samePage(a: PageSource, b: PageSource): boolean {
   return (
     a.format === b.format &&

@@ -103,10 +103,11 @@ function plainTitle(title: string): string {
 
 /**
  * The event's heading (an h3 in event.hbs), the names references use (heading,
- * file name and, unless a variant, type), its tables' ids, and its fields for search.
+ * file name, and the variant's name or else the type), its tables' ids, and its fields for search.
  */
 function eventOutline(event: EventModel, key: string, title?: string): BlockOutline {
-  const titles = [event.heading, event.name, ...(event.variant ? [] : [event.type]), ...(title ? [title] : [])];
+  // A variant goes by its own name too (`m.image`_: the 2020 sections of message types were titled so).
+  const titles = [event.heading, event.name, event.variant ?? event.type, ...(title ? [title] : [])];
   return {
     key,
     headings: [{ level: 3, title: title ?? event.heading, id: event.anchor, kind: "event" }],

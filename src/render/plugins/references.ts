@@ -66,7 +66,8 @@ export function referencesPlugin(md: MarkdownIt): void {
   md.renderer.rules.specgen_reference = (tokens: Token[], idx: number, _options, env: RenderEnv) => {
     const token = tokens[idx];
     const title = token.content;
-    const text = md.utils.escapeHtml(title);
+    // The RST reader gives a reference shown otherwise than its name (`text <name_>`_, `|sub|`_) its text in meta.
+    const text = md.utils.escapeHtml(token.meta?.text ?? token.meta?.substitution ?? title);
     const where = () => env.where(token.meta?.line ?? 0, { text: token.markup, endLine: token.meta?.endLine });
     if (token.meta?.refusedUrl) {
       env.diagnostics.push(
