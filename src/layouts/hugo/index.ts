@@ -102,6 +102,12 @@ export const hugoLayout: Layout = {
     md.use(hugoShortcodesPlugin).use(hugoHeadingsPlugin, settings.autoIdType);
     if (settings.maths) md.use(mathsPlugin, settings.maths);
     if (config.allowHtml) md.use(rawHtmlPlugin, (url: string, env: { page: string }) => siteRelative(url, env.page, siteLinkTarget) ?? url);
+    // A code block scrolls sideways when its lines are long: keyboard users reach it too.
+    for (const rule of ["fence", "code_block"] as const) {
+      const render = md.renderer.rules[rule];
+      if (!render) continue;
+      md.renderer.rules[rule] = (...args) => render(...args).replace(/^<pre>/, '<pre tabindex="0">');
+    }
   },
   pageContext: (site): ShortcodePageContext => ({ shortcodes: hugoShortcodes(hugoSite(site)) }),
   configFiles: (root) => hugoConfigFiles(root),
