@@ -16,6 +16,7 @@ import { ExampleMerger } from "./examples/merge.js";
 import { schemaExamples } from "./examples/schema-examples.js";
 import { draftOf, schemaOfExample, Validators } from "./examples/validate.js";
 import { objectId } from "./identity.js";
+import { eventAnchorRule, eventHeadingRule } from "./layouts/layout.js";
 import { knownFormats, lintEvents, lintFormats } from "./lint.js";
 import { isApiDocument, loadSpec, SourceCache, type Spec } from "./load/index.js";
 import { writtenJson } from "./load/numbers.js";
@@ -36,6 +37,8 @@ export interface CheckResult {
   events: EventModel[];
   /** Output path → content of the rendered site: every file not given to `PipelineOptions.emit`. */
   files: Map<string, string>;
+  /** Output path → bytes of the layout's static files (images), beside `files`. */
+  staticFiles: Map<string, Uint8Array>;
   /** Every output path of the site. */
   paths: Set<string>;
   diagnostics: Diagnostic[];
@@ -143,6 +146,7 @@ export class Pipeline {
       this.site.render({
         config,
         pages,
+        pageFiles: spec.pages,
         rstDefinitions: pages.some((p) => p.format === "rst") ? descriptionDefinitions(spec.sources.values()) : undefined,
         templates: spec.templates,
         events,
@@ -156,7 +160,14 @@ export class Pipeline {
     );
     if (site) diagnostics.push(...site.diagnostics, ...this.links.check(site.paths, site.pages));
     const final = applyRules(uniqueDiagnostics(diagnostics), config);
-    return { spec, events, files: site?.files ?? new Map(), paths: site?.paths ?? new Set(), diagnostics: sortDiagnostics(final) };
+    return {
+      spec,
+      events,
+      files: site?.files ?? new Map(),
+      staticFiles: site?.staticFiles ?? new Map(),
+      paths: site?.paths ?? new Set(),
+      diagnostics: sortDiagnostics(final),
+    };
   }
 
   /** Resolves and models the schema files whose closure changed. */
@@ -178,7 +189,7 @@ export class Pipeline {
         const entry = entries.get(source.path) as SchemaEntry;
         if (isEventSchema(this.config.schemas, source, schema)) {
           entry.event = guarded(entry.diagnostics, { file: source.rel }, "modelling the event", () =>
-            modelEvent(source, schema, this.config.layout.anchor),
+            modelEvent(source, schema, eventAnchorRule(this.config), eventHeadingRule(this.config)),
           );
         }
         // An event needs its merged schema no more once modelled; a component's is what its block shows.

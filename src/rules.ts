@@ -58,7 +58,6 @@ export const RULES = {
   "example-not-json": fatal("an example holds a value JSON cannot (a YAML timestamp, binary data, .inf)"),
   "example-not-object": fatal("an example that is not an object (e.g. `null`)"),
   "example-ref-loop": fatal("example `$ref`s that extend each other in a loop"),
-  "shortcode-unknown": fatal("a Hugo shortcode (`{{% name %}}`) inside a data description, which specgen does not render there"),
   "block-option-invalid": fatal('a block\'s option (`{{name key="…"}}`) that its kind does not take, or a value it cannot use'),
   "block-unknown": pending("a `{{block}}` that names no block (shown as a note on the page)"),
   "block-recursive": fatal("a `{{block}}` in a description that includes the block itself"),
@@ -67,6 +66,11 @@ export const RULES = {
   "link-unsafe": fatal("a `` `text <url>`_ `` link to a javascript:, vbscript:, file: or data: URL"),
   "api-malformed": fatal("an API document that is not a well-formed Swagger 2.0 or OpenAPI 3.x structure at this place"),
   "config-invalid": fatal("specgen.config.yaml cannot be used (reported in the preview; the CLI exits 2)"),
+  "front-matter-invalid": fatal("a page's front matter (YAML `---` or TOML `+++`) does not parse or is not a mapping"),
+  "shortcode-unknown": fatal(
+    "a Hugo shortcode (`{{% name %}}`, `{{< name >}}`) that the layout does not know, or any in a description under a layout without shortcodes",
+  ),
+  "shortcode-invalid": fatal("a Hugo shortcode that is malformed, lacks a parameter, names nothing, or stands where it cannot"),
   "rst-substitution-undefined": fatal(
     "an RST substitution reference `|name|` with no `.. |name| replace::` definition (or one that refers to itself)",
   ),
@@ -111,6 +115,9 @@ export const RULES = {
   "api-example-external": lint("an OpenAPI example given only as an `externalValue` (not shown)"),
   "api-response-description": lint("an API response without a description"),
   "api-example-media-type": lint("an `examples` key that is not a media type (the 2020 habit)"),
+  "maths-invalid": lint("a formula (between the Hugo config's passthrough delimiters) that KaTeX cannot read; shown as written"),
+  "html-unsafe": lint("raw HTML in a page that the sanitizer changed (a script, an event handler, a javascript: URL, an unknown element)"),
+  "shortcode-placeholder": lint("a Hugo shortcode whose data the published build fetches online: a placeholder is shown"),
 } as const satisfies Record<string, Rule>;
 
 export type RuleCode = keyof typeof RULES;

@@ -58,7 +58,7 @@ describe("layouts", () => {
     expect(loadConfig(makeRoot({ "specgen.config.yaml": "layout: specgen\n" })).layout).toBe(specgenLayout);
     expect(() => loadConfig(makeRoot({ "specgen.config.yaml": "layout: jekyll\n" }))).toThrow(ConfigError);
     expect(() => loadConfig(makeRoot({ "specgen.config.yaml": "layout: jekyll\n" }))).toThrow(
-      /unknown layout "jekyll" \(known: matrix-2020, specgen\)/,
+      /unknown layout "jekyll" \(known: matrix-2020, hugo, specgen\)/,
     );
   });
 

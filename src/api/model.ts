@@ -6,6 +6,7 @@
  */
 import path from "node:path";
 import type { Config } from "../config.js";
+import type { Layout } from "../layouts/layout.js";
 import { writtenJson } from "../load/numbers.js";
 import { type Origin, origins, type Source } from "../load/source.js";
 import type { ExampleView } from "../render/blocks/event.js";
@@ -148,9 +149,10 @@ function wordOf(name: string): string {
   return name.replace(/\.(ya?ml|json)$/i, "").replace(/[.$\-/ ]/g, "_");
 }
 
-/** The anchor an endpoint has unless another took it first; `anchor` is the layout's id rule. */
-export function endpointSlug(method: string, fullPath: string, anchor: (text: string) => string = slugify): string {
-  return anchor(`${method} ${fullPath}`);
+/** The anchor an endpoint has unless another took it first: the layout's rule for endpoints, else its id rule on `METHOD /path`. */
+export function endpointSlug(method: string, fullPath: string, layout?: Pick<Layout, "blockIds" | "anchor">): string {
+  if (layout?.blockIds) return layout.blockIds.endpoint(method, fullPath);
+  return (layout?.anchor ?? slugify)(`${method} ${fullPath}`);
 }
 
 /** `PUT /_matrix/client/r0/user/{userId}/account_data/{type}`: the method and the base path and path. */
@@ -162,8 +164,8 @@ export function endpointHeading(doc: ApiDocument, op: OperationSpec): string {
  * Each operation's anchor, in document order: its slug, or the slug made
  * unique when an endpoint before it (in `taken`, across the site) has it.
  */
-export function endpointAnchors(doc: ApiDocument, taken: Set<string>, anchor?: (text: string) => string): string[] {
-  return doc.operations.map((op) => uniqueId(taken, endpointSlug(op.method.toUpperCase(), `${doc.basePath}${op.path}`, anchor)));
+export function endpointAnchors(doc: ApiDocument, taken: Set<string>, layout?: Pick<Layout, "blockIds" | "anchor">): string[] {
+  return doc.operations.map((op) => uniqueId(taken, endpointSlug(op.method.toUpperCase(), `${doc.basePath}${op.path}`, layout)));
 }
 
 export function modelApi(config: Config, doc: ApiDocument, inputs: ApiInputs, anchors: readonly string[]): ApiModel {
@@ -227,8 +229,8 @@ function modelEndpoint(doc: ApiDocument, op: OperationSpec, inputs: ApiInputs, a
 
 export function modelDefinition(config: Config, source: Source, schema: SchemaObject, examples: ExampleView[]): DefinitionModel {
   const blockName = definitionBlockName(config, source.path);
-  const anchor = slugify(blockName);
   const title = stringOr(schema.title, path.basename(source.path).replace(/\.(ya?ml|json)$/i, ""));
+  const anchor = config.layout.blockIds ? config.layout.blockIds.definition(title) : slugify(blockName);
   const fields = isObject(schema.properties) && Object.keys(schema.properties).length > 0;
   const value = buildValueTables(schema, title, anchor);
   return {

@@ -215,7 +215,7 @@ export class ApiStage {
       const entry = entries.get(source.path);
       const document = entry?.document;
       if (!entry || !document) continue;
-      const anchors = endpointAnchors(document, taken, this.config.layout.anchor);
+      const anchors = endpointAnchors(document, taken, this.config.layout);
       const key = anchors.join(" ");
       if (entry.model?.anchors !== key) {
         const api = modelApi(this.config, document, entry, anchors);
@@ -225,7 +225,10 @@ export class ApiStage {
           if (!model) {
             const taken = new Set<string>();
             const own = document.operations.map((op) =>
-              uniqueId(taken, `${slugify(prefix)}-${endpointSlug(op.method.toUpperCase(), `${document.basePath}${op.path}`)}`),
+              uniqueId(
+                taken,
+                `${slugify(prefix)}-${endpointSlug(op.method.toUpperCase(), `${document.basePath}${op.path}`, this.config.layout)}`,
+              ),
             );
             model = modelApi(this.config, document, entry, own);
             prefixed.set(prefix, model);

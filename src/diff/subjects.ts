@@ -6,11 +6,12 @@
  */
 import path from "node:path";
 import { type ApiDocument, type BodySpec, type OperationSpec, readApiDocument } from "../api/document.js";
-import { apiBlockName, endpointAnchors, endpointHeading } from "../api/model.js";
+import { apiBlockName, definitionBlockName, endpointAnchors, endpointHeading } from "../api/model.js";
 import type { Config } from "../config.js";
 import { type Diagnostic, uniqueDiagnostics } from "../diagnostics.js";
 import { ExampleMerger } from "../examples/merge.js";
 import { schemaOfExample } from "../examples/validate.js";
+import { eventAnchorRule, eventHeadingRule } from "../layouts/layout.js";
 import { loadSpec, type Spec } from "../load/index.js";
 import { escapePointer } from "../load/source.js";
 import { partsLocator, readPage } from "../pages/index.js";
@@ -18,7 +19,7 @@ import { BlockRegistry } from "../render/blocks/registry.js";
 import type { RenderEnv } from "../render/env.js";
 import { createMarkdown } from "../render/markdown.js";
 import { SiteIndex } from "../render/site-index.js";
-import { isEventSchema, modelEvent, schemaName } from "../schema/model.js";
+import { eventBlockName, isEventSchema, modelEvent, schemaName } from "../schema/model.js";
 import { nodeKey, resolveSchemaNodes, resolveSchemas, type SchemaObject } from "../schema/resolve.js";
 
 export type SubjectKind = "event" | "endpoint";
@@ -63,7 +64,7 @@ export async function specSubjects(config: Config): Promise<SpecSubjects> {
   for (const source of topSchemas) {
     const schema = resolved.schemas.get(source.path);
     if (!schema || !isEventSchema(config.schemas, source, schema)) continue;
-    const event = modelEvent(source, schema, config.layout.anchor);
+    const event = modelEvent(source, schema, eventAnchorRule(config), eventHeadingRule(config));
     const page = pages.get(event.blockName);
     subjects.push({
       kind: "event",
@@ -96,7 +97,7 @@ async function endpointSubjects(spec: Spec, pages: ReadonlyMap<string, string>, 
   const keys = new Set<string>();
   for (const document of documents) {
     // The anchors the site gives, documents in the same order as the API stage's.
-    const anchors = endpointAnchors(document, taken, spec.config.layout.anchor);
+    const anchors = endpointAnchors(document, taken, spec.config.layout);
     const page = pages.get(apiBlockName(spec.config, document.source.path));
     document.operations.forEach((op, i) => {
       const schemas = new Map<string, SchemaObject>();
@@ -150,10 +151,38 @@ function eventExamples(spec: Spec, schemaNames: ReadonlySet<string>): Map<string
 
 /** Block name → output path of the first page that shows the block. */
 function blockPages(spec: Spec): Map<string, string> {
-  const md = createMarkdown({ allowHtml: spec.config.allowHtml, anchor: spec.config.layout.anchor });
+  const { config } = spec;
+  const { layout } = config;
+  const md = createMarkdown({
+    allowHtml: config.allowHtml,
+    anchor: layout.anchor,
+    siteLink: layout.siteLink?.bind(layout),
+    plugins: (m) => layout.markdown?.(m, config),
+  });
   const blocks = new BlockRegistry([]);
   const pages = new Map<string, string>();
-  for (const from of spec.config.layout.pages(spec.config, spec.pages, [])) {
+  const sources = layout.pages(config, spec.pages, []);
+  // What a layout's block-call spellings need to name blocks (Hugo's shortcodes), without modelling anything.
+  const named = (files: typeof spec.apis, name: (file: string) => string) =>
+    files.map((source) => ({ source, blockName: name(source.path) }));
+  const context = layout.pageContext?.({
+    config,
+    pages: sources,
+    pageFiles: spec.pages,
+    events: spec.schemas
+      .filter((s) => path.dirname(s.path) === config.schemas)
+      .map((s) => ({ name: schemaName(s.path), blockName: eventBlockName(schemaName(s.path)) })),
+    apis: named(
+      spec.apis.filter((s) => !isDefinitionFile(config, s.path)),
+      (f) => apiBlockName(config, f),
+    ),
+    definitions: named(
+      spec.apis.filter((s) => isDefinitionFile(config, s.path)),
+      (f) => definitionBlockName(config, f),
+    ),
+    components: [],
+  });
+  for (const from of sources) {
     const page = from.out;
     const env: RenderEnv = {
       page,
@@ -163,6 +192,7 @@ function blockPages(spec: Spec): Map<string, string> {
       diagnostics: [],
       ids: new Set(),
       marks: { links: [], anchors: [] },
+      layout: context,
     };
     for (const token of readPage(md, from, env)) {
       const name = token.type === "specgen_block" ? (token.meta.name as string) : undefined;
@@ -170,4 +200,9 @@ function blockPages(spec: Spec): Map<string, string> {
     }
   }
   return pages;
+}
+
+/** A file of an API folder's `definitions/` (as the API stage reads them). */
+function isDefinitionFile(config: Config, file: string): boolean {
+  return path.relative(config.apis, file).split(path.sep)[1] === "definitions";
 }

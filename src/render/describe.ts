@@ -15,13 +15,20 @@ const known = new WeakMap<MarkdownIt, { block: Map<string, string>; inline: Map<
 
 /** A description's HTML; `where` places what it reports in the file it was written in. */
 export function renderDescription(md: MarkdownIt, text: string, env: RenderEnv, where: Locator): string {
+  if (hasShortcodes(env)) return rendered(md, "block", text, { ...env, where });
   const plain = withoutShortcodes(text, where);
   if (plain.diagnostics.length > 0) env.diagnostics.push(...plain.diagnostics);
   return rendered(md, "block", plain.text, { ...env, where });
 }
 
+/** A layout with shortcodes (Hugo's) renders them in descriptions too; otherwise they are reported and left out. */
+function hasShortcodes(env: RenderEnv): boolean {
+  return (env.layout as { shortcodes?: unknown } | undefined)?.shortcodes !== undefined;
+}
+
 /** A description's HTML without its paragraph, for a line of a table. */
 export function renderInlineDescription(md: MarkdownIt, text: string, env: RenderEnv): string {
+  if (hasShortcodes(env)) return rendered(md, "inline", text, env);
   const plain = withoutShortcodes(text, env.where);
   if (plain.diagnostics.length > 0) env.diagnostics.push(...plain.diagnostics);
   return rendered(md, "inline", plain.text, env);

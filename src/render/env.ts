@@ -57,15 +57,42 @@ export interface RenderEnv {
   marks: PageMarks;
   /** The page's blocks as a rebuild before rendered them, when they are kept (a preview's rebuilds). */
   blockCache?: BlockCache;
+  /** What the layout's own plugins read (Layout.pageContext), e.g. Hugo's shortcodes. */
+  layout?: unknown;
   /** Format names readers know by a title (Config.formatTitles). */
   formats?: Readonly<Record<string, FormatTitle>>;
   /** The page's reStructuredText document, when it is one: descriptions shown on it are read as RST in it. */
   rst?: RstDocument;
 }
 
-/** Lines of a page's own text. */
+/**
+ * A file included into pages (a Hugo `cs-module`) is parsed in place, its
+ * lines numbered from a base of its own, a multiple of INCLUDED_LINES: a page's
+ * locator finds them in that file. One base per file path, kept for the run.
+ */
+export const INCLUDED_LINES = 10_000_000;
+const includedBases = new Map<string, number>();
+const included: Source[] = [];
+
+export function includedLineBase(source: Source): number {
+  let index = includedBases.get(source.path);
+  if (index === undefined) {
+    index = included.length;
+    includedBases.set(source.path, index);
+    included.push(source);
+  }
+  included[index] = source;
+  return (index + 1) * INCLUDED_LINES;
+}
+
+/** Lines of a page's own text (and of the files included into it). */
 export function pageLocator(source: Source): Locator {
   return (line, hint) => {
+    if (line >= INCLUDED_LINES) {
+      const file = included[Math.floor(line / INCLUDED_LINES) - 1];
+      if (file)
+        return pageLocator(file)(line % INCLUDED_LINES, hint && { ...hint, endLine: hint.endLine && hint.endLine % INCLUDED_LINES });
+    }
     const lineStart = lineOffset(source, line);
     const found = hint?.text ? search(source, hint.text, lineStart, lineOffset(source, hint.endLine ?? line + 1)) : undefined;
     return { file: source.rel, ...offsetToPosition(source, found ?? firstNonSpace(source, lineStart)) };

@@ -9,14 +9,24 @@ import { linksPlugin } from "./plugins/links.js";
 import { referencesPlugin } from "./plugins/references.js";
 import { rstBlocksPlugin } from "./plugins/rst-blocks.js";
 
-/** `anchor`: the layout's rule for heading ids (config.layout.anchor). */
-export function createMarkdown(options: { allowHtml: boolean; anchor?: (text: string) => string }): MarkdownIt {
-  return new MarkdownIt({ html: options.allowHtml, linkify: false, typographer: false })
+/**
+ * `anchor`: the layout's rule for heading ids (config.layout.anchor); `siteLink`: where its
+ * site-absolute links point; `plugins`: the layout's own (Layout.markdown).
+ */
+export function createMarkdown(options: {
+  allowHtml: boolean;
+  anchor?: (text: string) => string;
+  siteLink?: (href: string) => string | undefined;
+  plugins?: (md: MarkdownIt) => void;
+}): MarkdownIt {
+  const md = new MarkdownIt({ html: options.allowHtml, linkify: false, typographer: false })
     .use(blocksPlugin)
     .use(referencesPlugin)
     .use(rstBlocksPlugin)
     .use(headingsPlugin, options.anchor ?? slugify)
-    .use(linksPlugin)
+    .use(linksPlugin, options.siteLink)
     .use(codeBreaksPlugin)
     .use(rstPlugin);
+  options.plugins?.(md);
+  return md;
 }

@@ -75,8 +75,14 @@ function eventTypeOf(typeSchema: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-/** `anchor`: the layout's id rule for the event's heading. */
-export function modelEvent(source: Source, schema: SchemaObject, anchor: (text: string) => string = slugify): EventModel {
+/** `anchor`: the layout's id rule (config.layout.anchor). */
+export function modelEvent(
+  source: Source,
+  schema: SchemaObject,
+  anchorOf: (text: string) => string = slugify,
+  /** The layout's heading for the event, when it names it otherwise (Hugo's message types: `m.text`). */
+  headingOf?: (name: string) => string | undefined,
+): EventModel {
   const name = schemaName(source.path);
   const own = isObject(source.value) ? source.value : {};
   const properties = isObject(schema.properties) ? schema.properties : {};
@@ -86,7 +92,7 @@ export function modelEvent(source: Source, schema: SchemaObject, anchor: (text: 
   const variant = name.includes("$")
     ? (firstEnum(contentProps.msgtype) ?? firstEnum(contentProps.method) ?? name.slice(name.indexOf("$") + 1))
     : undefined;
-  const id = anchor(name);
+  const id = anchorOf(name);
   // As the spec defines kinds: a state_key makes a state event, a room_id a room event.
   const kind: EventKind = "state_key" in properties ? "state" : "room_id" in properties ? "room" : "event";
   const tables = buildFieldTables(content, "Content", id, ownContentDescription(own, content));
@@ -99,7 +105,7 @@ export function modelEvent(source: Source, schema: SchemaObject, anchor: (text: 
     name,
     type,
     variant,
-    heading: variant ? `${type} (${variant})` : type,
+    heading: headingOf?.(name) ?? (variant ? `${type} (${variant})` : type),
     title: typeof title === "string" ? title : undefined,
     blockName: eventBlockName(name),
     anchor: id,

@@ -39,7 +39,7 @@ export async function serve(options: ServeOptions): Promise<Preview> {
   let config = loadConfig(options.root);
   let pipeline: Pipeline | undefined = new Pipeline(config);
   const server = new PreviewServer();
-  let site = new Map<string, string>();
+  let site = new Map<string, string | Uint8Array>();
   /** Whether a build without errors has been published: from then on a broken build keeps it served. */
   let good = false;
 
@@ -50,8 +50,9 @@ export async function serve(options: ServeOptions): Promise<Preview> {
     let changedPages: string[] = [];
     let texts = new Map<string, string>();
     try {
-      // The formats file is read with the config: a change to either starts afresh.
-      if (!pipeline || changed.has(path.join(config.root, CONFIG_FILE)) || changed.has(config.formatsFile)) {
+      // The formats file and the layout's own config files are read with the config: a change to one starts afresh.
+      const configFiles = [CONFIG_FILE, ...(config.layout.configFiles?.(config.root) ?? [])].map((f) => path.join(config.root, f));
+      if (!pipeline || configFiles.some((f) => changed.has(f)) || changed.has(config.formatsFile)) {
         pipeline = undefined;
         config = loadConfig(options.root);
         pipeline = new Pipeline(config);
@@ -62,9 +63,10 @@ export async function serve(options: ServeOptions): Promise<Preview> {
       const clean = !hasErrors(diagnostics);
       if (clean || !good) {
         good = clean;
-        const changedFiles = [...result.files.keys()].filter((f) => site.get(f) !== result.files.get(f));
+        const files = new Map<string, string | Uint8Array>([...result.files, ...result.staticFiles]);
+        const changedFiles = [...files.keys()].filter((f) => site.get(f) !== files.get(f));
         changedPages = changedFiles.filter((f) => f.endsWith(".html"));
-        site = result.files;
+        site = files;
         server.publish(
           site,
           changedPages,

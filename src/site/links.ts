@@ -11,6 +11,8 @@ import type { Source } from "../load/source.js";
 import type { PageMarks, Place } from "../render/env.js";
 
 const ID = /\sid="([^"]*)"/g;
+/** `<a name="x">`: an older way to name a fragment, still written in pages. */
+const NAMED_ANCHOR = /<a\s[^>]*>/g;
 const HREF = /\shref="([^"]*)"/g;
 
 /**
@@ -35,7 +37,14 @@ export interface CheckedPage {
 }
 
 export function pageLinks(html: string): PageLinks {
-  return { ids: attributeValues(html, ID), hrefs: attributeValues(html, HREF) };
+  const ids = attributeValues(html, ID);
+  const names = [...html.matchAll(NAMED_ANCHOR)]
+    .map((m) => [/\sname="([^"]*)"/.exec(m[0])?.[1], /\sid="([^"]*)"/.exec(m[0])?.[1]])
+    .filter(([name, id]) => name !== undefined && name !== id)
+    .map(([name]) => `${name}"`)
+    .join("");
+  // Both lists end each value with `"`, so they join as they are.
+  return { ids: ids + names, hrefs: attributeValues(html, HREF) };
 }
 
 function attributeValues(html: string, pattern: RegExp): string {

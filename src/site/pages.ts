@@ -8,6 +8,7 @@
  * depend on, so a rebuild renders only the pages whose inputs changed. A cold
  * build is the same code with nothing remembered.
  */
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
@@ -41,6 +42,8 @@ export interface SiteInput {
   config: Config;
   /** The pages as the layout makes them, in any order. */
   pages: readonly PageSource[];
+  /** Every loaded file of the pages folder (those only included by pages too). */
+  pageFiles?: readonly Source[];
   templates: ReadonlyMap<string, string>;
   events: readonly EventModel[];
   examples: ReadonlyMap<string, ExampleView[]>;
@@ -65,17 +68,19 @@ export interface SiteInput {
   rstDefinitions?: RstDocument;
 }
 
-/** A file's text, whole or in pieces to be written one after the other (a large file is never held whole). */
-export type FileContent = string | Iterable<string>;
+/** A file's text, whole or in pieces to be written one after the other (a large file is never held whole), or bytes copied as they are. */
+export type FileContent = string | Iterable<string> | Uint8Array;
 
 /** The text of a file given in pieces. */
-export function joinContent(content: FileContent): string {
+export function joinContent(content: string | Iterable<string>): string {
   return typeof content === "string" ? content : [...content].join("");
 }
 
 export interface RenderedSite {
   /** Output path → content, of every file not given to `emit`. */
   files: Map<string, string>;
+  /** Output path → bytes of the layout's static files not given to `emit`. */
+  staticFiles: Map<string, Uint8Array>;
   /** Every output path, in the order made. */
   paths: Set<string>;
   /** Output path of each HTML page → what the link check needs of it. */
@@ -101,6 +106,8 @@ interface ParsedPage extends SearchPage {
   tokens?: Token[];
   /** Fixed content (the fallback index page). */
   html?: string;
+  /** The layout's title, shown as the page's heading because its text has no h1 (Hugo's front matter `title`). */
+  titleHeading?: string;
   /** What parsing found (a block repeated on the page). */
   diagnostics: Diagnostic[];
   /** The page's own links and ids, with their places. */
@@ -138,6 +145,12 @@ export class SiteRenderer {
    */
   private blockCaches?: { setup: number; highlight: Highlighter; pages: Map<string, BlockCache> };
   private renders = 0;
+  /** The static files copied by the last render, by their path. */
+  private copied = new Map<string, { stamp: string; bytes: Uint8Array }>();
+  /** The names of what the layout's plugins could name, when the pages were parsed. */
+  private layoutKey?: string;
+  /** What the layout's plugins read in this render (Layout.pageContext). */
+  private layoutContext?: unknown;
 
   constructor(private readonly config: Config) {}
 
@@ -163,6 +176,28 @@ export class SiteRenderer {
     ]);
     const blockKeys = (names: readonly string[]) => names.map((n) => blocks.outline(n)?.key);
 
+    this.layoutContext = config.layout.pageContext?.({
+      config,
+      pages: input.pages,
+      pageFiles: input.pageFiles ?? [],
+      events: input.events,
+      apis: input.apis,
+      definitions: input.definitions,
+      components: input.components,
+    });
+    // A layout's page syntax may name data by file (Hugo's shortcodes): when what there is changes, every page is read again.
+    if (config.layout.pageContext) {
+      const names = (list: readonly { source: Source }[]) => list.map((x) => x.source.path);
+      const key = JSON.stringify([
+        input.events.map((e) => e.name),
+        names(input.apis),
+        names(input.definitions),
+        input.components.map((c) => c.name),
+        (input.pageFiles ?? []).map((s) => s.path),
+      ]);
+      if (key !== this.layoutKey) this.parsed = new Map();
+      this.layoutKey = key;
+    }
     const parsed = new Map<string, ParsedPage>();
     for (const page of input.pages) {
       const known = this.parsed.get(page.out);
@@ -179,10 +214,12 @@ export class SiteRenderer {
     const siteKey = `${setupVersion}\n${version}`;
 
     const files = new Map<string, string>();
+    const staticFiles = new Map<string, Uint8Array>();
     const paths = new Set<string>();
     const put = (file: string, content: FileContent) => {
       paths.add(file);
       if (input.emit) input.emit(file, content);
+      else if (content instanceof Uint8Array) staticFiles.set(file, content);
       else files.set(file, joinContent(content));
     };
     const checked = new Map<string, CheckedPage>();
@@ -207,11 +244,13 @@ export class SiteRenderer {
           marks: { links: [], anchors: [] },
           ids: new Set([...page.anchors.map((a) => a.id), ...page.blocks.flatMap((b) => blocks.outline(b)?.ids ?? [])]),
           blockCache: blockCaches?.get(page.out),
+          layout: this.layoutContext,
           formats: this.config.formatTitles,
           rst: withDefinitions(rstDocumentOf(page.tokens), input.rstDefinitions),
         };
         env.blockCache?.begin(env.ids);
-        const content = page.tokens ? md.renderer.render(page.tokens, md.options, env) : (page.html ?? "");
+        const heading = page.titleHeading ? `<h1>${md.utils.escapeHtml(page.titleHeading)}</h1>\n` : "";
+        const content = page.tokens ? heading + md.renderer.render(page.tokens, md.options, env) : (page.html ?? "");
         const up = "../".repeat(page.out.split("/").length - 1);
         const html = templates.page({
           site: { title: config.title, version: config.version },
@@ -235,7 +274,34 @@ export class SiteRenderer {
     // Listed either way, so that a link to it checks the same.
     put(SEARCH_INDEX_FILE, !input.publish ? "" : input.emit ? searchIndexChunks(pages) : this.searchScript(pages));
     for (const name of ASSET_NAMES) put(name, input.templates.get(name) ?? "");
-    return { files, paths, pages: checked, diagnostics };
+    for (const [file, content] of this.staticFiles()) if (!paths.has(file)) put(file, content);
+    return { files, staticFiles, paths, pages: checked, diagnostics };
+  }
+
+  /**
+   * The layout's static files (images, diagrams), read again only when their
+   * size or time changed: a rebuild hands the preview the same bytes, which it
+   * then does not count as changed.
+   */
+  private staticFiles(): [string, Uint8Array][] {
+    const list = this.config.layout.staticFiles?.(this.config) ?? new Map<string, string>();
+    const kept = new Map<string, { stamp: string; bytes: Uint8Array }>();
+    const out: [string, Uint8Array][] = [];
+    for (const [file, from] of list) {
+      let stat: ReturnType<typeof statSync>;
+      try {
+        stat = statSync(from);
+      } catch {
+        continue;
+      }
+      const stamp = `${stat.size}:${stat.mtimeMs}`;
+      let entry = this.copied.get(from);
+      if (entry?.stamp !== stamp) entry = { stamp, bytes: readFileSync(from) };
+      kept.set(from, entry);
+      out.push([file, entry.bytes]);
+    }
+    this.copied = kept;
+    return out;
   }
 
   /** The block caches of the pages, by source, when blocks are kept. */
@@ -259,7 +325,12 @@ export class SiteRenderer {
         given: templateSources,
         sources,
         version,
-        md: createMarkdown({ allowHtml: this.config.allowHtml, anchor: this.config.layout.anchor }),
+        md: createMarkdown({
+          allowHtml: this.config.allowHtml,
+          anchor: this.config.layout.anchor,
+          siteLink: this.config.layout.siteLink?.bind(this.config.layout),
+          plugins: (md) => this.config.layout.markdown?.(md, this.config),
+        }),
         templates: compileTemplates(templateSources),
       };
     }
@@ -276,7 +347,16 @@ export class SiteRenderer {
     const { out } = from;
     const marks: PageMarks = { links: [], anchors: [] };
     const where = partsLocator(from);
-    const env: RenderEnv = { page: out, where, site: new SiteIndex(), blocks, diagnostics: [], ids: new Set(), marks };
+    const env: RenderEnv = {
+      page: out,
+      where,
+      site: new SiteIndex(),
+      blocks,
+      diagnostics: [],
+      ids: new Set(),
+      marks,
+      layout: this.layoutContext,
+    };
     const tokens = readPage(md, from, env);
     const source = from.parts[0]?.source;
     const page: ParsedPage = { ...emptyPage(out, from.title ?? ""), page: from, source, tokens, diagnostics: env.diagnostics, marks };
@@ -299,6 +379,7 @@ export class SiteRenderer {
         page.blockTitles.push(...outline.titles);
       }
     }
+    if (from.title && !tokens.some((t) => t.type === "heading_open" && t.tag === "h1")) page.titleHeading = from.title;
     page.title ||= path.basename(out, ".html");
     page.blockKeys = blockKeys(page.blocks);
     return page;
@@ -411,11 +492,14 @@ function samePage(a: PageSource, b: PageSource): boolean {
     a.title === b.title &&
     a.order === b.order &&
     a.parts.length === b.parts.length &&
-    a.parts.every((p, i) => p.source === b.parts[i].source && p.shift === b.parts[i].shift)
+    a.parts.every((p, i) => p.source === b.parts[i].source && p.shift === b.parts[i].shift) &&
+    (a.includes ?? []).length === (b.includes ?? []).length &&
+    (a.includes ?? []).every((s, i) => s === b.includes?.[i])
   );
 }
 
 /** The identities of a page's files, for the key of its render. */
 function pageKey(page: PageSource): string {
-  return page.parts.map((p) => `${objectId(p.source)}:${p.shift}`).join(",");
+  const includes = (page.includes ?? []).map((s) => `+${objectId(s)}`);
+  return [...page.parts.map((p) => `${objectId(p.source)}:${p.shift}`), ...includes].join(",");
 }

@@ -49,11 +49,11 @@ export class StagedOutput {
   constructor(private readonly outDir: string) {}
 
   /** `content` in pieces is written piece by piece; an error of the pieces' maker is not caught. */
-  write(rel: string, content: string | Iterable<string>): void {
+  write(rel: string, content: string | Iterable<string> | Uint8Array): void {
     const fd = this.open(rel);
     if (fd === undefined) return;
     try {
-      for (const piece of typeof content === "string" ? [content] : content) {
+      for (const piece of typeof content === "string" || content instanceof Uint8Array ? [content] : content) {
         if (!this.attempt(() => writeAll(fd, piece))) break;
       }
     } finally {
@@ -213,7 +213,7 @@ function isRunning(pid: number): boolean {
   }
 }
 
-function writeAll(fd: number, text: string): void {
-  const bytes = Buffer.from(text);
+function writeAll(fd: number, text: string | Uint8Array): void {
+  const bytes = typeof text === "string" ? Buffer.from(text) : text;
   for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
 }

@@ -7,6 +7,9 @@
  *   (`*` is any run of characters), in name order;
  * - an event is listed once, where its first pattern puts it;
  * - `!pattern` leaves out what it matches, wherever it stands in the list.
+ *
+ * A block call may also name its patterns itself (`patternGroupName`): Hugo's
+ * `{{% event-group group_name="m.call" %}}` is such a group, configured by the page.
  */
 import { warning } from "../../diagnostics.js";
 import type { EventModel } from "../../schema/model.js";
@@ -42,6 +45,14 @@ function globRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
+const PATTERN_GROUP = "events:";
+
+/** The block name of the group of these patterns, with no `groups:` entry. */
+export function patternGroupName(patterns: readonly string[]): string {
+  // Commas, not spaces: a block call's options start after its first space.
+  return `${PATTERN_GROUP}${patterns.join(",")}`;
+}
+
 export function groupBlocks(
   groups: Readonly<Record<string, readonly string[]>>,
   events: readonly EventModel[],
@@ -49,8 +60,13 @@ export function groupBlocks(
 ): BlockKind {
   const selections = new Map<string, GroupSelection>();
   const selection = (name: string): GroupSelection | undefined => {
-    if (!Object.hasOwn(groups, name)) return undefined;
-    const known = selections.get(name) ?? selectGroup(groups[name], events);
+    const patterns = Object.hasOwn(groups, name)
+      ? groups[name]
+      : name.startsWith(PATTERN_GROUP)
+        ? name.slice(PATTERN_GROUP.length).split(",").filter(Boolean)
+        : undefined;
+    if (!patterns) return undefined;
+    const known = selections.get(name) ?? selectGroup(patterns, events);
     selections.set(name, known);
     return known;
   };

@@ -25,7 +25,8 @@ export function headingsPlugin(md: MarkdownIt, anchor: (text: string) => string)
         .filter((t) => t.type === "text" || t.type === "code_inline")
         .map((t) => t.content)
         .join("");
-      const id = uniqueId(env.ids, anchor(title));
+      // An id the page's reader set (Hugo's rules, an explicit `{#id}`) is kept.
+      const id = tokens[i].attrGet("id") ?? uniqueId(env.ids, anchor(title));
       tokens[i].attrSet("id", id);
       tokens[i].meta = { title };
       const line = tokens[i].map?.[0] ?? 0;
