@@ -55,6 +55,8 @@ export interface Config {
   apiSuffixes: Readonly<Record<string, string>>;
   /** `%NAME%` in data files → its value (`CLIENT_MAJOR_VERSION: r0`). */
   substitutions: Readonly<Record<string, string>>;
+  /** `nav:` page files (relative to the pages folder) in sidebar order; pages not listed follow. */
+  nav: readonly string[];
   /** `exclude:` globs, relative to the root: files and folders no source folder lists. */
   exclude: readonly string[];
 }
@@ -136,6 +138,7 @@ const KNOWN_KEYS = [
   "apis",
   "substitutions",
   "exclude",
+  "nav",
 ] as const;
 
 export function loadConfig(rootArg = ".", overrides: ConfigOverrides = {}): Config {
@@ -192,6 +195,7 @@ export function loadConfig(rootArg = ".", overrides: ConfigOverrides = {}): Conf
     apiSuffixes: { ...DEFAULT_API_SUFFIXES, ...apisOption(raw.apis) },
     substitutions: substitutionsOption(raw.substitutions),
     exclude: stringListOption(raw, "exclude"),
+    nav: stringListOption(raw, "nav"),
   };
   checkSourceFolders(config);
   checkOutputFolder(config);

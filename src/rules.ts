@@ -100,6 +100,7 @@ export const RULES = {
   "page-format-unknown": lint(
     "a file of the pages folder in a prose format the layout does not read (a `.rst` page in a specgen layout): not built",
   ),
+  "nav-page-missing": lint("a page that `nav:` in the config lists is not among the pages (the rest are ordered still)"),
   "page-not-in-target": lint("a page of a 2020 repository that no `targets.yaml` target includes (checked, and written at its own path)"),
   "repository-data": lint(
     "a file the 2020 templates read besides the spec data (a changelog fragment, sas-emoji.json) that cannot be used",

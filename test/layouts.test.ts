@@ -72,3 +72,42 @@ describe("layouts", () => {
     expect(diagnostics.map((d) => [d.code, d.severity, d.file])).toEqual([["page-format-unknown", "warning", "specification/old.rst"]]);
   });
 });
+
+describe("specgen's layout orders its pages", () => {
+  const sidebar = (html: string) => [...html.matchAll(/class="nav-page" href="([^"]+)"/g)].map((m) => m[1]);
+
+  it("by front matter (weight or order, lower first; unweighted after, by path), its title naming the page, never shown", async () => {
+    const root = makeRoot({
+      "specification/index.md": "# Home\n",
+      "specification/appendices.md": "---\nweight: 90\n---\n# Appendices\n",
+      "specification/client-server.md": "---\ntitle: Client-Server API\nweight: 10\n---\n\nText.\n",
+      "specification/zeta.md": "+++\norder = 20\n+++\n# Zeta\n",
+      "specification/alpha.md": "# Alpha\n",
+    });
+    const { files, diagnostics } = await check(loadConfig(root));
+    expect(diagnostics).toEqual([]);
+    const home = files.get("index.html") as string;
+    expect(sidebar(home)).toEqual(["index.html", "client-server.html", "zeta.html", "appendices.html", "alpha.html"]);
+    const cs = files.get("client-server.html") as string;
+    expect(cs).toContain("<title>Client-Server API");
+    expect(cs).toMatch(/<h1>Client-Server API<\/h1>/);
+    expect(cs).not.toMatch(/weight|<hr>/);
+  });
+
+  it("by `nav:` first, then the rest; a listed page that is missing is a warning, broken front matter an error at its line", async () => {
+    const root = makeRoot({
+      "specgen.config.yaml": "nav: [guide/setup.md, appendices.md, gone.md]\n",
+      "specification/index.md": "# Home\n",
+      "specification/appendices.md": "---\nweight: 1\n---\n# Appendices\n",
+      "specification/guide/setup.md": "# Setup\n",
+      "specification/about.md": "---\nweight: [unclosed\n---\n# About\n",
+    });
+    const { files, diagnostics } = await check(loadConfig(root));
+    expect(sidebar(files.get("index.html") as string)).toEqual(["index.html", "guide/setup.html", "appendices.html", "about.html"]);
+    // YAML finds the unclosed list where the front matter ends.
+    expect(diagnostics.map((d) => [d.code, d.file, d.line])).toEqual([
+      ["nav-page-missing", "specgen.config.yaml", undefined],
+      ["front-matter-invalid", "specification/about.md", 3],
+    ]);
+  });
+});

@@ -11,8 +11,8 @@ import type { Diagnostic } from "../diagnostics.js";
 import type { Source } from "../load/source.js";
 import type { BlockKind } from "../render/blocks/registry.js";
 
-/** Which reader turns a page's text into markdown-it tokens (src/pages/); "hugo": Markdown after its front matter. */
-export type PageFormat = "markdown" | "rst" | "hugo";
+/** Which reader turns a page's text into markdown-it tokens (src/pages/); Markdown may open with front matter. */
+export type PageFormat = "markdown" | "rst";
 
 /** One file of a page, its headings pushed down `shift` levels (a 2020 target's `{1: file}`). */
 export interface PagePart {

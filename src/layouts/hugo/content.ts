@@ -7,7 +7,7 @@
  * rendered is not a page; its files may still be included by other pages.
  */
 import path from "node:path";
-import { frontFlag, frontNumber, frontString } from "../../pages/hugo/front-matter.js";
+import { frontFlag, frontNumber, frontString } from "../../pages/front-matter.js";
 
 export interface ContentFile {
   /** Relative to the content folder, `/`-separated. */

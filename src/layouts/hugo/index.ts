@@ -11,8 +11,8 @@ import path from "node:path";
 import type { Config } from "../../config.js";
 import type { Diagnostic } from "../../diagnostics.js";
 import type { Source } from "../../load/source.js";
+import { frontString, readFrontMatter } from "../../pages/front-matter.js";
 import { anchorize } from "../../pages/hugo/anchorize.js";
-import { frontString, readFrontMatter } from "../../pages/hugo/front-matter.js";
 import { hugoHeadingsPlugin } from "../../pages/hugo/headings.js";
 import { mathsPlugin } from "../../pages/hugo/maths.js";
 import { rawHtmlPlugin } from "../../pages/hugo/raw-html.js";
@@ -81,7 +81,7 @@ export const hugoLayout: Layout = {
       return {
         out: p.out,
         parts: [{ source: file.source, shift: 0 }],
-        format: "hugo",
+        format: "markdown",
         title: p.title,
         order: p.order,
         includes: includedFiles(file.source, byRel),

@@ -23,7 +23,7 @@ import type { Source } from "../../load/source.js";
 import { editDistance } from "../../render/blocks/registry.js";
 import { INCLUDED_LINES, includedLineBase, type RenderEnv } from "../../render/env.js";
 import { callKey } from "../../render/plugins/blocks.js";
-import { readFrontMatter } from "./front-matter.js";
+import { readFrontMatter } from "../front-matter.js";
 import { opensTag, parseTag, type ShortcodeTag } from "./shortcode-syntax.js";
 
 export interface ShortcodeCall {

@@ -1,12 +1,12 @@
 /**
- * Hugo front matter: a YAML block between `---` lines or a TOML block between
+ * Front matter (Hugo, VitePress, Jekyll): a YAML block between `---` lines or a TOML block between
  * `+++` lines at the top of a page. It is read, never shown: the body keeps
  * the page's line numbers (the front matter's lines become empty), so every
  * place markdown-it reports is still a line of the file.
  */
 import yaml from "js-yaml";
 import { parse as parseToml, TomlError } from "smol-toml";
-import { type Diagnostic, error } from "../../diagnostics.js";
+import { type Diagnostic, error } from "../diagnostics.js";
 
 export interface FrontMatter {
   /** The front matter's values; empty when the page has none or it does not parse. */
