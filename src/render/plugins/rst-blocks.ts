@@ -15,6 +15,7 @@
 import type MarkdownIt from "markdown-it";
 import type StateBlock from "markdown-it/lib/rules_block/state_block.mjs";
 import { warning } from "../../diagnostics.js";
+import { parseCsv } from "../../pages/rst/tables.js";
 import type { RenderEnv } from "../env.js";
 
 const ADMONITIONS = new Set(["attention", "caution", "danger", "error", "hint", "important", "note", "tip", "warning", "seealso"]);
@@ -140,46 +141,7 @@ function csvTable(body: { text: string; line: number }[]): CsvMeta {
     if (!m) break;
     options.set(m[1], m[2]);
   }
-  const rows: CsvMeta["rows"] = [];
-  let current: string[] = [];
-  let field = "";
-  let quoted = false;
-  let started = false;
-  let rowLine = 0;
-  const endField = () => {
-    current.push(field.trim());
-    field = "";
-  };
-  for (; i < body.length; i++) {
-    const { text, line } = body[i];
-    if (!quoted && text.trim() === "") continue;
-    if (!started) {
-      started = true;
-      rowLine = line;
-    }
-    for (let c = 0; c < text.length; c++) {
-      const ch = text[c];
-      if (quoted) {
-        if (ch === '"' && text[c + 1] === '"') {
-          field += '"';
-          c++;
-        } else if (ch === '"') quoted = false;
-        else field += ch;
-      } else if (ch === '"' && field.trim() === "") {
-        field = "";
-        quoted = true;
-      } else if (ch === ",") endField();
-      else field += ch;
-    }
-    if (quoted) {
-      field += "\n";
-      continue;
-    }
-    endField();
-    rows.push({ cells: current, line: rowLine });
-    current = [];
-    started = false;
-  }
+  const rows = parseCsv(body.slice(i));
   const count = (key: string) => Math.max(0, Number.parseInt(options.get(key) ?? "0", 10) || 0);
   return { headerRows: count("header-rows"), stubColumns: count("stub-columns"), rows };
 }
