@@ -2,7 +2,7 @@
  * `specgen diff` on scratch git repositories holding the sample spec: each test
  * commits the sample, changes it one way, and asserts the exact report.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -11,28 +11,11 @@ import { type Change, compareSubjects } from "../src/diff/compare.js";
 import { formatDiff } from "../src/diff/format.js";
 import { type DiffReport, diffSpec } from "../src/diff/index.js";
 import type { Subject } from "../src/diff/subjects.js";
-import { CORPUS, checkRoot, copyCorpus, hasCorpus, REPO, tempDir, writeFiles } from "./helpers.js";
+import { CORPUS, checkRoot, copyCorpus, git, hasCorpus, REPO, tempDir, writeFiles } from "./helpers.js";
 
 const BIN = path.join(REPO, "bin/specgen.js");
 const WITHHELD = "event-schemas/schema/m.room_key.withheld";
 const CORE = "event-schemas/schema/core-event-schema/event.yaml";
-
-/** git with a fixed identity and no user or system configuration. */
-function git(repo: string, ...args: string[]): string {
-  return execFileSync("git", args, {
-    cwd: repo,
-    encoding: "utf8",
-    env: {
-      ...process.env,
-      GIT_CONFIG_GLOBAL: "/dev/null",
-      GIT_CONFIG_NOSYSTEM: "1",
-      GIT_AUTHOR_NAME: "Test",
-      GIT_AUTHOR_EMAIL: "test@example.org",
-      GIT_COMMITTER_NAME: "Test",
-      GIT_COMMITTER_EMAIL: "test@example.org",
-    },
-  });
-}
 
 /** A new repository whose first commit holds the sample spec at `sub` (the top by default). */
 function sampleRepo(sub = ""): { repo: string; root: string } {

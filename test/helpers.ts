@@ -1,5 +1,5 @@
 /** Fixture spec roots for tests: the sample spec, temporary roots, and the corpus. */
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -236,5 +236,22 @@ export function rawRequest(url: string, head: string): Promise<number> {
     socket.on("close", () => resolve(RAW_REQUEST_CLOSED));
     socket.on("error", reject);
     socket.setTimeout(5000, () => reject(new Error(`no answer to ${JSON.stringify(head.slice(0, 80))}`)));
+  });
+}
+
+/** git in `repo` with a fixed identity and no user or system configuration. */
+export function git(repo: string, ...args: string[]): string {
+  return execFileSync("git", args, {
+    cwd: repo,
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      GIT_CONFIG_GLOBAL: "/dev/null",
+      GIT_CONFIG_NOSYSTEM: "1",
+      GIT_AUTHOR_NAME: "Test",
+      GIT_AUTHOR_EMAIL: "test@example.org",
+      GIT_COMMITTER_NAME: "Test",
+      GIT_COMMITTER_EMAIL: "test@example.org",
+    },
   });
 }

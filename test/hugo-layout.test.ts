@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -7,7 +6,7 @@ import { diffSpec } from "../src/diff/index.js";
 import { hugoLayout, siteLinkTarget } from "../src/layouts/hugo/index.js";
 import { check, Pipeline } from "../src/pipeline.js";
 import { serve } from "../src/serve/index.js";
-import { makeRoot } from "./helpers.js";
+import { git as gitIn, makeRoot } from "./helpers.js";
 
 const EVENT = `---
 type: object
@@ -193,20 +192,7 @@ describe("the Hugo layout", () => {
 
   it("gives diff its changes with the sections' published hrefs", async () => {
     const root = hugoRoot();
-    const git = (...args: string[]) =>
-      execFileSync("git", args, {
-        cwd: root,
-        encoding: "utf8",
-        env: {
-          ...process.env,
-          GIT_CONFIG_GLOBAL: "/dev/null",
-          GIT_CONFIG_NOSYSTEM: "1",
-          GIT_AUTHOR_NAME: "T",
-          GIT_AUTHOR_EMAIL: "t@example.org",
-          GIT_COMMITTER_NAME: "T",
-          GIT_COMMITTER_EMAIL: "t@example.org",
-        },
-      });
+    const git = (...args: string[]) => gitIn(root, ...args);
     git("init", "-q");
     git("add", "-A");
     git("commit", "-q", "-m", "base");

@@ -4,14 +4,13 @@
  * levels, groups, labels, substitutions, the layout's blocks, pages in no
  * target, broken targets.yaml, and the preview watching pages and targets.yaml.
  */
-import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { diffSpec } from "../src/diff/index.js";
 import { type Preview, serve } from "../src/serve/index.js";
-import { checkRoot, makeRoot } from "./helpers.js";
+import { checkRoot, git as gitIn, makeRoot } from "./helpers.js";
 import { withoutBreaks } from "./html.js";
 
 const TARGETS = `targets:
@@ -165,20 +164,7 @@ describe("the matrix-2020 layout", () => {
         "type: object\nproperties:\n  type: {type: string, enum: [m.x]}\n  content:\n    type: object\n    properties:\n      a: {type: string, description: '``a`` as RST'}\n",
       "event-schemas/examples/m.x": '{"type": "m.x", "content": {"a": "b"}}',
     });
-    const git = (...args: string[]) =>
-      execFileSync("git", args, {
-        cwd: root,
-        encoding: "utf8",
-        env: {
-          ...process.env,
-          GIT_CONFIG_GLOBAL: "/dev/null",
-          GIT_CONFIG_NOSYSTEM: "1",
-          GIT_AUTHOR_NAME: "T",
-          GIT_AUTHOR_EMAIL: "t@example.org",
-          GIT_COMMITTER_NAME: "T",
-          GIT_COMMITTER_EMAIL: "t@example.org",
-        },
-      }).trim();
+    const git = (...args: string[]) => gitIn(root, ...args).trim();
     git("init", "-q", "-b", "main");
     git("add", "-A");
     git("commit", "-q", "-m", "base");
