@@ -105,18 +105,27 @@ export function program(): Command {
     .addHelpText(
       "after",
       `
-Spec root layout (folders can be remapped under "paths:" in specgen.config.yaml):
-  specgen.config.yaml       optional settings: title, paths, rules, groups, substitutions, ...
+Spec root layouts: detected from the root ("layout:" in specgen.config.yaml picks one);
+folders can be remapped under "paths:".
+  specgen (the default; \`specgen init [DIR]\` writes a small root that builds clean):
+  specgen.config.yaml       optional settings: title, paths, rules, groups, substitutions, nav, ...
   event-schemas/schema/     one YAML JSON Schema per event (m.room_key.withheld); sub-folders
                             hold shared schemas ($ref targets)
   event-schemas/examples/   one JSON or YAML example per event (m.room_key.withheld, name$variant)
-  specification/            Markdown pages; a line {{m_room_key_withheld_event}} renders that event
+  specification/            Markdown pages (front matter: title, weight); a line
+                            {{m_room_key_withheld_event}} renders that event
   api/                      optional HTTP API documents (Swagger 2.0 / OpenAPI 3.x, .yaml/.yml/.json)
   templates/                optional overrides of the built-in Handlebars templates
   output/                   where build writes the site (--out elsewhere); never read
-  specgen init [DIR] writes a small spec root of this layout that builds clean.
-  A 2020 Matrix checkout (specification/targets.yaml, reStructuredText pages) is read as
-  it is: one document per target, at the path gendoc.py gave it.
+  matrix-2020 (a 2020 Matrix checkout, found by specification/targets.yaml), read as it is:
+  specification/            .rst pages; targets.yaml makes one document per target, at the
+                            path gendoc.py gave it
+  event-schemas/, api/, schemas/   as above
+  changelogs/, data-definitions/   changelogs and newsfragments, sas-emoji.json
+  hugo (today's Matrix spec: config.toml, hugo.toml or config/_default/ beside content/, data/):
+  content/                  Markdown pages with front matter and shortcodes, at Hugo's URLs
+  data/event-schemas/, data/api/, data/schemas/, data/string-formats.yaml   the spec data
+  changelogs/, static/, assets/diagrams/   newsfragments; files copied into the site
 
 Diagnostics: file:line:col  severity  code  message, with the source lines around it.
   --format json prints {diagnostics, summary} on stdout; --format github prints workflow

@@ -2,6 +2,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { LAYOUTS } from "../src/layouts/index.js";
 import { copySample, makeRoot, specgen, tempDir } from "./helpers.js";
 import { withoutBreaks } from "./html.js";
 
@@ -248,6 +249,11 @@ describe("specgen with a remapped layout", () => {
     const help = specgen(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Exit codes");
+    // Every layout, with the folders it reads.
+    for (const layout of LAYOUTS) expect(help.stdout).toMatch(new RegExp(`^  ${layout.name} \\(`, "m"));
+    for (const folder of ["event-schemas/schema/", "specification/", "api/", "changelogs/", "content/", "data/api/", "static/"]) {
+      expect(help.stdout).toContain(folder);
+    }
     expect(specgen(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
