@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
@@ -367,6 +367,21 @@ describe("the Hugo layout", () => {
     const second = await check(loadConfig(hugoRoot(broken)));
     const errors = second.diagnostics.filter((d) => d.severity === "error" && d.file === "data/schemas/client-metadata.yaml");
     expect(errors.map((d) => [d.code, d.line])).toEqual([["example-invalid", 9]]);
+  });
+
+  it("shows a definition whose file comes after the page named it, on a rebuild", async () => {
+    const root = hugoRoot({ "content/client-server-api/modules/extra.md": '\n{{% definition path="schemas/late" %}}\n' });
+    const pipeline = new Pipeline(loadConfig(root));
+    const first = await pipeline.run();
+    expect(first.diagnostics.filter((d) => d.severity === "error").map((d) => d.message)).toEqual([
+      expect.stringMatching(/^definition: no definition schemas\/late/),
+    ]);
+    const added = path.join(root, "data/schemas/late.yaml");
+    mkdirSync(path.dirname(added), { recursive: true });
+    writeFileSync(added, "title: Late\ntype: object\nproperties:\n  a: {type: string, description: A.}\nexample: {a: x}\n");
+    const second = await pipeline.run([added]);
+    expect(second.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(second.files.get("guide/index.html")).toContain('id="definition-late"');
   });
 
   it("says where a site path is served from", () => {
