@@ -302,7 +302,7 @@ function schemaExample(body: BodySpec): ExampleAt | undefined {
  * The definitions: every loaded schema file of the data root (not an API
  * document, an example file or a file of the examples folder), in load order.
  */
-function definitionSources(spec: Spec): Source[] {
+export function definitionSources(spec: Spec): Source[] {
   const { config } = spec;
   const root = dataRoot(config);
   const out: Source[] = [];
