@@ -30,6 +30,49 @@ describe("configuration", () => {
     expect(definitionBlockName(config, path.join(config.apis, "extra/definitions/wellknown/full.yaml"))).toBe(
       "definition_ex_wellknown_full",
     );
+    // Any other schema file by its path from the data root (here the spec root).
+    expect(definitionBlockName(config, path.join(config.root, "schemas/server-signatures.yaml"))).toBe(
+      "definition_schemas_server_signatures",
+    );
+    expect(definitionBlockName(config, path.join(config.root, "event-schemas/schema/components/sub.yaml"))).toBe(
+      "definition_event_schemas_schema_components_sub",
+    );
+  });
+
+  it("shows any loaded schema file as a definition, not only those of <api>/definitions", async () => {
+    const root = makeRoot({
+      "api/client-server/things.yaml": [
+        "swagger: '2.0'",
+        "info: {title: Things, version: 1.0.0}",
+        "basePath: /_matrix/client/v3",
+        "paths:",
+        "  /things:",
+        "    get:",
+        "      responses:",
+        "        200:",
+        "          description: The thing.",
+        "          schema: {$ref: ../../schemas/signed.yaml}",
+        "",
+      ].join("\n"),
+      "schemas/signed.yaml":
+        "type: object\ntitle: Signed\nproperties:\n  signatures: {type: object, description: The signatures.}\nexample: {signatures: {}}\n",
+      "event-schemas/schema/components/part.yaml":
+        "type: object\ntitle: Part\nproperties:\n  n: {type: integer, description: A number., example: 7}\n",
+      "event-schemas/examples/.keep": "",
+      "specification/index.md":
+        "# Defs\n\n{{definition_schemas_signed}}\n\n{{definition_event_schemas_schema_components_part}}\n\n{{definition_schemas_signd}}\n",
+    });
+    const result = await checkRoot(root);
+    const page = result.files.get("index.html") as string;
+    const signed = section(page, "definition_schemas_signed");
+    expect(tables(signed)[0].rows.map((r) => r.key)).toEqual(["signatures"]);
+    expect(examples(signed).map((e) => JSON.parse(e.json))).toEqual([{ signatures: {} }]);
+    const part = section(page, "definition_event_schemas_schema_components_part");
+    expect(tables(part)[0].rows.map((r) => [r.key, r.type])).toEqual([["n", "integer"]]);
+    expect(part).toContain("composed from its fields");
+    expect(result.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.message])).toEqual([
+      ["block-unknown", expect.stringContaining("definition_schemas_signed")],
+    ]);
   });
 
   it("reads paths.apis and substitutions, and refuses malformed ones", () => {

@@ -164,6 +164,18 @@ describe.skipIf(!hasV19)("the Matrix spec v1.9 (Hugo layout) as it is", () => {
     }
   });
 
+  it("shows version notes as the repository's added-in and changed-in templates do: `this` alone says so", () => {
+    // The templates print "in this version" for `this` and "Added in vX" for any `v`, the site's own version too.
+    const cs = result.files.get("client-server-api/index.html") as string;
+    expect(text("config.toml")).toMatch(/^minor = "9"$/m);
+    expect(text("content/client-server-api/modules/push.md")).toContain('{{% added-in v="1.9" %}}');
+    expect(cs).toContain("<strong>[Added in <code>v1.9</code>]</strong>");
+    expect(cs).not.toContain("in this version]");
+    const v11 = result.files.get("rooms/v11/index.html") as string;
+    expect(v11).toContain("<strong>[New in this version]</strong>");
+    expect(v11).toContain("<strong>[Changed in this version]</strong>");
+  });
+
   it("resolves every site-absolute link written in content/ and data/ to a page and an id", () => {
     const sources = [
       ...content().map((f) => `content/${f}`),

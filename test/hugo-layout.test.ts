@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
@@ -289,6 +289,85 @@ describe("the Hugo layout", () => {
         "event takes no parameter titel (it takes event, title, desired_example_name)",
       ],
     ]);
+  });
+
+  it("shows as a definition any schema file of data/ by its path, also one only a page names", async () => {
+    const files = {
+      "content/client-server-api/modules/extra.md": [
+        "",
+        '{{% definition path="schemas/client-metadata" %}}',
+        "",
+        '{{% definition path="event-schemas/schema/components/sub_part" %}}',
+        "",
+        '{{% definition path="api/client-server/definitions/thing" %}}',
+        "",
+        '{{% definition path="schemas/client-metdata" %}}',
+        "",
+        '{{% definition path="../config" %}}',
+        "",
+      ].join("\n"),
+      // Named by the page only: no `$ref` reaches it. JSON Schema 2020-12 writes `examples`.
+      "data/schemas/client-metadata.yaml":
+        "$schema: https://json-schema.org/draft/2020-12/schema\ntitle: Client Metadata\ntype: object\nproperties:\n  client_uri:\n    type: string\n    description: The client's home page.\nexamples:\n  - client_uri: https://example.org\n",
+      "data/event-schemas/schema/components/sub_part.yaml":
+        "title: Sub Component\ntype: object\nproperties:\n  size:\n    type: integer\n    description: How big.\n    example: 3\n",
+      "data/api/client-server/definitions/thing.yaml":
+        "title: Thing\ntype: object\nproperties:\n  name:\n    type: string\n    description: Its name.\nexample: {name: widget}\n",
+    };
+    const result = await check(loadConfig(hugoRoot(files)));
+    const html = result.files.get("guide/index.html") as string;
+    for (const [id, title] of [
+      ["definition-client-metadata", "Client Metadata"],
+      ["definition-sub-component", "Sub Component"],
+      ["definition-thing", "Thing"],
+    ]) {
+      expect(html).toContain(`id="${id}"`);
+      expect(html).toContain(title);
+    }
+    // Each with its example: its own (`examples`, `example`) or one composed from its fields'.
+    expect(html).toMatch(/client_uri.*?https:\/\/example\.org/s);
+    expect(html).toMatch(/widget/);
+    const sub = html.slice(html.indexOf('id="definition-sub-component"'), html.indexOf('id="definition-thing"'));
+    expect(sub).toMatch(/composed from its fields/);
+    expect(sub).toContain('&quot;size&quot;</span>: <span class="hljs-number">3</span>');
+    expect(result.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.file, d.line, d.message])).toEqual([
+      [
+        "shortcode-invalid",
+        "content/client-server-api/modules/extra.md",
+        8,
+        expect.stringMatching(/^definition: no definition schemas\/client-metdata; did you mean schemas\/client-metadata\?/),
+      ],
+      [
+        "shortcode-invalid",
+        "content/client-server-api/modules/extra.md",
+        10,
+        expect.stringMatching(/^definition: no definition \.\.\/config/),
+      ],
+    ]);
+
+    // A file only a page names is checked like any schema file, its broken example reported once.
+    const broken = {
+      ...files,
+      "data/schemas/client-metadata.yaml": files["data/schemas/client-metadata.yaml"].replace("https://example.org", "[1]"),
+    };
+    const second = await check(loadConfig(hugoRoot(broken)));
+    const errors = second.diagnostics.filter((d) => d.severity === "error" && d.file === "data/schemas/client-metadata.yaml");
+    expect(errors.map((d) => [d.code, d.line])).toEqual([["example-invalid", 9]]);
+  });
+
+  it("shows a definition whose file comes after the page named it, on a rebuild", async () => {
+    const root = hugoRoot({ "content/client-server-api/modules/extra.md": '\n{{% definition path="schemas/late" %}}\n' });
+    const pipeline = new Pipeline(loadConfig(root));
+    const first = await pipeline.run();
+    expect(first.diagnostics.filter((d) => d.severity === "error").map((d) => d.message)).toEqual([
+      expect.stringMatching(/^definition: no definition schemas\/late/),
+    ]);
+    const added = path.join(root, "data/schemas/late.yaml");
+    mkdirSync(path.dirname(added), { recursive: true });
+    writeFileSync(added, "title: Late\ntype: object\nproperties:\n  a: {type: string, description: A.}\nexample: {a: x}\n");
+    const second = await pipeline.run([added]);
+    expect(second.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(second.files.get("guide/index.html")).toContain('id="definition-late"');
   });
 
   it("says where a site path is served from", () => {

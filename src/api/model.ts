@@ -135,10 +135,24 @@ export function apiBlockName(config: Config, file: string): string {
   return `${wordOf(rest.join("_"))}_${suffixOf(config, folder)}_http_api`;
 }
 
-/** `api/server-server/definitions/event-schemas/m.receipt.yaml` → `definition_ss_event_schemas_m_receipt`. */
+/**
+ * The folder a definition is named from: the API folder's parent (the spec
+ * root of specgen's own layout, `data/` of the Hugo layout), where every
+ * loaded schema file is a definition.
+ */
+export function dataRoot(config: Config): string {
+  return path.dirname(config.apis);
+}
+
+/**
+ * `api/server-server/definitions/event-schemas/m.receipt.yaml` → `definition_ss_event_schemas_m_receipt`;
+ * any other schema file by its path from the data root: `schemas/server-signatures.yaml` → `definition_schemas_server_signatures`.
+ */
 export function definitionBlockName(config: Config, file: string): string {
-  const [folder, , ...rest] = path.relative(config.apis, file).split(path.sep);
-  return `definition_${suffixOf(config, folder)}_${wordOf(rest.join("_"))}`;
+  const [folder, definitions, ...rest] = path.relative(config.apis, file).split(path.sep);
+  if (definitions === "definitions" && rest.length > 0 && folder !== "..")
+    return `definition_${suffixOf(config, folder)}_${wordOf(rest.join("_"))}`;
+  return `definition_${wordOf(path.relative(dataRoot(config), file).split(path.sep).join("_"))}`;
 }
 
 function suffixOf(config: Config, folder: string): string {

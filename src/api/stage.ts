@@ -10,8 +10,8 @@
  * is rebuilt when its anchors change.
  */
 import path from "node:path";
-import type { Config } from "../config.js";
-import type { Diagnostic } from "../diagnostics.js";
+import { type Config, isWithin } from "../config.js";
+import { type Diagnostic, error } from "../diagnostics.js";
 import { ExampleMerger } from "../examples/merge.js";
 import { documentSchemaRoots, schemaExamples } from "../examples/schema-examples.js";
 import type { Draft, Validators } from "../examples/validate.js";
@@ -34,6 +34,7 @@ import {
   type ApiModel,
   schemaExample as composedExample,
   type DefinitionModel,
+  dataRoot,
   endpointAnchors,
   endpointSlug,
   exampleKey,
@@ -77,7 +78,7 @@ export class ApiStage {
     const entries = new Map<string, Entry>();
     const stale: Source[] = [];
     const documents = spec.apis.filter((s) => apiFormat(s.value) !== undefined);
-    const definitions = spec.apis.filter((s) => isDefinition(config, s.path) && apiFormat(s.value) === undefined);
+    const definitions = definitionSources(spec);
     for (const source of [...documents, ...definitions]) {
       const key = closures.key(source.path);
       const known = this.entries.get(source.path);
@@ -187,24 +188,33 @@ export class ApiStage {
   }
 
   private definition(spec: Spec, source: Source, entry: Entry, validators: Validators): void {
-    entry.diagnostics.push(...schemaExamples(spec, source, [""], entry.draft ?? "04", validators));
+    // The API folder's definitions are checked here; other schema files by the pipeline, as schemas.
+    const own = isDefinition(this.config, source.path);
+    if (own) entry.diagnostics.push(...schemaExamples(spec, source, [""], entry.draft ?? "04", validators));
     const schema = entry.schemas.get(nodeKey({ source, pointer: "" }));
     if (!schema) return;
     const examples = [];
     // `example` (OpenAPI, Swagger) or the first of `examples` (JSON Schema 2020-12).
-    const own = isObject(source.value) ? source.value : {};
-    const at = "example" in own ? "/example" : Array.isArray(own.examples) && own.examples.length > 0 ? "/examples/0" : undefined;
+    const value = isObject(source.value) ? source.value : {};
+    const at = "example" in value ? "/example" : Array.isArray(value.examples) && value.examples.length > 0 ? "/examples/0" : undefined;
     if (at) {
       const merger = new ExampleMerger(spec);
       const value = merger.mergeAt(source, at);
-      entry.diagnostics.push(...merger.diagnostics);
+      if (own) entry.diagnostics.push(...merger.diagnostics);
       if (value !== undefined) examples.push({ name: "", json: toJson(value) });
     } else {
       // As the published spec does: one made from its fields' examples, said to be so.
       const made = composedExample(schema);
       if (made !== undefined) examples.push({ name: "", json: toJson(made), composed: true });
     }
-    entry.definition = modelDefinition(this.config, source, schema, examples);
+    // Any schema file of the data root is modelled: one that trips the model costs only its own block.
+    try {
+      entry.definition = modelDefinition(this.config, source, schema, examples);
+    } catch (e) {
+      entry.diagnostics.push(
+        error("internal-error", `modelling the definition failed: ${e instanceof Error ? e.message : String(e)}`, { file: source.rel }),
+      );
+    }
   }
 
   /** Models every document, giving each endpoint an anchor no endpoint before it took. */
@@ -286,6 +296,21 @@ function schemaExample(body: BodySpec): ExampleAt | undefined {
   const schema = body.schema;
   if (body.examples.length > 0 || !schema || !isObject(schema.value) || !("example" in schema.value)) return undefined;
   return { node: { source: schema.source, pointer: `${schema.pointer}/example`, value: schema.value.example }, name: "" };
+}
+
+/**
+ * The definitions: every loaded schema file of the data root (not an API
+ * document, an example file or a file of the examples folder), in load order.
+ */
+export function definitionSources(spec: Spec): Source[] {
+  const { config } = spec;
+  const root = dataRoot(config);
+  const out: Source[] = [];
+  for (const s of spec.sources.values()) {
+    if (s.kind !== "data" || !isWithin(s.path, root) || isWithin(s.path, config.examples) || spec.exampleFiles.has(s.path)) continue;
+    if (isObject(s.value) && apiFormat(s.value) === undefined) out.push(s);
+  }
+  return out;
 }
 
 /** A file under `<api>/definitions/`: a schema the API stage reads (and checks the examples of). */

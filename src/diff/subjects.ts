@@ -7,6 +7,7 @@
 import path from "node:path";
 import { type ApiDocument, type BodySpec, type OperationSpec, readApiDocument } from "../api/document.js";
 import { apiBlockName, definitionBlockName, endpointAnchors, endpointHeading } from "../api/model.js";
+import { definitionSources } from "../api/stage.js";
 import type { Config } from "../config.js";
 import { type Diagnostic, uniqueDiagnostics } from "../diagnostics.js";
 import { ExampleMerger } from "../examples/merge.js";
@@ -176,10 +177,7 @@ function blockPages(spec: Spec): Map<string, string> {
       spec.apis.filter((s) => !isDefinitionFile(config, s.path)),
       (f) => apiBlockName(config, f),
     ),
-    definitions: named(
-      spec.apis.filter((s) => isDefinitionFile(config, s.path)),
-      (f) => definitionBlockName(config, f),
-    ),
+    definitions: named(definitionSources(spec), (f) => definitionBlockName(config, f)),
     components: [],
   });
   for (const from of sources) {

@@ -61,6 +61,12 @@ export interface Layout {
   settings(root: string): Record<string, unknown>;
   /** True for the files of the pages folder that are page sources. */
   isPageFile(file: string): boolean;
+  /**
+   * Data files (absolute paths that exist) the pages name as definitions
+   * outside the listed folders: loaded as schemas, so that a definition may
+   * show any schema file of the data root (Hugo's `definition` reads all of `data/`).
+   */
+  namedData?(config: Config, pages: readonly Source[]): string[];
   /** The site's pages, made of the loaded page files (in path order). */
   pages(config: Config, files: readonly Source[], diagnostics: Diagnostic[]): PageSource[];
   /** A heading's id before it is made unique on its page, from its text. */

@@ -25,6 +25,8 @@ export interface Spec {
   pages: Source[];
   /** Every data file of the API folder: API documents, their definitions, their example files. */
   apis: Source[];
+  /** Schema files outside the listed folders that pages name as definitions (Layout.namedData). */
+  named: Source[];
   /** Template name (file name without extension) → text; the root's own override the built-in ones. */
   templates: Map<string, string>;
   /** `$ref` edges: absolute path → absolute paths it refers to. */
@@ -125,6 +127,7 @@ export function loadSpec(config: Config, cache = new SourceCache()): LoadResult 
     examples: [],
     pages: [],
     apis: [],
+    named: [],
     templates: listing.templates,
     refs: new Map(),
     redirects: new Map(),
@@ -142,6 +145,10 @@ export function loadSpec(config: Config, cache = new SourceCache()): LoadResult 
   for (const file of listing.examples) add(spec.examples, file, "data");
   for (const file of listing.pages) add(spec.pages, file, "page");
   for (const file of listing.apis) add(spec.apis, file, "data");
+  // Read on every load, as the pages say now: a page naming another file needs no new listing.
+  for (const file of config.layout.namedData?.(config, spec.pages) ?? []) {
+    if (!spec.sources.has(file) && isInside(config, file)) add(spec.named, file, "data");
+  }
   if (spec.schemas.length + spec.examples.length + spec.pages.length + spec.apis.length === 0 && diagnostics.length === 0) {
     const folders = [config.schemas, config.examples, config.pages].map((d) => relPath(config, d) || ".").join(", ");
     diagnostics.push(warning("spec-empty", `nothing to check: no schema, example or page files in ${folders}`));
@@ -573,7 +580,9 @@ function exampleFiles(spec: Spec, schemaEdges: ReadonlyMap<string, ReadonlySet<s
   const { config } = spec;
   const definitions = (file: string) => path.relative(config.apis, file).split(path.sep)[1] === "definitions";
   const schemaish = new Set<string>();
-  const stack = [...spec.schemas, ...spec.apis.filter((s) => definitions(s.path) || isApiDocument(s.value))].map((s) => s.path);
+  const stack = [...spec.schemas, ...spec.named, ...spec.apis.filter((s) => definitions(s.path) || isApiDocument(s.value))].map(
+    (s) => s.path,
+  );
   while (stack.length > 0) {
     const file = stack.pop() as string;
     if (schemaish.has(file)) continue;

@@ -63,6 +63,17 @@ export const hugoLayout: Layout = {
     };
   },
   isPageFile: (file) => /\.(md|markdown)$/i.test(file),
+  namedData(config, pages) {
+    const dataDir = path.join(config.root, DATA);
+    const out = new Set<string>();
+    for (const page of pages) {
+      for (const m of page.text.matchAll(DEFINITIONS)) {
+        const file = dataFileOf(dataDir, m[1]);
+        if (file) out.add(file);
+      }
+    }
+    return [...out];
+  },
   pages(config, files, diagnostics) {
     const { settings, diagnostics: configDiagnostics } = settingsOf(config.root);
     diagnostics.push(...configDiagnostics);
@@ -141,6 +152,17 @@ export function siteLinkTarget(href: string): string | undefined {
 
 function contentRel(config: Config, source: Source): string {
   return path.relative(config.pages, source.path).split(path.sep).join("/");
+}
+
+const DEFINITIONS = /\{\{[%<]\s*definition\s+[^}]*?path\s*=\s*"([^"]+)"/g;
+
+/** The file under `data/` a definition's path names (`schemas/x` → `data/schemas/x.yaml`), as Hugo's site data has it. */
+function dataFileOf(dataDir: string, name: string): string | undefined {
+  for (const ext of [".yaml", ".yml", ".json"]) {
+    const file = path.resolve(dataDir, `${name}${ext}`);
+    if (file.startsWith(dataDir + path.sep) && isFile(file)) return file;
+  }
+  return undefined;
 }
 
 const INCLUDES = /\{\{[%<]\s*(cs-module|rver-fragment)\s+[^}]*?name\s*=\s*"([^"]+)"/g;
