@@ -4,10 +4,11 @@
  * event example against its schema), run in place as CI runs it. It needs
  * python3 with jsonschema and PyYAML; `referenceProblem` says what is missing.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { CORPUS_2026 } from "./corpus.js";
+import { type Timing, timeCommand } from "./process.js";
 
 export const REFERENCE_SCRIPT = path.join(CORPUS_2026, "scripts/check-event-schema-examples.py");
 
@@ -20,34 +21,16 @@ export function referenceProblem(): string | undefined {
   return undefined;
 }
 
-export interface Timing {
-  ms: number;
-  /** User + system CPU time of the process: steadier than wall time on a shared machine. */
-  cpuMs: number;
-  rssMb: number;
-  code: number | null;
-}
-
 /**
  * One run of the reference. A shell runs it so that `times` reports the
  * child's CPU time; the shell adds about a millisecond of wall time.
  */
 export function timeReference(): Promise<Timing> {
   const script = 'python3 "$0" >/dev/null 2>&1; rc=$?; times >&2; exit $rc';
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn("sh", ["-c", script, REFERENCE_SCRIPT], { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += String(d);
-    });
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      const ms = performance.now() - started;
-      // `times` prints the shell's own user/system times, then its children's: "0m0.640s 0m0.120s".
-      const lines = stderr.trim().split("\n");
-      const seconds = [...(lines[lines.length - 1] ?? "").matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
-      resolve({ ms, cpuMs: seconds.length === 2 ? (seconds[0] + seconds[1]) * 1000 : Number.NaN, rssMb: Number.NaN, code });
-    });
+  return timeCommand("sh", ["-c", script, REFERENCE_SCRIPT], (stderr) => {
+    // `times` prints the shell's own user/system times, then its children's: "0m0.640s 0m0.120s".
+    const lines = stderr.trim().split("\n");
+    const seconds = [...(lines[lines.length - 1] ?? "").matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+    return { cpuMs: seconds.length === 2 ? (seconds[0] + seconds[1]) * 1000 : Number.NaN, rssMb: Number.NaN };
   });
 }

@@ -10,7 +10,6 @@
  *   npm run bench -- --sizes "" --no-browser   the sample and the corpora only
  *   npm run bench -- --rows out.txt   BENCHMARKS.md again from a run's printed rows, measuring nothing
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -21,7 +20,8 @@ import { Pipeline } from "../src/pipeline.js";
 import { corpus2026EventsRoot, corpusEventsRoot, corpusRoot } from "./corpus.js";
 import { generateSpec } from "./generate.js";
 import { serveLatency } from "./latency.js";
-import { referenceProblem, type Timing, timeReference } from "./reference.js";
+import { type Timing, timeCommand } from "./process.js";
+import { referenceProblem, timeReference } from "./reference.js";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const CLI = path.join(REPO, "bin/specgen.js");
@@ -82,19 +82,9 @@ function timeProcess(cliArgs: string[]): Promise<Timing> {
     process.stderr.write("\\nSPECGEN_MAXRSS_KB " + u.maxRSS + " CPU_US " + (u.userCPUTime + u.systemCPUTime) + "\\n");
     process.exitCode = code;
   });`;
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, ["--input-type=module", "-e", harness, ...cliArgs], { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += String(d);
-    });
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      const ms = performance.now() - started;
-      const used = /SPECGEN_MAXRSS_KB (\d+) CPU_US (\d+)/.exec(stderr);
-      resolve({ ms, cpuMs: Number(used?.[2] ?? Number.NaN) / 1000, rssMb: Math.round(Number(used?.[1] ?? Number.NaN) / 1024), code });
-    });
+  return timeCommand(process.execPath, ["--input-type=module", "-e", harness, ...cliArgs], (stderr) => {
+    const used = /SPECGEN_MAXRSS_KB (\d+) CPU_US (\d+)/.exec(stderr);
+    return { cpuMs: Number(used?.[2] ?? Number.NaN) / 1000, rssMb: Math.round(Number(used?.[1] ?? Number.NaN) / 1024) };
   });
 }
 
