@@ -2,7 +2,7 @@ import MarkdownIt from "markdown-it";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../src/diagnostics.js";
 import type { Source } from "../src/load/source.js";
-import { readFrontMatter } from "../src/pages/front-matter.js";
+import { frontMatterBody, readFrontMatter } from "../src/pages/front-matter.js";
 import { anchorize, explicitId, HeadingIds } from "../src/pages/hugo/anchorize.js";
 import { parseTag } from "../src/pages/hugo/shortcode-syntax.js";
 import { hugoShortcodesPlugin, type ShortcodeDef } from "../src/pages/hugo/shortcodes.js";
@@ -36,6 +36,19 @@ describe("front matter", () => {
     expect(readFrontMatter("---\ntitle: x\n", "p.md").diagnostics[0].message).toMatch(/never closed/);
     expect(readFrontMatter("---\n- a\n---\n", "p.md").diagnostics[0].message).toMatch(/not a mapping/);
   });
+  it("gives readers the same body without reading the front matter", () => {
+    for (const text of [
+      "---\ntitle: A\n---\n# Body\n",
+      "\uFEFF+++\nweight = 1\n+++\ntext",
+      "---\nnever: closed\n",
+      "---\nnot: [yaml\n---\nafter\n",
+      "# No front matter\n---\n",
+      "",
+    ]) {
+      expect(frontMatterBody(text)).toBe(readFrontMatter(text, "a.md").body);
+    }
+  });
+
   it("leaves a page without front matter as it is", () => {
     expect(readFrontMatter("# T\n---\n", "p.md")).toMatchObject({ data: {}, body: "# T\n---\n", bodyLine: 0 });
   });

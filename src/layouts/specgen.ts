@@ -7,7 +7,7 @@
 import path from "node:path";
 import { CONFIG_FILE } from "../config.js";
 import { warning } from "../diagnostics.js";
-import { frontNumber, frontString, readFrontMatter } from "../pages/front-matter.js";
+import { frontMatterOf, frontNumber, frontString } from "../pages/front-matter.js";
 import { slugify } from "../slug.js";
 import type { Layout, PageSource } from "./layout.js";
 
@@ -24,7 +24,7 @@ export const specgenLayout: Layout = {
     const listed = new Map(config.nav.map((file, i) => [file, i]));
     const pages = files.map((source): PageSource => {
       const rel = path.relative(config.pages, source.path).split(path.sep).join("/");
-      const front = readFrontMatter(source.text, source.rel);
+      const front = frontMatterOf(source);
       diagnostics.push(...front.diagnostics);
       const at = listed.get(rel);
       const weight = frontNumber(front.data, "weight") ?? frontNumber(front.data, "order");

@@ -7,6 +7,7 @@
 import yaml from "js-yaml";
 import { parse as parseToml, TomlError } from "smol-toml";
 import { type Diagnostic, error } from "../diagnostics.js";
+import type { Source } from "../load/source.js";
 
 export interface FrontMatter {
   /** The front matter's values; empty when the page has none or it does not parse. */
@@ -20,20 +21,41 @@ export interface FrontMatter {
 
 const FENCES = { "---": "yaml", "+++": "toml" } as const;
 
+/** Where the front matter is: its fence and the line that closes it (-1: never closed); undefined when the page has none. */
+function frontMatterFence(lines: readonly string[]): { fence: keyof typeof FENCES; close: number } | undefined {
+  const first = (lines[0] ?? "").replace(/^\uFEFF/, "").trimEnd();
+  if (first !== "---" && first !== "+++") return undefined;
+  for (let i = 1; i < lines.length; i++) if (lines[i].trimEnd() === first) return { fence: first, close: i };
+  return { fence: first, close: -1 };
+}
+
+/** The page's text with its front matter's lines emptied, without reading the front matter (a reader needs no more). */
+export function frontMatterBody(text: string): string {
+  if (!text.startsWith("---") && !text.startsWith("+++") && !text.startsWith("\uFEFF")) return text;
+  const lines = text.split("\n");
+  const found = frontMatterFence(lines);
+  if (!found || found.close < 0) return text;
+  return `${"\n".repeat(found.close + 1)}${lines.slice(found.close + 1).join("\n")}`;
+}
+
+const read = new WeakMap<Source, FrontMatter>();
+
+/** A loaded file's front matter, read once per loaded text (layouts, includes and changelogs all ask). */
+export function frontMatterOf(source: Source): FrontMatter {
+  let front = read.get(source);
+  if (!front) {
+    front = readFrontMatter(source.text, source.rel);
+    read.set(source, front);
+  }
+  return front;
+}
+
 export function readFrontMatter(text: string, file: string): FrontMatter {
   const none: FrontMatter = { data: {}, body: text, bodyLine: 0, diagnostics: [] };
-  const firstEnd = text.indexOf("\n");
-  const first = (firstEnd < 0 ? text : text.slice(0, firstEnd)).replace(/^\uFEFF/, "").trimEnd();
-  if (first !== "---" && first !== "+++") return none;
-  const fence = first;
   const lines = text.split("\n");
-  let close = -1;
-  for (let i = 1; i < lines.length; i++) {
-    if (lines[i].trimEnd() === fence) {
-      close = i;
-      break;
-    }
-  }
+  const found = frontMatterFence(lines);
+  if (!found) return none;
+  const { fence, close } = found;
   if (close < 0) {
     return {
       ...none,
@@ -41,7 +63,7 @@ export function readFrontMatter(text: string, file: string): FrontMatter {
     };
   }
   const inner = lines.slice(1, close).join("\n");
-  const body = `${"\n".repeat(close + 1)}${lines.slice(close + 1).join("\n")}`;
+  const body = frontMatterBody(text);
   const diagnostics: Diagnostic[] = [];
   let data: Record<string, unknown> = {};
   try {

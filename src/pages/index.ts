@@ -8,7 +8,7 @@ import type Token from "markdown-it/lib/token.mjs";
 import type { PageFormat, PageSource } from "../layouts/layout.js";
 import type { Source } from "../load/source.js";
 import { type Locator, pageLocator, type RenderEnv } from "../render/env.js";
-import { readFrontMatter } from "./front-matter.js";
+import { frontMatterBody } from "./front-matter.js";
 import { readRst } from "./rst/index.js";
 import type { ParseOptions, RstPart } from "./rst/parse.js";
 
@@ -17,7 +17,7 @@ export type PageReader = (md: MarkdownIt, text: string, env: RenderEnv) => Token
 
 const READERS: Record<PageFormat, PageReader> = {
   // Front matter is read by the layout; its lines stay, empty, so lines keep their numbers.
-  markdown: (md, text, env) => md.parse(readFrontMatter(text, "").body, env),
+  markdown: (md, text, env) => md.parse(frontMatterBody(text), env),
   rst: (md, text, env) => readRst(md, text, env),
 };
 

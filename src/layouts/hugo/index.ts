@@ -11,7 +11,7 @@ import path from "node:path";
 import type { Config } from "../../config.js";
 import type { Diagnostic } from "../../diagnostics.js";
 import type { Source } from "../../load/source.js";
-import { frontString, readFrontMatter } from "../../pages/front-matter.js";
+import { frontMatterOf, frontString } from "../../pages/front-matter.js";
 import { anchorize } from "../../pages/hugo/anchorize.js";
 import { hugoHeadingsPlugin } from "../../pages/hugo/headings.js";
 import { mathsPlugin } from "../../pages/hugo/maths.js";
@@ -79,7 +79,7 @@ export const hugoLayout: Layout = {
     diagnostics.push(...configDiagnostics);
     const byRel = new Map<string, { source: Source; data: Record<string, unknown> }>();
     for (const source of files) {
-      const front = readFrontMatter(source.text, source.rel);
+      const front = frontMatterOf(source);
       diagnostics.push(...front.diagnostics);
       byRel.set(contentRel(config, source), { source, data: front.data });
     }
@@ -223,7 +223,7 @@ function hugoSite(site: LayoutSite): HugoSite {
       const dir = path.dirname(source.path);
       return site.pageFiles
         .filter((s) => s !== source && path.dirname(s.path) === dir)
-        .map((s) => ({ s, date: frontString(readFrontMatter(s.text, s.rel).data, "date") ?? "" }))
+        .map((s) => ({ s, date: frontString(frontMatterOf(s).data, "date") ?? "" }))
         .sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : a.s.rel < b.s.rel ? -1 : 1))
         .map((x) => x.s);
     },

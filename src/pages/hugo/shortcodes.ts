@@ -23,7 +23,7 @@ import type { Source } from "../../load/source.js";
 import { editDistance } from "../../render/blocks/registry.js";
 import { INCLUDED_LINES, includedLineBase, type RenderEnv } from "../../render/env.js";
 import { callKey } from "../../render/plugins/blocks.js";
-import { readFrontMatter } from "../front-matter.js";
+import { frontMatterOf } from "../front-matter.js";
 import { opensTag, parseTag, type ShortcodeTag } from "./shortcode-syntax.js";
 
 export interface ShortcodeCall {
@@ -206,7 +206,7 @@ function include(state: StateBlock, source: Source, dropVersionNotes: boolean, r
     report(open.includes(source.rel) ? `${source.rel} includes itself` : `includes nested deeper than ${INCLUDE_DEPTH}`);
     return;
   }
-  const front = readFrontMatter(source.text, source.rel);
+  const front = frontMatterOf(source);
   env.diagnostics.push(...front.diagnostics);
   const base = includedLineBase(source);
   state.push("hugo_marker", "", 1).meta = { include: source.rel, dropVersionNotes, base };
