@@ -74,14 +74,15 @@ function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 
-/** Runs the CLI in a fresh process; returns wall time, CPU time and the process's peak RSS. */
+/** Runs the CLI (bin/specgen.js, as users do) in a fresh process; returns wall time, CPU time and the process's peak RSS. */
 function timeProcess(cliArgs: string[]): Promise<Timing> {
-  const harness = `import(${JSON.stringify(path.join(REPO, "dist/cli.js"))}).then(async ({ main }) => {
-    const code = await main(["node", "specgen", ...process.argv.slice(1)]);
+  const bin = path.join(REPO, "bin/specgen.js");
+  const harness = `process.on("exit", () => {
     const u = process.resourceUsage();
     process.stderr.write("\\nSPECGEN_MAXRSS_KB " + u.maxRSS + " CPU_US " + (u.userCPUTime + u.systemCPUTime) + "\\n");
-    process.exitCode = code;
-  });`;
+  });
+  process.argv.splice(1, 0, ${JSON.stringify(bin)});
+  import(${JSON.stringify(bin)});`;
   return timeCommand(process.execPath, ["--input-type=module", "-e", harness, ...cliArgs], (stderr) => {
     const used = /SPECGEN_MAXRSS_KB (\d+) CPU_US (\d+)/.exec(stderr);
     return { cpuMs: Number(used?.[2] ?? Number.NaN) / 1000, rssMb: Math.round(Number(used?.[1] ?? Number.NaN) / 1024) };
@@ -351,6 +352,7 @@ if (args.rows) {
   writeFileSync(path.join(REPO, "BENCHMARKS.md"), markdown(rows));
   rmSync(scratch, { recursive: true, force: true });
 } else {
-  if (!existsSync(path.join(REPO, "dist/cli.js"))) throw new Error("run `npm ci` (or `npx tsc`) first: the process benchmarks run dist/");
+  if (!existsSync(path.join(REPO, "dist/specgen.cjs")))
+    throw new Error("run `npm ci` (or `npm run prepare`) first: the process benchmarks run dist/");
   await main();
 }

@@ -1,3 +1,4 @@
 import type { BuildOptions } from "esbuild";
 
-export declare const bundleOptions: BuildOptions;
+export declare const cliOptions: BuildOptions;
+export declare const libraryOptions: BuildOptions;

@@ -79,21 +79,63 @@ const precompiledTemplates = {
   },
 };
 
-/** The build; test/startup.test.ts bundles with it too (without writing), to know what each chunk holds. */
-export const bundleOptions = {
-  entryPoints: ["src/cli.ts", "src/index.ts"],
-  outdir: "dist",
+/**
+ * The CLI's bundle is one CommonJS script, so that bin/specgen.js can compile
+ * it with V8's code cache (Node 20 has no code cache for ES modules). A
+ * `require()` esbuild can see is bundled, where it stays lazy: each source
+ * file that requires a package on first use says `const require =
+ * createRequire(import.meta.url)` (what an ES module needs under vitest), and
+ * this plugin drops that line, so that its `require("…")` calls are the
+ * bundle's own.
+ */
+const bundledRequire = {
+  name: "bundled-require",
+  setup(b) {
+    const line = "const require = createRequire(import.meta.url);";
+    b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
+      const text = await readFile(args.path, "utf8");
+      const rest = text.replace(line, "");
+      if (rest.includes("createRequire("))
+        throw new Error(`${args.path}: require packages through \`${line}\` (scripts/bundle-options.mjs)`);
+      return { contents: rest, loader: "ts" };
+    });
+  },
+};
+
+const shared = {
   bundle: true,
-  splitting: true,
-  format: "esm",
   platform: "node",
   target: "node20",
-  // CommonJS dependencies inside an ES bundle still call require().
-  banner: { js: "import { createRequire as __specgenRequire } from 'node:module'; const require = __specgenRequire(import.meta.url);" },
-  plugins: [refParserWithoutHeaders, lazyLinkify, precompiledTemplates],
-  // Less text to parse at every start (function names stay, for stack traces).
+  // Less text to parse (function names stay, for stack traces).
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: "none",
   logLevel: "warning",
+};
+
+/**
+ * The CLI: dist/specgen.cjs. Each command's action imports what it runs
+ * (src/cli.ts), and esbuild evaluates a module imported that way only when
+ * the import runs: `--version` evaluates commander only, `check` neither the
+ * preview server nor the diff (test/startup.test.ts holds that).
+ */
+export const cliOptions = {
+  ...shared,
+  entryPoints: ["src/cli.ts"],
+  outfile: "dist/specgen.cjs",
+  format: "cjs",
+  define: { "import.meta.url": "__specgenUrl" },
+  banner: { js: "const __specgenUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [refParserWithoutHeaders, lazyLinkify, precompiledTemplates, bundledRequire],
+};
+
+/** The library (package.json `exports`): dist/index.js, an ES module. */
+export const libraryOptions = {
+  ...shared,
+  entryPoints: ["src/index.ts"],
+  outfile: "dist/index.js",
+  format: "esm",
+  // CommonJS dependencies inside an ES bundle still call require().
+  banner: { js: "import { createRequire as __specgenRequire } from 'node:module'; const require = __specgenRequire(import.meta.url);" },
+  plugins: [refParserWithoutHeaders, lazyLinkify, precompiledTemplates],
 };

@@ -1,9 +1,29 @@
-// Bundles the CLI and the library into dist/: one file to load instead of
-// hundreds starts the CLI several times faster. Each command's action imports
-// what it runs (src/cli.ts), so esbuild puts those modules in chunks of their
-// own: `--version` loads commander only, `check` neither the preview server,
-// the diff nor highlight.js (test/startup.test.ts holds that).
+// Bundles the CLI (dist/specgen.cjs) and the library (dist/index.js), then
+// fills V8's code cache of the CLI (dist/specgen.cjs.cache; see
+// bin/specgen.js) with what a build compiles: of this repository's sample
+// spec, or of `specgen init`'s starter root where the sample is not there (an
+// installed package).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { bundleOptions } from "./bundle-options.mjs";
+import { cliOptions, libraryOptions } from "./bundle-options.mjs";
 
-await build(bundleOptions);
+await Promise.all([build(cliOptions), build(libraryOptions)]);
+
+const bin = fileURLToPath(new URL("../bin/specgen.js", import.meta.url));
+const root = mkdtempSync(path.join(tmpdir(), "specgen-warm-up-"));
+try {
+  const run = (args, env = {}) => {
+    const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", env: { ...process.env, ...env } });
+    if (r.status !== 0) throw new Error(`specgen ${args.join(" ")} exited with ${r.status}: ${r.stderr}`);
+  };
+  const repo = fileURLToPath(new URL("..", import.meta.url));
+  const sample = existsSync(path.join(repo, "specgen.config.yaml")) ? repo : root;
+  if (sample === root) run(["init", root]);
+  run(["build", sample, "--out", path.join(root, "output")], { SPECGEN_WRITE_CODE_CACHE: "1" });
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}

@@ -1,12 +1,11 @@
 /**
  * The command line: parse flags, run a pipeline command, report, set the exit code.
  * Each command's action imports what it runs, so that `--version` and `--help`
- * load only commander and `check` loads neither the preview server nor the diff
- * (the bundle puts each dynamic import's modules in their own chunks).
+ * evaluate only commander and `check` neither the preview server nor the diff
+ * (the bundle evaluates a dynamically imported module when the import runs).
  */
 import { createRequire } from "node:module";
 import path from "node:path";
-import { setFlagsFromString } from "node:v8";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { Config } from "./config.js";
 import { diffCommand } from "./diff/command.js";
@@ -16,6 +15,8 @@ import { FORMATS, type Format, report, summarize, WARNINGS_LISTED } from "./repo
 import { RULES } from "./rules.js";
 import { serveCommand } from "./serve/command.js";
 import { useColor } from "./terminal.js";
+
+const require = createRequire(import.meta.url);
 
 /** 0: clean (warnings allowed); 1: the sources have errors (or too many warnings); 2: usage or configuration error. */
 export const EXIT = { ok: 0, errors: 1, usage: 2 } as const;
@@ -225,15 +226,9 @@ function render(result: CheckResult, config: Config, opts: CommonOptions, stream
   });
 }
 
-const VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
+const VERSION = (require("../package.json") as { version: string }).version;
 
 export async function main(argv: string[]): Promise<number> {
-  // From the load stage, where nearly every object lives on, V8 learns to put
-  // some allocation sites' objects straight into the old generation; rendering
-  // then fills it with short-lived pages, and in about a third of the runs of a
-  // 10,000-event build the heap reached 1.2 GB before a full collection, not
-  // 440 MB. Without that feedback no run went above 460 MB, and none was slower.
-  setFlagsFromString("--no-allocation-site-pretenuring");
   const cmd = program();
   cmd.exitOverride();
   for (const sub of cmd.commands) sub.exitOverride();

@@ -8,12 +8,14 @@
 import { createRequire } from "node:module";
 import type Handlebars from "handlebars";
 
+const require = createRequire(import.meta.url);
+
 export { default as handlebarsRuntime } from "handlebars/runtime";
 
 let compiler: typeof Handlebars | undefined;
 
 export function handlebarsCompiler(): typeof Handlebars {
   // Not `import`: the bundle would evaluate it at start.
-  compiler ??= createRequire(import.meta.url)("handlebars") as typeof Handlebars;
+  compiler ??= require("handlebars") as typeof Handlebars;
   return compiler;
 }

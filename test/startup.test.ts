@@ -1,14 +1,14 @@
 /**
- * What each command loads. Start-up is most of a small check's time, so the
- * bundle keeps what a command does not run in chunks it does not import, and a
- * check touches no network module. Timings live in the benchmark; these tests
- * hold what makes them.
+ * What each command evaluates. Start-up is most of a small check's time, so
+ * the CLI's bundle (one script, compiled from V8's code cache) evaluates a
+ * module only when a command imports or requires it, and a check touches no
+ * network module. Timings live in the benchmark; these tests hold what makes
+ * them.
  */
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { build as bundle, type Metafile } from "esbuild";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { bundleOptions } from "../scripts/bundle-options.mjs";
 import { loadConfig } from "../src/config.js";
 import { loadSpec } from "../src/load/index.js";
 import { templateProblem } from "../src/load/templates.js";
@@ -21,10 +21,12 @@ vi.mock("../src/load/templates.js", async (original) => {
   return { ...actual, templateProblem: vi.fn(actual.templateProblem) };
 });
 
+const BUNDLE = path.join(REPO, "dist/specgen.cjs");
+
 interface Loaded {
   code: number | null;
   stderr: string;
-  /** The modules bundled into the dist/ files the run imported. */
+  /** The bundle's modules the run evaluated, of those it evaluates on first import or require (see `lazy`). */
   modules: Set<string>;
   /** The Node built-ins it loaded. */
   builtins: Set<string>;
@@ -32,63 +34,57 @@ interface Loaded {
   required: string[];
 }
 
-/**
- * A loader hook (on its own thread) posts each module URL to the main thread,
- * which on exit takes them all, without waiting, and writes them with the
- * built-ins it loaded.
- */
+/** On exit, the built-ins the process loaded and the files it required. */
 const PROBE = `import { writeFileSync } from "node:fs";
-import { createRequire, register } from "node:module";
-import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";
-const { port1, port2 } = new MessageChannel();
-register("./hooks.mjs", { parentURL: import.meta.url, data: { port: port2 }, transferList: [port2] });
+import { createRequire } from "node:module";
 process.on("exit", () => {
-  const urls = [];
-  for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) urls.push(m.message);
   const required = Object.keys(createRequire(import.meta.url).cache);
-  writeFileSync(process.env.PROBE_OUT, JSON.stringify({ urls, builtins: process.moduleLoadList, required }));
+  writeFileSync(process.env.PROBE_OUT, JSON.stringify({ builtins: process.moduleLoadList, required }));
 });
 `;
-const HOOKS = `let port;
-export function initialize(data) { port = data.port; }
-export async function load(url, context, next) { port.postMessage(url); return next(url, context); }
-`;
 
-let probeDir: string;
-/** dist/ file name → the modules it holds, from a build of the same sources with the same options (so the same names). */
-let chunks: Map<string, string[]>;
+let probe: string;
 
+/**
+ * esbuild wraps each module that is evaluated on demand in a function named
+ * by its path (`"src/pipeline.ts"() {…}`), so V8's coverage of a run tells
+ * which of them ran.
+ */
 function run(args: string[]): Loaded {
-  const out = path.join(tempDir(), "loaded.json");
-  const r = specgen(args, { NODE_OPTIONS: `--import=${path.join(probeDir, "probe.mjs")}`, PROBE_OUT: out });
-  const { urls, builtins, required } = JSON.parse(readFileSync(out, "utf8")) as { urls: string[]; builtins: string[]; required: string[] };
+  const dir = tempDir();
+  const out = path.join(dir, "loaded.json");
+  const coverage = path.join(dir, "coverage");
+  const r = specgen(args, { NODE_OPTIONS: `--import=${probe}`, PROBE_OUT: out, NODE_V8_COVERAGE: coverage });
+  const { builtins, required } = JSON.parse(readFileSync(out, "utf8")) as { builtins: string[]; required: string[] };
   const modules = new Set<string>();
-  for (const url of urls.filter((u) => u.includes("/dist/"))) {
-    const held = chunks.get(path.basename(url));
-    if (!held) throw new Error(`${url} is not in a bundle of these sources: is dist/ stale?`);
-    for (const m of held) modules.add(m);
+  for (const file of readdirSync(coverage)) {
+    const { result } = JSON.parse(readFileSync(path.join(coverage, file), "utf8")) as {
+      result: { url: string; functions: { functionName: string; ranges: { count: number }[] }[] }[];
+    };
+    for (const script of result.filter((s) => s.url.endsWith("/dist/specgen.cjs"))) {
+      for (const f of script.functions)
+        if (/^(src|node_modules)\//.test(f.functionName) && f.ranges[0].count > 0) modules.add(f.functionName);
+    }
   }
   const natives = builtins.filter((b) => b.startsWith("NativeModule ")).map((b) => b.slice("NativeModule ".length));
   return { code: r.code, stderr: r.stderr, modules, builtins: new Set(natives), required };
 }
 
-const has = (loaded: Loaded, prefix: string) => [...loaded.modules].some((m) => m.startsWith(prefix));
-/** Handlebars' compiler: in the bundle, or required from node_modules. */
-const compiles = (loaded: Loaded) =>
-  has(loaded, "node_modules/handlebars/dist/cjs/handlebars/compiler/") ||
-  loaded.required.some((f) => f.includes("/node_modules/handlebars/"));
+/** The modules whose evaluation the bundle defers: only of those can a run say it did not evaluate them. */
+let lazy: Set<string>;
 
-beforeAll(async () => {
-  const { metafile } = await bundle({
-    ...bundleOptions,
-    absWorkingDir: REPO,
-    outdir: path.join(REPO, "dist"),
-    write: false,
-    metafile: true,
-  });
-  chunks = new Map(Object.entries((metafile as Metafile).outputs).map(([file, o]) => [path.basename(file), Object.keys(o.inputs)]));
-  probeDir = tempDir();
-  writeFiles(probeDir, { "probe.mjs": PROBE, "hooks.mjs": HOOKS });
+const has = (loaded: Loaded, prefix: string) => {
+  if (![...lazy].some((m) => m.startsWith(prefix))) throw new Error(`the bundle evaluates ${prefix} at every start`);
+  return [...loaded.modules].some((m) => m.startsWith(prefix));
+};
+/** Handlebars' compiler ran (it is in the bundle, evaluated on first require). */
+const compiles = (loaded: Loaded) => has(loaded, "node_modules/handlebars/dist/cjs/handlebars/compiler/");
+
+beforeAll(() => {
+  lazy = new Set([...readFileSync(BUNDLE, "utf8").matchAll(/"((?:src|node_modules)\/[^"]+)"\(/g)].map((m) => m[1]));
+  const dir = tempDir();
+  writeFiles(dir, { "probe.mjs": PROBE });
+  probe = path.join(dir, "probe.mjs");
 });
 
 describe("start-up", () => {
@@ -101,18 +97,46 @@ describe("start-up", () => {
     build = run(["build", root]);
   });
 
-  it("--version loads commander and the command definitions, nothing that runs a command", () => {
+  it("runs the bundle from the code cache that `npm run prepare` made for it", () => {
+    // bin/specgen.js uses it only while its first bytes are the bundle's SHA-1 (a stale one is never read).
+    expect(existsSync(`${BUNDLE}.cache`)).toBe(true);
+  });
+
+  it("falls back to compiling the bundle when the cache is not its own or V8 refuses it, with the same results", () => {
+    // An installed copy of bin/ and dist/ whose cache can be spoiled without touching the repository's.
+    const copy = tempDir();
+    cpSync(path.join(REPO, "bin"), path.join(copy, "bin"), { recursive: true });
+    cpSync(path.join(REPO, "dist"), path.join(copy, "dist"), { recursive: true });
+    cpSync(path.join(REPO, "templates"), path.join(copy, "templates"), { recursive: true });
+    cpSync(path.join(REPO, "package.json"), path.join(copy, "package.json"));
+    symlinkSync(path.join(REPO, "node_modules"), path.join(copy, "node_modules"));
+    const cache = path.join(copy, "dist/specgen.cjs.cache");
+    const good = readFileSync(cache);
+    const runCopy = () =>
+      spawnSync(process.execPath, [path.join(copy, "bin/specgen.js"), "check", root, "--format", "json"], { encoding: "utf8" });
+    const expected = runCopy();
+    expect(expected.status, expected.stderr).toBe(0);
+    // Another bundle's cache (its digest differs): never handed to V8.
+    writeFileSync(cache, Buffer.concat([Buffer.alloc(20), good.subarray(20)]));
+    expect(runCopy().stdout).toBe(expected.stdout);
+    // This bundle's digest, but data V8 refuses (as after a Node upgrade).
+    writeFileSync(cache, Buffer.concat([good.subarray(0, 20), Buffer.from("not a code cache")]));
+    expect(runCopy().stdout).toBe(expected.stdout);
+    rmSync(cache);
+    expect(runCopy().stdout).toBe(expected.stdout);
+  });
+
+  it("--version evaluates commander and the command definitions, nothing that runs a command", () => {
     const loaded = run(["--version"]);
     expect(loaded.code).toBe(0);
-    expect(loaded.modules).toContain("src/cli.ts");
     const packages = new Set([...loaded.modules].filter((m) => m.startsWith("node_modules/")).map((m) => m.split("/")[1]));
     expect([...packages]).toEqual(["commander"]);
     expect(has(loaded, "src/pipeline.ts")).toBe(false);
   });
 
-  it("check loads neither the preview server nor the diff; neither check nor build compiles templates", () => {
+  it("check evaluates neither the preview server nor the diff; neither check nor build compiles templates", () => {
     expect(check.code, check.stderr).toBe(0);
-    expect(check.modules).toContain("src/pipeline.ts");
+    expect(has(check, "src/pipeline.ts")).toBe(true);
     for (const prefix of ["node_modules/chokidar/", "src/serve/server.ts", "src/diff/git.ts"]) {
       expect(has(check, prefix), prefix).toBe(false);
     }
@@ -122,25 +146,29 @@ describe("start-up", () => {
     expect(compiles(build)).toBe(false);
   });
 
-  it("a check of a spec without patterns never loads re2js (it is required at the first pattern)", () => {
-    expect(check.required.some((f) => f.includes("/node_modules/re2js/"))).toBe(false);
+  it("a check of a spec without patterns never evaluates re2js (it is required at the first pattern)", () => {
+    expect(has(check, "node_modules/re2js/")).toBe(false);
     const root = copySample();
     writeFiles(root, { "event-schemas/schema/m.p": "type: object\nproperties:\n  content: {type: string, pattern: '^a'}\n" });
     writeFiles(root, { "event-schemas/examples/m.p": '{"type": "m.p", "content": "a"}' });
     const patterned = run(["check", root]);
     expect(patterned.code, patterned.stderr).toBe(0);
-    expect(patterned.required.filter((f) => f.includes("/node_modules/re2js/"))).toHaveLength(1);
+    expect(has(patterned, "node_modules/re2js/")).toBe(true);
   });
 
-  it("a clean check never loads the yaml package (only a diagnostic in a shape places.ts does not model needs it)", () => {
-    expect(has(check, "node_modules/yaml/")).toBe(false);
-    expect(check.required.some((f) => f.includes("/node_modules/yaml/"))).toBe(false);
+  it("a clean check never evaluates the yaml package, KaTeX or sanitize-html", () => {
+    // yaml: only a diagnostic in a shape places.ts does not model needs it; the others only pages with maths or raw HTML.
+    for (const prefix of ["node_modules/yaml/", "node_modules/katex/", "node_modules/sanitize-html/"]) {
+      expect(has(check, prefix), prefix).toBe(false);
+    }
   });
 
-  it("check loads no network module (json-schema-ref-parser's options merge would load undici)", () => {
+  it("check requires nothing from node_modules and loads no network module (json-schema-ref-parser's options merge would load undici)", () => {
     // The schemas went through json-schema-ref-parser, whose options merge is where undici came from.
-    expect(check.modules).toContain("node_modules/@apidevtools/json-schema-ref-parser/dist/lib/options.js");
+    expect(has(check, "node_modules/@apidevtools/json-schema-ref-parser/dist/lib/options.js")).toBe(true);
     for (const name of ["internal/deps/undici/undici", "http", "https", "tls", "http2"]) expect(check.builtins).not.toContain(name);
+    // The meta-schemas are JSON files read by name; everything else is in the bundle.
+    expect(check.required.filter((f) => f.includes("/node_modules/") && !f.endsWith(".json"))).toEqual([]);
   });
 });
 

@@ -1,11 +1,14 @@
 import { createRequire } from "node:module";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatChecks, PLAIN_URI } from "../src/examples/formats.js";
+import { formatChecks, PLAIN_URI, PLAIN_URI_REFERENCE } from "../src/examples/formats.js";
 
 const require = createRequire(import.meta.url);
-const { fullFormats } = require("ajv-formats/dist/formats") as { fullFormats: { uri: (s: string) => boolean } };
+const { fullFormats } = require("ajv-formats/dist/formats") as {
+  fullFormats: { uri: (s: string) => boolean; "uri-reference": RegExp };
+};
 const uri = formatChecks().get("uri");
+const uriReference = formatChecks().get("uri-reference");
 
 const ODD = '%/?#[]@: "<>\\{}|^`é\n';
 /** Strings of `chars`, now and then one of ODD. */
@@ -69,5 +72,41 @@ describe("uri format", () => {
     ];
     for (const s of cases) expect(uri?.test(s), s).toBe(fullFormats.uri(s));
     expect(PLAIN_URI.test("https://user@host/p")).toBe(false);
+  });
+});
+
+describe("uri-reference format", () => {
+  it("accepts through the plain pattern only what ajv-formats' check accepts", () => {
+    // References the way schemas write them ($ref, $id), with odd characters mixed in anywhere.
+    const relative = fc
+      .tuple(fc.constantFrom("", "/", "./", "../../", "//"), fc.array(of(SEGMENT), { maxLength: 4 }), fc.option(of(`${SEGMENT}/?`)))
+      .map(([lead, path, fragment]) => `${lead}${path.join("/")}${fragment === null ? "" : `#${fragment}`}`);
+    let plain = 0;
+    fc.assert(
+      fc.property(fc.oneof(relative, fc.string()), (s) => {
+        if (PLAIN_URI_REFERENCE.test(s)) {
+          plain++;
+          expect(fullFormats["uri-reference"].test(s), s).toBe(true);
+        }
+        expect(uriReference?.test(s), s).toBe(fullFormats["uri-reference"].test(s));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(plain).toBeGreaterThan(300);
+  });
+
+  it("reads the references of the Matrix schemas plainly", () => {
+    for (const s of [
+      "core-event-schema/room_event.yaml",
+      "#/definitions/signed",
+      "../../api/client-server/definitions/x.yaml#/a",
+      "",
+      "#",
+    ]) {
+      expect(PLAIN_URI_REFERENCE.test(s), s).toBe(true);
+      expect(fullFormats["uri-reference"].test(s), s).toBe(true);
+    }
+    // A first segment with a colon is a scheme, and `//` starts an authority: the full check decides those.
+    for (const s of ["a:b", "//host/x", "a b"]) expect(PLAIN_URI_REFERENCE.test(s), s).toBe(false);
   });
 });

@@ -18,8 +18,8 @@ const anything: FormatCheck = { type: "string", test: () => true };
 export function formatChecks(extra: readonly string[] = []): Map<string, FormatCheck> {
   const checks = new Map<string, FormatCheck>();
   for (const [name, definition] of Object.entries(fullFormats)) checks.set(name, toCheck(definition));
-  const uri = checks.get("uri");
-  if (uri) checks.set("uri", { type: uri.type, test: (s) => (typeof s === "string" && PLAIN_URI.test(s)) || uri.test(s) });
+  plainFirst(checks, "uri", PLAIN_URI);
+  plainFirst(checks, "uri-reference", PLAIN_URI_REFERENCE);
   for (const name of extra) if (!checks.has(name)) checks.set(name, anything);
   return checks;
 }
@@ -34,6 +34,24 @@ export function formatChecks(extra: readonly string[] = []): Map<string, FormatC
  */
 export const PLAIN_URI =
   /^[a-z][a-z0-9+\-.]*:\/\/[a-z0-9\-._~]*(?::\d*)?(?:\/[a-z0-9\-._~!$&'()*+,;=:@]*)*(?:\?[a-z0-9\-._~!$&'()*+,;=:@/?]*)?(?:#[a-z0-9\-._~!$&'()*+,;=:@/?]*)?$/i;
+
+/**
+ * Relative references as schemas write them in `$ref` and `$id` (`../a/b.yaml`,
+ * `#/definitions/x`, `b.json#/c`), or a plain URI: each string this accepts,
+ * ajv-formats' `uri-reference` accepts too (a first segment without `:`, as
+ * RFC 3986's path-noscheme has it; a path-absolute starts with a non-empty
+ * segment), so the meta-schema check of `$ref`s seldom needs its 1 KB pattern.
+ */
+export const PLAIN_URI_REFERENCE = new RegExp(
+  `${PLAIN_URI.source}|^(?:[a-z0-9\\-._~!$&'()*+,;=@]+(?:/[a-z0-9\\-._~!$&'()*+,;=:@]*)*|/(?:[a-z0-9\\-._~!$&'()*+,;=:@]+(?:/[a-z0-9\\-._~!$&'()*+,;=:@]*)*)?)?(?:#[a-z0-9\\-._~!$&'()*+,;=:@/?]*)?$`,
+  "i",
+);
+
+/** Answers format `name` by `plain` where it says yes, else by ajv-formats' check (a faster answer, never another one). */
+function plainFirst(checks: Map<string, FormatCheck>, name: string, plain: RegExp): void {
+  const full = checks.get(name);
+  if (full) checks.set(name, { type: full.type, test: (s) => (typeof s === "string" && plain.test(s)) || full.test(s) });
+}
 
 /** A definition is `true`, a RegExp, a function, or `{type?, validate}` with one of those. */
 function toCheck(definition: unknown): FormatCheck {

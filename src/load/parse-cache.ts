@@ -27,10 +27,12 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type { Position } from "./source.js";
 
+const require = createRequire(import.meta.url);
+
 /** A cache file larger than this is not read (a spec's parsed YAML is some megabytes). */
 export const MAX_CACHE_BYTES = 256 * 1024 * 1024;
 
-const PARSER = `js-yaml ${(createRequire(import.meta.url)("js-yaml/package.json") as { version: string }).version}`;
+const PARSER = `js-yaml ${(require("js-yaml/package.json") as { version: string }).version}`;
 
 interface CacheFile {
   parser: string;

@@ -17,6 +17,8 @@ import { type JsonProblem, scanJson } from "./json.js";
 import type { ParseCache } from "./parse-cache.js";
 import { type Place, readPlaces } from "./places.js";
 
+const require = createRequire(import.meta.url);
+
 export type SourceKind = "data" | "page" | "template";
 
 export interface Source {
@@ -232,7 +234,7 @@ let yamlModule: typeof import("yaml") | undefined;
 
 /** The `yaml` package, required on first use (not `import`: the bundle would evaluate it at every start). */
 function yamlPackage(): typeof import("yaml") {
-  yamlModule ??= createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  yamlModule ??= require("yaml") as typeof import("yaml");
   return yamlModule;
 }
 

@@ -5,13 +5,13 @@
  * script, stylesheet or font for it. A formula KaTeX cannot read is reported
  * at its place and shown as written.
  */
-import katex from "katex";
 import type MarkdownIt from "markdown-it";
 import type StateBlock from "markdown-it/lib/rules_block/state_block.mjs";
 import type StateInline from "markdown-it/lib/rules_inline/state_inline.mjs";
 import type Token from "markdown-it/lib/token.mjs";
 import { warning } from "../../diagnostics.js";
 import { forEachInline, type RenderEnv } from "../../render/env.js";
+import { katex } from "../katex.js";
 
 export interface MathDelimiters {
   block: [string, string][];
@@ -72,7 +72,7 @@ export function mathsPlugin(md: MarkdownIt, delimiters: MathDelimiters): void {
     const render = (token: Token, line: number, endLine?: number) => {
       const display = Boolean(token.meta.display);
       try {
-        const html = katex.renderToString(token.content, {
+        const html = katex().renderToString(token.content, {
           displayMode: display,
           output: "mathml",
           throwOnError: true,
@@ -81,7 +81,7 @@ export function mathsPlugin(md: MarkdownIt, delimiters: MathDelimiters): void {
         });
         token.content = token.block ? `<div class="math">${html}</div>\n` : html;
       } catch (e) {
-        const reason = e instanceof katex.ParseError ? e.rawMessage : String(e);
+        const reason = e instanceof katex().ParseError ? e.rawMessage : String(e);
         env.diagnostics.push(
           warning("maths-invalid", `KaTeX cannot read this formula: ${reason}`, env.where(line, { text: token.meta.raw, endLine })),
         );

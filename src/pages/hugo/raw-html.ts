@@ -9,27 +9,30 @@
  * another), which a whole-fragment sanitizer would close or drop. What the
  * sanitizer changed is reported at its place.
  */
+
+import { createRequire } from "node:module";
 import type MarkdownIt from "markdown-it";
 import type StateCore from "markdown-it/lib/rules_core/state_core.mjs";
-import sanitizeHtml from "sanitize-html";
+import type sanitizeHtml from "sanitize-html";
 import { warning } from "../../diagnostics.js";
 import { forEachInline, type RenderEnv } from "../../render/env.js";
 
-const ALLOWED_TAGS = [
-  ...sanitizeHtml.defaults.allowedTags,
-  "img",
-  "details",
-  "summary",
-  "del",
-  "ins",
-  "picture",
-  "source",
-  "center",
-  "font",
-];
+const require = createRequire(import.meta.url);
+
 const GLOBAL_ATTRIBUTES = ["id", "class", "title", "lang", "dir", "role", "aria-*", "data-*"];
+/** What sanitize-html keeps of a spec page's HTML, with the package: both made on first use (not at every start). */
+let sanitizer: { sanitize: typeof sanitizeHtml; allowedTags: string[]; options: sanitizeHtml.IOptions } | undefined;
+
+function sanitizerOf(): NonNullable<typeof sanitizer> {
+  if (sanitizer) return sanitizer;
+  const sanitize = require("sanitize-html") as typeof sanitizeHtml;
+  const extra = ["img", "details", "summary", "del", "ins", "picture", "source", "center", "font"];
+  const allowedTags = [...sanitize.defaults.allowedTags, ...extra];
+  sanitizer = { sanitize, allowedTags, options: { ...OPTIONS, allowedTags } };
+  return sanitizer;
+}
+
 const OPTIONS: sanitizeHtml.IOptions = {
-  allowedTags: ALLOWED_TAGS,
   allowedAttributes: {
     "*": GLOBAL_ATTRIBUTES,
     a: ["href", "name", "target", "rel"],
@@ -95,10 +98,10 @@ class Cleaner {
         continue;
       }
       if (closing) {
-        if (ALLOWED_TAGS.includes(name)) out += `</${name}>`;
+        if (sanitizerOf().allowedTags.includes(name)) out += `</${name}>`;
         continue;
       }
-      if (!ALLOWED_TAGS.includes(name)) {
+      if (!sanitizerOf().allowedTags.includes(name)) {
         this.report(`<${name}> removed`, tag, line, endLine);
         if (DROP_CONTENT.has(name) && !tag.endsWith("/>")) this.dropping = name;
         continue;
@@ -113,8 +116,9 @@ class Cleaner {
 
   private cleanStart(name: string, tag: string): { html: string; dropped: string[] } {
     const before = attributeNames(tag);
-    let html = sanitizeHtml(tag, {
-      ...OPTIONS,
+    const { sanitize, options } = sanitizerOf();
+    let html = sanitize(tag, {
+      ...options,
       transformTags: this.rewrite ? { "*": (tagName, attribs) => ({ tagName, attribs: this.rewriteUrls(attribs) }) } : undefined,
     });
     html = html.replace(new RegExp(`</${name}>$`), "");

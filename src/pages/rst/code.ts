@@ -9,6 +9,8 @@ import { createRequire } from "node:module";
 import type { HLJSApi, LanguageFn } from "highlight.js";
 import { highlightJson } from "../../render/highlight.js";
 
+const require = createRequire(import.meta.url);
+
 /** A language name as written → highlight.js's grammar file. */
 const GRAMMARS: Record<string, string> = {
   yaml: "yaml",
@@ -30,7 +32,6 @@ let hljs: HLJSApi | undefined;
 
 function highlighter(): HLJSApi {
   if (!hljs) {
-    const require = createRequire(import.meta.url);
     hljs = require("highlight.js/lib/core") as HLJSApi;
     for (const grammar of new Set(Object.values(GRAMMARS)))
       hljs.registerLanguage(grammar, require(`highlight.js/lib/languages/${grammar}`) as LanguageFn);

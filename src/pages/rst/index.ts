@@ -6,12 +6,11 @@
  * the renderer rules for what only RST has (targets, maths, contents,
  * footnotes, section numbers).
  */
-import { createRequire } from "node:module";
-import type Katex from "katex";
 import type MarkdownIt from "markdown-it";
 import Token from "markdown-it/lib/token.mjs";
 import { error, warning } from "../../diagnostics.js";
 import type { RenderEnv } from "../../render/env.js";
+import { katex } from "../katex.js";
 import { highlightCode } from "./code.js";
 import { normalizeName, type RstDocument } from "./nodes.js";
 import { type ParseOptions, parseDocument, type RstPart } from "./parse.js";
@@ -79,14 +78,6 @@ export function renderRstDescription(md: MarkdownIt, text: string, env: RenderEn
   const lone = tokens.length === 3 && tokens[0].type === "paragraph_open" && tokens[1].type === "inline";
   if (inline && lone) return md.renderer.renderInline(tokens[1].children ?? [], md.options, env);
   return md.renderer.render(tokens, md.options, env);
-}
-
-let katexModule: typeof Katex | undefined;
-
-/** KaTeX, required from node_modules on first use (not `import`: the bundle would evaluate it at every start). */
-function katex(): typeof Katex {
-  katexModule ??= createRequire(import.meta.url)("katex") as typeof Katex;
-  return katexModule;
 }
 
 /**
