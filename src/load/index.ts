@@ -380,6 +380,9 @@ export function relPath(config: Config, file: string): string {
  * `from` is the file to read when `file` is a path through a link file.
  * Data files get their substitutions.
  */
+/** One decoder for every file (a call without `stream` keeps nothing between files). */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 export function readSource(
   config: Config,
   file: string,
@@ -421,7 +424,7 @@ export function readSource(
   }
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes).replace(/^\uFEFF/, "");
+    text = UTF8.decode(bytes).replace(/^\uFEFF/, "");
   } catch {
     const bad = invalidUtf8(bytes);
     diagnostics.push(error("file-encoding", "file is not valid UTF-8 text", { file: rel, ...bytePosition(bytes, bad) }));
