@@ -9,7 +9,8 @@
  * Pipeline once.
  */
 import path from "node:path";
-import { ApiStage, isDefinition } from "./api/stage.js";
+import { definitionBlockName } from "./api/model.js";
+import { ApiStage, type DefinitionRef, isDefinition } from "./api/stage.js";
 import { type Config, ConfigError } from "./config.js";
 import { type Diagnostic, error, hasErrors, sortDiagnostics, uniqueDiagnostics, warning } from "./diagnostics.js";
 import { ExampleMerger } from "./examples/merge.js";
@@ -90,7 +91,7 @@ export class Pipeline {
   private schemaExampleEntries = new Map<string, { key: string; diagnostics: Diagnostic[] }>();
   private readonly closureKeyNumbers = new Map<string, number>();
   private readonly closureKeys = new WeakMap<Source, { targets: string[]; key: string }>();
-  private readonly site: SiteRenderer;
+  private site: SiteRenderer;
   private readonly links = new LinkChecker();
   private readonly apis: ApiStage;
 
@@ -142,22 +143,32 @@ export class Pipeline {
     diagnostics.push(...this.schemaFileExamples(spec, closures, schemaFiles));
 
     const pages = config.layout.pages(config, spec.pages, diagnostics);
-    const site = await guardedAsync(diagnostics, {}, "rendering the site", () =>
-      this.site.render({
-        config,
-        pages,
-        pageFiles: spec.pages,
-        rstDefinitions: pages.some((p) => p.format === "rst") ? descriptionDefinitions(spec.sources.values()) : undefined,
-        templates: spec.templates,
-        events,
-        examples,
-        components,
-        apis: apis?.apis ?? [],
-        definitions: apis?.definitions ?? [],
-        publish: !this.options.reportOnly,
-        emit: this.options.emit,
-      }),
-    );
+    const render = (definitions: readonly DefinitionRef[]) =>
+      guardedAsync(diagnostics, {}, "rendering the site", () =>
+        this.site.render({
+          config,
+          pages,
+          pageFiles: spec.pages,
+          rstDefinitions: pages.some((p) => p.format === "rst") ? descriptionDefinitions(spec.sources.values()) : undefined,
+          templates: spec.templates,
+          events,
+          examples,
+          components,
+          apis: apis?.apis ?? [],
+          definitions,
+          publish: !this.options.reportOnly,
+          emit: this.options.emit,
+        }),
+      );
+    // Definitions are modelled for the pages that may show them; a render that asks for another is made again after modelling it.
+    diagnostics.push(...(await this.modelDefinitions(spec, namedDefinitions(spec))));
+    let site = await render(this.apis.definitionRefs());
+    if (site && site.unmodelled.length > 0) {
+      diagnostics.push(...(await this.modelDefinitions(spec, site.unmodelled)));
+      // Nothing of the render that lacked them is kept.
+      this.site = new SiteRenderer(config);
+      site = await render(this.apis.definitionRefs());
+    }
     if (site) diagnostics.push(...site.diagnostics, ...this.links.check(site.paths, site.pages));
     const final = applyRules(uniqueDiagnostics(diagnostics), config);
     return {
@@ -168,6 +179,10 @@ export class Pipeline {
       paths: site?.paths ?? new Set(),
       diagnostics: sortDiagnostics(final),
     };
+  }
+
+  private modelDefinitions(spec: Spec, sources: Iterable<Source>): Promise<Diagnostic[]> {
+    return this.apis.modelDefinitions(spec, sources).catch((e) => [internalError("modelling the definitions", e, {})]);
   }
 
   /** Resolves and models the schema files whose closure changed. */
@@ -300,6 +315,21 @@ export class Pipeline {
     diagnostics.push(...this.validators.validate(ownerSource, example, value));
     return { key, owner, view: { name, json: writtenJson(value, 2) }, diagnostics };
   }
+}
+
+/**
+ * The data files the pages may show as definitions: those whose block name
+ * (`definition_…`) some loaded file writes, and those the layout says the
+ * pages name (Hugo's `definition` shortcode).
+ */
+function namedDefinitions(spec: Spec): Source[] {
+  const { config } = spec;
+  const names = new Set<string>();
+  for (const source of spec.sources.values()) for (const m of source.text.matchAll(/definition_\w+/g)) names.add(m[0]);
+  const files = new Set(config.layout.namedData?.(config, spec.pages));
+  return [...spec.sources.values()].filter(
+    (s) => files.has(s.path) || (s.kind === "data" && names.has(definitionBlockName(config, s.path))),
+  );
 }
 
 /** Examples without a schema, except the files other examples extend (parts, like invite_room_state.json). */

@@ -355,6 +355,26 @@ describe("the Hugo layout", () => {
     expect(errors.map((d) => [d.code, d.line])).toEqual([["example-invalid", 9]]);
   });
 
+  it("models a definition that only a description names, and renders the page again with it", async () => {
+    // No page names the inner one (the API folder's files are read whatever names them): the render that meets it asks for its model, and the site is made again.
+    const files = {
+      "content/client-server-api/modules/extra.md": '\n{{% definition path="schemas/outer" %}}\n',
+      "data/schemas/outer.yaml":
+        'title: Outer\ntype: object\ndescription: |\n  Holds an inner one.\n\n  {{% definition path="api/client-server/definitions/inner" %}}\nproperties:\n  a: {type: string, description: A.}\nexample: {a: x}\n',
+      "data/api/client-server/definitions/inner.yaml":
+        "title: Inner Part\ntype: object\nproperties:\n  b: {type: integer, description: B.}\nexample: {b: 7}\n",
+    };
+    const root = hugoRoot(files);
+    const pipeline = new Pipeline(loadConfig(root));
+    for (const run of [await pipeline.run(), await pipeline.run([path.join(root, "data/schemas/outer.yaml")])]) {
+      expect(run.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      const html = run.files.get("guide/index.html") as string;
+      expect(html).toContain('id="definition-outer"');
+      expect(html).toContain('id="definition-inner-part"');
+      expect(html).toContain('<span class="hljs-number">7</span>');
+    }
+  });
+
   it("shows a definition whose file comes after the page named it, on a rebuild", async () => {
     const root = hugoRoot({ "content/client-server-api/modules/extra.md": '\n{{% definition path="schemas/late" %}}\n' });
     const pipeline = new Pipeline(loadConfig(root));

@@ -3,6 +3,10 @@
  * their schemas, merges and validates their examples, and models them for the
  * http-api and definition blocks.
  *
+ * Every schema file of the data root is a definition, named at once; it is
+ * dereferenced and modelled only when a page shows it (`modelDefinitions`),
+ * which most never are (an event's schema file is one too).
+ *
  * Like the schema stage, it keeps each file's results while the file's closure
  * (the file and everything its `$ref`s reach) is unchanged, so a rebuild redoes
  * only the documents an edit touched. Endpoint anchors are made unique across
@@ -35,6 +39,7 @@ import {
   schemaExample as composedExample,
   type DefinitionModel,
   dataRoot,
+  definitionBlockName,
   endpointAnchors,
   endpointSlug,
   exampleKey,
@@ -52,16 +57,25 @@ export interface ClosureIndex {
 
 export interface ApiResult {
   apis: ApiModel[];
-  definitions: DefinitionModel[];
+  /** Every definition, by block name, with its model once `modelDefinitions` made it. */
+  definitions: DefinitionRef[];
   diagnostics: Diagnostic[];
+}
+
+/** A definition block's file, with its model once a page asked for the block (null: it could not be modelled). */
+export interface DefinitionRef {
+  source: Source;
+  blockName: string;
+  model?: DefinitionModel | null;
 }
 
 interface Entry {
   key: string;
   document?: ApiDocument;
-  /** For a definition: its draft, resolved schema and model. */
+  /** For a definition: its draft, its example as written (merged), and its model with what making it reported. */
   draft?: Draft;
-  definition?: DefinitionModel;
+  example?: { value: unknown };
+  definition?: { model?: DefinitionModel; diagnostics: Diagnostic[] };
   schemas: Map<string, SchemaObject>;
   examples: Map<string, unknown>;
   diagnostics: Diagnostic[];
@@ -70,6 +84,9 @@ interface Entry {
 
 export class ApiStage {
   private entries = new Map<string, Entry>();
+  /** This run's definitions, in order, and its closures. */
+  private definitionFiles: Source[] = [];
+  private closures?: ClosureIndex;
 
   constructor(private readonly config: Config) {}
 
@@ -90,11 +107,48 @@ export class ApiStage {
     }
     if (stale.length > 0) await this.refresh(spec, stale, entries, closures, validators, folderDrafts(config, documents));
     this.entries = entries;
+    this.definitionFiles = definitions;
+    this.closures = closures;
 
     const apis = this.models(documents, entries);
-    const defs = definitions.map((s) => entries.get(s.path)?.definition).filter((d): d is DefinitionModel => d !== undefined);
     const diagnostics = [...entries.values()].flatMap((e) => e.diagnostics);
-    return { apis, definitions: defs, diagnostics };
+    return { apis, definitions: this.definitionRefs(), diagnostics };
+  }
+
+  /** This run's definitions, each with its model when it has one. */
+  definitionRefs(): DefinitionRef[] {
+    return this.definitionFiles.map((source) => {
+      const made = this.entries.get(source.path)?.definition;
+      return { source, blockName: definitionBlockName(this.config, source.path), model: made && (made.model ?? null) };
+    });
+  }
+
+  /**
+   * Dereferences and models the given definitions of this run that have no
+   * model yet (together, so that the files they share are read once), and
+   * returns what modelling every given one reported.
+   */
+  async modelDefinitions(spec: Spec, sources: Iterable<Source>): Promise<Diagnostic[]> {
+    const wanted = new Map<Source, Entry>();
+    for (const source of sources) {
+      const entry = this.entries.get(source.path);
+      if (entry?.draft) wanted.set(source, entry);
+    }
+    const fresh = [...wanted].filter(([, entry]) => !entry.definition);
+    if (fresh.length > 0) {
+      const resolved = await resolveSchemaNodes(
+        spec,
+        fresh.map(([source]) => ({ source, pointer: "" })),
+      );
+      for (const [source, entry] of fresh) {
+        // A diagnostic belongs to each definition whose closure holds the file it is about, as in refresh.
+        const files = new Set(this.closures?.files(source.path).map((f) => f.rel));
+        entry.definition = { diagnostics: resolved.diagnostics.filter((d) => d.file === undefined || files.has(d.file)) };
+        const schema = resolved.schemas.get(nodeKey({ source, pointer: "" }));
+        if (schema) this.modelDefinition(source, entry, schema);
+      }
+    }
+    return [...wanted.values()].flatMap((entry) => entry.definition?.diagnostics ?? []);
   }
 
   /** Reads, resolves, merges and validates the files whose closure changed. */
@@ -117,8 +171,8 @@ export class ApiStage {
         entry.diagnostics.push(...document.diagnostics);
         own = schemaNodes(document);
       } else if (isObject(source.value)) {
+        // A definition: its `$ref`s are checked with the rest; it is dereferenced when a page shows it (modelDefinitions).
         entry.draft = draftOfSchema(source.value) ?? drafts.get(folderOf(this.config, source.path)) ?? "04";
-        own = [{ source, pointer: "" }];
       }
       wanted.set(entry, own);
       nodes.push(...own);
@@ -187,31 +241,34 @@ export class ApiStage {
     entry.diagnostics.push(...merger.diagnostics, ...schemaExamples(spec, document.source, roots, draft, validators, checked));
   }
 
+  /** A definition's checks, which every run makes: its examples (the API folder's own; other files' are the pipeline's). */
   private definition(spec: Spec, source: Source, entry: Entry, validators: Validators): void {
-    // The API folder's definitions are checked here; other schema files by the pipeline, as schemas.
     const own = isDefinition(this.config, source.path);
     if (own) entry.diagnostics.push(...schemaExamples(spec, source, [""], entry.draft ?? "04", validators));
-    const schema = entry.schemas.get(nodeKey({ source, pointer: "" }));
-    if (!schema) return;
-    const examples = [];
     // `example` (OpenAPI, Swagger) or the first of `examples` (JSON Schema 2020-12).
     const value = isObject(source.value) ? source.value : {};
     const at = "example" in value ? "/example" : Array.isArray(value.examples) && value.examples.length > 0 ? "/examples/0" : undefined;
     if (at) {
       const merger = new ExampleMerger(spec);
-      const value = merger.mergeAt(source, at);
+      entry.example = { value: merger.mergeAt(source, at) };
       if (own) entry.diagnostics.push(...merger.diagnostics);
-      if (value !== undefined) examples.push({ name: "", json: toJson(value) });
+    }
+  }
+
+  private modelDefinition(source: Source, entry: Entry, schema: SchemaObject): void {
+    const examples = [];
+    if (entry.example) {
+      if (entry.example.value !== undefined) examples.push({ name: "", json: toJson(entry.example.value) });
     } else {
       // As the published spec does: one made from its fields' examples, said to be so.
       const made = composedExample(schema);
       if (made !== undefined) examples.push({ name: "", json: toJson(made), composed: true });
     }
-    // Any schema file of the data root is modelled: one that trips the model costs only its own block.
+    // One that trips the model costs only its own block.
     try {
-      entry.definition = modelDefinition(this.config, source, schema, examples);
+      (entry.definition as NonNullable<Entry["definition"]>).model = modelDefinition(this.config, source, schema, examples);
     } catch (e) {
-      entry.diagnostics.push(
+      entry.definition?.diagnostics.push(
         error("internal-error", `modelling the definition failed: ${e instanceof Error ? e.message : String(e)}`, { file: source.rel }),
       );
     }

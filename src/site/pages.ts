@@ -12,7 +12,8 @@ import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
-import type { ApiModel, DefinitionModel } from "../api/model.js";
+import type { ApiModel } from "../api/model.js";
+import type { DefinitionRef } from "../api/stage.js";
 import type { Config } from "../config.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { objectId } from "../identity.js";
@@ -51,7 +52,7 @@ export interface SiteInput {
   components: readonly ComponentSchema[];
   /** API documents, for the http-api blocks, and API definitions, for the definition blocks. */
   apis: readonly ApiModel[];
-  definitions: readonly DefinitionModel[];
+  definitions: readonly DefinitionRef[];
   /**
    * What only a site for readers needs (build, serve): examples' JSON highlighted,
    * and the search index. Without it (check) examples are escaped text and the
@@ -86,6 +87,8 @@ export interface RenderedSite {
   /** Output path of each HTML page → what the link check needs of it. */
   pages: Map<string, CheckedPage>;
   diagnostics: Diagnostic[];
+  /** Definitions a page showed that had no model yet: the site is wrong until they have one and it renders again. */
+  unmodelled: Source[];
 }
 
 /** A page after the first pass: its outline, and what its content needs to render. */
@@ -166,12 +169,13 @@ export class SiteRenderer {
     const highlight: Highlighter = input.publish ? highlightJson : md.utils.escapeHtml;
     const sections = eventSections(input.examples, templates, md, highlight);
     const layoutDiagnostics: Diagnostic[] = [];
+    const unmodelled = new Set<Source>();
     const blocks = new BlockRegistry([
       eventBlocks(input.events, sections),
       groupBlocks(config.groups, input.events, sections),
       commonFieldBlocks(input.components, templates, md),
       httpApiBlocks(input.apis, templates, md, highlight),
-      definitionBlocks(input.definitions, templates, md, highlight),
+      definitionBlocks(input.definitions, templates, md, highlight, unmodelled),
       ...(config.layout.blocks?.(config, md, layoutDiagnostics) ?? []),
     ]);
     const blockKeys = (names: readonly string[]) => names.map((n) => blocks.outline(n)?.key);
@@ -275,7 +279,7 @@ export class SiteRenderer {
     put(SEARCH_INDEX_FILE, !input.publish ? "" : input.emit ? searchIndexChunks(pages) : this.searchScript(pages));
     for (const name of ASSET_NAMES) put(name, input.templates.get(name) ?? "");
     for (const [file, content] of this.staticFiles()) if (!paths.has(file)) put(file, content);
-    return { files, staticFiles, paths, pages: checked, diagnostics };
+    return { files, staticFiles, paths, pages: checked, diagnostics, unmodelled: [...unmodelled] };
   }
 
   /**

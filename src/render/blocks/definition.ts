@@ -4,8 +4,9 @@
  * title, description, field tables and its example.
  */
 import type MarkdownIt from "markdown-it";
-import type { DefinitionModel } from "../../api/model.js";
+import type { DefinitionRef } from "../../api/stage.js";
 import { objectId } from "../../identity.js";
+import type { Source } from "../../load/source.js";
 import { origins } from "../../load/source.js";
 import { renderDescription } from "../describe.js";
 import { valueLocator } from "../env.js";
@@ -14,17 +15,27 @@ import type { Templates } from "../templates.js";
 import { annotationsView, tableTerms, tableView, typeView } from "./event.js";
 import { type BlockKind, byBlockName } from "./registry.js";
 
+/**
+ * A definition is modelled only when a page shows it: one asked for without
+ * its model goes into `unmodelled`, for the pipeline to model and render again.
+ */
 export function definitionBlocks(
-  definitions: readonly DefinitionModel[],
+  definitions: readonly DefinitionRef[],
   templates: Templates,
   md: MarkdownIt,
   highlight: Highlighter,
+  unmodelled: Set<Source>,
 ): BlockKind {
   const byBlock = byBlockName(definitions, (d) => d.blockName);
+  const modelOf = (name: string) => {
+    const ref = byBlock.get(name);
+    if (ref?.model === undefined && ref) unmodelled.add(ref.source);
+    return ref?.model ?? undefined;
+  };
   return {
     names: () => byBlock.keys(),
     outline(name) {
-      const definition = byBlock.get(name);
+      const definition = modelOf(name);
       if (!definition) return undefined;
       return {
         key: String(objectId(definition)),
@@ -35,7 +46,7 @@ export function definitionBlocks(
       };
     },
     render(name, env) {
-      const definition = byBlock.get(name);
+      const definition = modelOf(name);
       if (!definition) return undefined;
       const origin = origins.get(definition.source.value as object);
       return templates.definition({
