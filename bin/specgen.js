@@ -45,12 +45,15 @@ script.runInThisContext()(cli.exports, require("node:module").createRequire(bund
 
 cli.exports.main(process.argv).then(
   (code) => {
-    process.exitCode = code;
     // `npm run prepare` (scripts/bundle.mjs) asks for the cache after a warm-up build: it then holds every function that build compiled.
     if (process.env.SPECGEN_WRITE_CODE_CACHE === "1") {
       writeFileSync(`${cacheFile}.tmp`, Buffer.concat([digest, script.createCachedData()]));
       renameSync(`${cacheFile}.tmp`, cacheFile);
     }
+    // The command is done (serve returns when stopped): exit once the output is written, rather than
+    // after V8's pending work (a full collection it scheduled finishes otherwise, for nothing).
+    process.exitCode = code;
+    process.stdout.write("", () => process.stderr.write("", () => process.exit()));
   },
   (error) => {
     // Never the user's mistake (those are diagnostics): a bug, reported briefly; SPECGEN_DEBUG=1 shows the stack.
