@@ -35,7 +35,7 @@ export interface Source {
 /** Where an object of a parsed value came from. */
 export interface Origin {
   source: Source;
-  pointer: string;
+  readonly pointer: string;
 }
 
 export interface Position {
@@ -43,8 +43,101 @@ export interface Position {
   column: number;
 }
 
-/** Every object and array of every parsed value, mapped to its file and pointer. */
-export const origins = new WeakMap<object, Origin>();
+/**
+ * Every object and array of every parsed value, mapped to its file; its
+ * pointer is found when asked, which few are (a diagnostic's place, an
+ * inexact number). A record and a pointer string kept for every node of every
+ * file were an eighth of a 30,000-event build's heap and its CPU time.
+ */
+class OriginIndex {
+  /** A parsed node → its file: the first file registered that holds it. */
+  private readonly files = new WeakMap<object, Source>();
+  /** A copy made by a later stage → the parsed node it comes from, whose origin it has. */
+  private readonly copies = new WeakMap<object, object>();
+  /** A node given an origin that is no parsed node's (as a test may). */
+  private readonly given = new WeakMap<object, Origin>();
+
+  has(node: object): boolean {
+    return this.files.has(node) || this.copies.has(node) || this.given.has(node);
+  }
+
+  get(node: object): Origin | undefined {
+    const given = this.given.get(node);
+    if (given) return given;
+    const parsed = this.parsedNode(node);
+    const source = parsed && this.files.get(parsed);
+    return source && new ParsedOrigin(source, parsed as object);
+  }
+
+  /** The parsed node `node` is or was copied from (the node at its origin), if any. */
+  parsedNode(node: object): object | undefined {
+    const parsed = this.copies.get(node) ?? node;
+    return this.files.has(parsed) ? parsed : undefined;
+  }
+
+  /** `node` comes from where `origin` points (a copy keeps its original's origin). */
+  set(node: object, origin: Origin): void {
+    this.given.delete(node);
+    this.copies.delete(node);
+    if (origin instanceof ParsedOrigin) this.copies.set(node, origin.node);
+    else this.given.set(node, origin);
+  }
+
+  /** `copy` has the origin of `original`, when that has one. */
+  copy(original: object, copy: object): void {
+    const given = this.given.get(original);
+    const parsed = given ? undefined : this.parsedNode(original);
+    if (given) this.set(copy, given);
+    else if (parsed) this.copies.set(copy, parsed);
+  }
+
+  /** Registers every node of a parsed value not registered yet: a node shared with an earlier file keeps that file. */
+  register(source: Source, value: unknown): void {
+    const walk = (node: unknown) => {
+      if (typeof node !== "object" || node === null || this.has(node)) return;
+      this.files.set(node, source);
+      for (const child of Object.values(node)) walk(child);
+    };
+    walk(value);
+  }
+
+  /**
+   * The pointers of the nodes registered to `source`, as registering met them
+   * (depth first, a shared node at its first path). Only the last file asked
+   * about is kept: the asking comes a file at a time.
+   */
+  pointers(source: Source): Map<object, string> {
+    if (this.lastPointers?.source === source) return this.lastPointers.pointers;
+    const pointers = new Map<object, string>();
+    const walk = (node: unknown, pointer: string) => {
+      if (typeof node !== "object" || node === null || pointers.has(node) || this.files.get(node) !== source) return;
+      pointers.set(node, pointer);
+      const prefix = `${pointer}/`;
+      for (const [key, child] of Object.entries(node)) walk(child, prefix + escapePointer(key));
+    };
+    walk(source.value, "");
+    this.lastPointers = { source, pointers };
+    return pointers;
+  }
+
+  private lastPointers?: { source: Source; pointers: Map<object, string> };
+}
+
+class ParsedOrigin implements Origin {
+  private found?: string;
+
+  constructor(
+    readonly source: Source,
+    readonly node: object,
+  ) {}
+
+  get pointer(): string {
+    this.found ??= origins.pointers(this.source).get(this.node) ?? "";
+    return this.found;
+  }
+}
+
+export const origins = new OriginIndex();
 
 const MAX_DEPTH = 256;
 const MAX_EXPANDED_NODES = 1_000_000;
@@ -77,7 +170,7 @@ export function parseData(source: Source, cache?: ParseCache): Diagnostic[] {
   source.value = value;
   if (cache) positionCaches.set(source, cache);
   if (shares) sharing.add(source);
-  registerOrigins(source, value);
+  origins.register(source, value);
   return [];
 }
 
@@ -186,17 +279,6 @@ function checkShape(value: unknown, shares: boolean): string | undefined {
   };
   size(value, 0);
   return problem;
-}
-
-function registerOrigins(source: Source, value: unknown): void {
-  const walk = (node: unknown, pointer: string) => {
-    if (typeof node !== "object" || node === null || origins.has(node)) return;
-    origins.set(node, { source, pointer });
-    // The children's pointers share one prefix string: a pointer is kept for every node of every file.
-    const prefix = `${pointer}/`;
-    for (const [key, child] of Object.entries(node)) walk(child, prefix + escapePointer(key));
-  };
-  walk(value, "");
 }
 
 export function escapePointer(token: string): string {

@@ -162,8 +162,7 @@ class TableBuilder {
     let copy = byType.get(type);
     if (!copy) {
       copy = { ...schema, type };
-      const origin = origins.get(schema);
-      if (origin) origins.set(copy, origin);
+      origins.copy(schema, copy);
       byType.set(type, copy);
     }
     return copy;

@@ -12,7 +12,7 @@ import { origins, type Source } from "../load/source.js";
 import { slugify } from "../slug.js";
 import { type Annotations, annotationsOf } from "./annotations.js";
 import { buildFieldTables, type FieldTable, stringOr } from "./fields.js";
-import { isObject, resolvePointer, type SchemaObject } from "./resolve.js";
+import { isObject, type SchemaObject } from "./resolve.js";
 
 export type EventKind = "state" | "room" | "event";
 
@@ -155,9 +155,8 @@ function ownProperty(schema: SchemaObject, name: string): SchemaObject | undefin
  * generic one. The merged node's origin says which node that is.
  */
 function ownContentDescription(own: SchemaObject, merged: SchemaObject): string {
-  const origin = origins.get(merged);
-  if (!ownProperty(own, "content") || !origin) return "";
-  const written = resolvePointer(origin.source.value, origin.pointer);
+  // The node the merged one came from, as loaded.
+  const written = ownProperty(own, "content") ? origins.parsedNode(merged) : undefined;
   return stringOr(isObject(written) ? ownKeyword(written, "description") : undefined);
 }
 

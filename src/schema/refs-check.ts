@@ -174,8 +174,7 @@ export function copyWithOrigins(
   if (known !== undefined) return known;
   const copy: Record<string, unknown> | unknown[] = Array.isArray(value) ? [] : {};
   copies.set(value, copy);
-  const origin = origins.get(value);
-  if (origin) origins.set(copy, origin);
+  origins.copy(value, copy);
   for (const [k, v] of Object.entries(value)) {
     if (k === "$ref" && dropped.has(value)) continue;
     const ref = k === "$ref" ? rewritten.get(value) : undefined;

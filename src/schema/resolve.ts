@@ -340,6 +340,5 @@ function combine(parent: unknown, child: unknown, key: string): unknown {
 }
 
 function copyOrigin(from: object, to: object): void {
-  const origin = origins.get(from);
-  if (origin) origins.set(to, origin);
+  origins.copy(from, to);
 }
