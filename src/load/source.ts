@@ -52,9 +52,10 @@ export interface Position {
 class OriginIndex {
   /** A parsed node → its file: the first file registered that holds it. */
   private readonly files = new WeakMap<object, Source>();
+  // Only objects made after loading (copies, merged nodes) are given origins, so no node is in two of these maps.
   /** A copy made by a later stage → the parsed node it comes from, whose origin it has. */
   private readonly copies = new WeakMap<object, object>();
-  /** A node given an origin that is no parsed node's (as a test may). */
+  /** A made object given an origin that is no parsed node's (an API document's node, by file and pointer). */
   private readonly given = new WeakMap<object, Origin>();
 
   has(node: object): boolean {
@@ -62,33 +63,30 @@ class OriginIndex {
   }
 
   get(node: object): Origin | undefined {
-    const given = this.given.get(node);
-    if (given) return given;
     const parsed = this.parsedNode(node);
-    const source = parsed && this.files.get(parsed);
-    return source && new ParsedOrigin(source, parsed as object);
+    if (parsed) return new ParsedOrigin(this.files.get(parsed) as Source, parsed);
+    return this.given.get(node);
   }
 
   /** The parsed node `node` is or was copied from (the node at its origin), if any. */
   parsedNode(node: object): object | undefined {
-    const parsed = this.copies.get(node) ?? node;
-    return this.files.has(parsed) ? parsed : undefined;
+    return this.files.has(node) ? node : this.copies.get(node);
   }
 
-  /** `node` comes from where `origin` points (a copy keeps its original's origin). */
+  /** `node`, an object made after loading, comes from where `origin` points. */
   set(node: object, origin: Origin): void {
-    this.given.delete(node);
-    this.copies.delete(node);
     if (origin instanceof ParsedOrigin) this.copies.set(node, origin.node);
     else this.given.set(node, origin);
   }
 
-  /** `copy` has the origin of `original`, when that has one. */
+  /** `copy`, an object made after loading, has the origin of `original`, when that has one. */
   copy(original: object, copy: object): void {
-    const given = this.given.get(original);
-    const parsed = given ? undefined : this.parsedNode(original);
-    if (given) this.set(copy, given);
-    else if (parsed) this.copies.set(copy, parsed);
+    const parsed = this.parsedNode(original);
+    if (parsed) this.copies.set(copy, parsed);
+    else {
+      const given = this.given.get(original);
+      if (given) this.given.set(copy, given);
+    }
   }
 
   /** Registers every node of a parsed value not registered yet: a node shared with an earlier file keeps that file. */
