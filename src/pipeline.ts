@@ -9,7 +9,6 @@
  * Pipeline once.
  */
 import path from "node:path";
-import { definitionBlockName } from "./api/model.js";
 import { ApiStage, type DefinitionRef, isDefinition } from "./api/stage.js";
 import { type Config, ConfigError } from "./config.js";
 import { type Diagnostic, error, hasErrors, sortDiagnostics, uniqueDiagnostics, warning } from "./diagnostics.js";
@@ -161,7 +160,7 @@ export class Pipeline {
         }),
       );
     // Definitions are modelled for the pages that may show them; a render that asks for another is made again after modelling it.
-    diagnostics.push(...(await this.modelDefinitions(spec, namedDefinitions(spec))));
+    diagnostics.push(...(await this.modelDefinitions(spec, this.apis.namedDefinitions(spec))));
     let site = await render(this.apis.definitionRefs());
     if (site && site.unmodelled.length > 0) {
       diagnostics.push(...(await this.modelDefinitions(spec, site.unmodelled)));
@@ -315,21 +314,6 @@ export class Pipeline {
     diagnostics.push(...this.validators.validate(ownerSource, example, value));
     return { key, owner, view: { name, json: writtenJson(value, 2) }, diagnostics };
   }
-}
-
-/**
- * The data files the pages may show as definitions: those whose block name
- * (`definition_…`) some loaded file writes, and those the layout says the
- * pages name (Hugo's `definition` shortcode).
- */
-function namedDefinitions(spec: Spec): Source[] {
-  const { config } = spec;
-  const names = new Set<string>();
-  for (const source of spec.sources.values()) for (const m of source.text.matchAll(/definition_\w+/g)) names.add(m[0]);
-  const files = new Set(config.layout.namedData?.(config, spec.pages));
-  return [...spec.sources.values()].filter(
-    (s) => files.has(s.path) || (s.kind === "data" && names.has(definitionBlockName(config, s.path))),
-  );
 }
 
 /** Examples without a schema, except the files other examples extend (parts, like invite_room_state.json). */

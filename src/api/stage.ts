@@ -84,6 +84,8 @@ interface Entry {
 
 export class ApiStage {
   private entries = new Map<string, Entry>();
+  /** Definition block names by path (they depend on the path and the config only). */
+  private readonly blockNames = new Map<string, string>();
   /** This run's definitions, in order, and its closures. */
   private definitionFiles: Source[] = [];
   private closures?: ClosureIndex;
@@ -119,8 +121,30 @@ export class ApiStage {
   definitionRefs(): DefinitionRef[] {
     return this.definitionFiles.map((source) => {
       const made = this.entries.get(source.path)?.definition;
-      return { source, blockName: definitionBlockName(this.config, source.path), model: made && (made.model ?? null) };
+      return { source, blockName: this.blockName(source), model: made && (made.model ?? null) };
     });
+  }
+
+  /**
+   * This run's definitions that the pages may show: those whose block name
+   * (`definition_…`) some loaded file writes, and those the layout says the
+   * pages name (Hugo's `definition` shortcode).
+   */
+  namedDefinitions(spec: Spec): Source[] {
+    const { config } = this;
+    const written = new Set<string>();
+    for (const source of spec.sources.values()) for (const name of blockNamesIn(source)) written.add(name);
+    const files = new Set(config.layout.namedData?.(config, spec.pages));
+    return this.definitionFiles.filter((s) => files.has(s.path) || written.has(this.blockName(s)));
+  }
+
+  private blockName(source: Source): string {
+    let name = this.blockNames.get(source.path);
+    if (name === undefined) {
+      name = definitionBlockName(this.config, source.path);
+      this.blockNames.set(source.path, name);
+    }
+    return name;
   }
 
   /**
@@ -377,6 +401,18 @@ export function isDefinition(config: Config, file: string): boolean {
 
 function folderOf(config: Config, file: string): string {
   return path.relative(config.apis, file).split(path.sep)[0];
+}
+
+/** The definition block names a file's text writes, found once per loaded file. */
+const writtenNames = new WeakMap<Source, readonly string[]>();
+
+function blockNamesIn(source: Source): readonly string[] {
+  let names = writtenNames.get(source);
+  if (!names) {
+    names = source.text.includes("definition_") ? [...new Set(source.text.match(/definition_\w+/g))] : [];
+    writtenNames.set(source, names);
+  }
+  return names;
 }
 
 /** Each API folder's draft, from its documents: definitions are written like the documents beside them. */
