@@ -1,6 +1,6 @@
 // Bundles the CLI (dist/specgen.cjs) and the library (dist/index.js), then
 // fills V8's code cache of the CLI (dist/specgen.cjs.cache; see
-// bin/specgen.js) with what a build compiles: of this repository's sample
+// bin/specgen.js) with what a build compiles (with a filled parse cache): of this repository's sample
 // spec, or of `specgen init`'s starter root where the sample is not there (an
 // installed package).
 import { spawnSync } from "node:child_process";
@@ -23,7 +23,10 @@ try {
   const repo = fileURLToPath(new URL("..", import.meta.url));
   const sample = existsSync(path.join(repo, "specgen.config.yaml")) ? repo : root;
   if (sample === root) run(["init", root]);
-  run(["build", sample, "--out", path.join(root, "output")], { SPECGEN_WRITE_CODE_CACHE: "1" });
+  // With a parse cache (filled by the first build), so that the cached path is in the code cache too.
+  const cache = ["--cache-location", path.join(root, "parsed.json")];
+  run(["build", sample, "--out", path.join(root, "output"), ...cache]);
+  run(["build", sample, "--out", path.join(root, "output"), ...cache], { SPECGEN_WRITE_CODE_CACHE: "1" });
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
