@@ -160,13 +160,14 @@ export class Pipeline {
         }),
       );
     // Definitions are modelled for the pages that may show them; a render that asks for another is made again after modelling it.
-    diagnostics.push(...(await this.modelDefinitions(spec, this.apis.namedDefinitions(spec))));
-    let site = await render(this.apis.definitionRefs());
+    const definitions = () => (apis ? this.apis.definitionRefs() : []);
+    if (apis) diagnostics.push(...(await this.modelDefinitions(spec, this.apis.namedDefinitions(spec))));
+    let site = await render(definitions());
     if (site && site.unmodelled.length > 0) {
       diagnostics.push(...(await this.modelDefinitions(spec, site.unmodelled)));
       // Nothing of the render that lacked them is kept.
       this.site = new SiteRenderer(config);
-      site = await render(this.apis.definitionRefs());
+      site = await render(definitions());
     }
     if (site) diagnostics.push(...site.diagnostics, ...this.links.check(site.paths, site.pages));
     const final = applyRules(uniqueDiagnostics(diagnostics), config);

@@ -55,10 +55,9 @@ export interface ClosureIndex {
   files(file: string): Source[];
 }
 
+/** The run's API documents; its definitions are `definitionRefs()`, with the models `modelDefinitions` made. */
 export interface ApiResult {
   apis: ApiModel[];
-  /** Every definition, by block name, with its model once `modelDefinitions` made it. */
-  definitions: DefinitionRef[];
   diagnostics: Diagnostic[];
 }
 
@@ -114,7 +113,7 @@ export class ApiStage {
 
     const apis = this.models(documents, entries);
     const diagnostics = [...entries.values()].flatMap((e) => e.diagnostics);
-    return { apis, definitions: this.definitionRefs(), diagnostics };
+    return { apis, diagnostics };
   }
 
   /** This run's definitions, each with its model when it has one. */
