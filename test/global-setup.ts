@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 
 export default function setup(): void {
   const repo = fileURLToPath(new URL("..", import.meta.url));
-  // As `npm run prepare` does: no chunk of an earlier bundle stays beside this one's.
+  // As `npm run prepare` does: nothing of an earlier bundle (its code cache above all) stays beside this one.
   rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
   execFileSync(process.execPath, ["scripts/bundle.mjs"], { cwd: repo });
 }

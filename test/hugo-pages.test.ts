@@ -125,9 +125,8 @@ const DEFS: Record<string, ShortcodeDef> = {
 };
 const FRAGMENT = source("content/frag.md", "\n## Included\n\n{{< added-in this=true >}} Inside.\n\n{{% nope %}}\n");
 
-function render(text: string) {
-  const md = new MarkdownIt({ html: true }).use(hugoShortcodesPlugin);
-  md.renderer.rules.specgen_block = (tokens, idx) => `<BLOCK ${tokens[idx].meta.name} ${JSON.stringify(tokens[idx].meta.options)}>`;
+/** `text` as a Hugo page through `md` (the shortcodes plugin, blocks shown as `<BLOCK name options>`, unless given another). */
+function render(text: string, md = blockShowingMarkdown()) {
   const page = source("content/page.md", text);
   const diagnostics: Diagnostic[] = [];
   const env: RenderEnv = {
@@ -142,6 +141,12 @@ function render(text: string) {
   };
   const tokens = md.parse(text, env);
   return { html: md.renderer.render(tokens, md.options, env), diagnostics, tokens };
+}
+
+function blockShowingMarkdown(): MarkdownIt {
+  const md = new MarkdownIt({ html: true }).use(hugoShortcodesPlugin);
+  md.renderer.rules.specgen_block = (tokens, idx) => `<BLOCK ${tokens[idx].meta.name} ${JSON.stringify(tokens[idx].meta.options)}>`;
+  return md;
 }
 
 describe("shortcodes plugin", () => {
@@ -382,20 +387,8 @@ describe("hostile page text", () => {
           .use(hugoShortcodesPlugin)
           .use(mathsPlugin, { block: [["\\[", "\\]"]], inline: [["\\(", "\\)"]] })
           .use(rawHtmlPlugin);
-        const page = source("content/f.md", text);
-        const diagnostics: Diagnostic[] = [];
-        const env: RenderEnv = {
-          page: "f/index.html",
-          where: pageLocator(page),
-          site: new SiteIndex(),
-          blocks: new BlockRegistry([]),
-          diagnostics,
-          ids: new Set(),
-          marks: { links: [], anchors: [] },
-          layout: { shortcodes: { get: (n: string) => DEFS[n], names: () => Object.keys(DEFS) } },
-        };
         readFrontMatter(text, "content/f.md");
-        const html = md.renderer.render(md.parse(text, env), md.options, env);
+        const { html, diagnostics } = render(text, md);
         expect(html).not.toMatch(/<script|<[^>]*\son\w+=/);
         for (const d of diagnostics) expect(d.line, d.message).toBeGreaterThan(0);
       }),

@@ -6,7 +6,8 @@
  * them.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../src/config.js";
@@ -97,9 +98,11 @@ describe("start-up", () => {
     build = run(["build", root]);
   });
 
-  it("runs the bundle from the code cache that `npm run prepare` made for it", () => {
+  it("has the code cache that `npm run prepare` made for this very bundle", () => {
     // bin/specgen.js uses it only while its first bytes are the bundle's SHA-1 (a stale one is never read).
-    expect(existsSync(`${BUNDLE}.cache`)).toBe(true);
+    const cache = readFileSync(`${BUNDLE}.cache`);
+    expect(cache.subarray(0, 20).equals(createHash("sha1").update(readFileSync(BUNDLE)).digest())).toBe(true);
+    expect(cache.length).toBeGreaterThan(100_000);
   });
 
   it("falls back to compiling the bundle when the cache is not its own or V8 refuses it, with the same results", () => {

@@ -130,11 +130,9 @@ export class ApiStage {
    * pages name (Hugo's `definition` shortcode).
    */
   namedDefinitions(spec: Spec): Source[] {
-    const { config } = this;
     const written = new Set<string>();
     for (const source of spec.sources.values()) for (const name of blockNamesIn(source)) written.add(name);
-    const files = new Set(config.layout.namedData?.(config, spec.pages));
-    return this.definitionFiles.filter((s) => files.has(s.path) || written.has(this.blockName(s)));
+    return this.definitionFiles.filter((s) => spec.namedFiles.has(s.path) || written.has(this.blockName(s)));
   }
 
   private blockName(source: Source): string {

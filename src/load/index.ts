@@ -27,6 +27,8 @@ export interface Spec {
   apis: Source[];
   /** Schema files outside the listed folders that pages name as definitions (Layout.namedData). */
   named: Source[];
+  /** Every data file the pages name as a definition (Layout.namedData), loaded elsewhere or not. */
+  namedFiles: Set<string>;
   /** Template name (file name without extension) → text; the root's own override the built-in ones. */
   templates: Map<string, string>;
   /** `$ref` edges: absolute path → absolute paths it refers to. */
@@ -128,6 +130,7 @@ export function loadSpec(config: Config, cache = new SourceCache()): LoadResult 
     pages: [],
     apis: [],
     named: [],
+    namedFiles: new Set(),
     templates: listing.templates,
     refs: new Map(),
     redirects: new Map(),
@@ -146,7 +149,8 @@ export function loadSpec(config: Config, cache = new SourceCache()): LoadResult 
   for (const file of listing.pages) add(spec.pages, file, "page");
   for (const file of listing.apis) add(spec.apis, file, "data");
   // Read on every load, as the pages say now: a page naming another file needs no new listing.
-  for (const file of config.layout.namedData?.(config, spec.pages) ?? []) {
+  spec.namedFiles = new Set(config.layout.namedData?.(config, spec.pages));
+  for (const file of spec.namedFiles) {
     if (!spec.sources.has(file) && isInside(config, file)) add(spec.named, file, "data");
   }
   if (spec.schemas.length + spec.examples.length + spec.pages.length + spec.apis.length === 0 && diagnostics.length === 0) {
