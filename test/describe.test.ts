@@ -7,7 +7,7 @@ import { renderDescription } from "../src/render/describe.js";
 import type { RenderEnv } from "../src/render/env.js";
 import { createMarkdown } from "../src/render/markdown.js";
 import { SiteIndex } from "../src/render/site-index.js";
-import { pageNav } from "../src/site/nav.js";
+import { FULL_NAV_PAGES, NEIGHBOURS, pageNav } from "../src/site/nav.js";
 import { checkRoot, makeRoot } from "./helpers.js";
 
 function env(page: string, site: SiteIndex): RenderEnv {
@@ -106,5 +106,45 @@ describe("navigation", () => {
     expect(fromTwo.nav[1].href).toBe("one.html");
     expect(fromOne.nav[1]).toMatchObject({ current: true, href: "one.html", sections: [{ title: "Lone", href: "#lone" }] });
     expect(fromOne.toc).toBe(fromOne.nav[1].sections);
+  });
+
+  it("lists every page on the home page of a large site, and elsewhere the home page, the page's neighbours and the gaps", () => {
+    const count = FULL_NAV_PAGES + 50;
+    const pages = Array.from({ length: count }, (_, i) =>
+      i === 0
+        ? { out: "index.html", title: "Home", headings: [] }
+        : { out: `m/p${i}.html`, title: `P${i}`, headings: [{ level: 2, title: "S", id: "s" }] },
+    );
+    const titles = (current: string) => pageNav(pages, current).nav.map((p) => p.title);
+    expect(titles("index.html")).toHaveLength(count);
+    const middle = 75;
+    const window = Array.from({ length: 2 * NEIGHBOURS + 1 }, (_, i) => `P${middle - NEIGHBOURS + i}`);
+    expect(titles(`m/p${middle}.html`)).toEqual([
+      "Home",
+      `${middle - NEIGHBOURS - 1} earlier pages`,
+      ...window,
+      `${count - middle - NEIGHBOURS - 1} later pages`,
+    ]);
+    // At the ends, one gap only; one page left out is "1 … page".
+    expect(titles("m/p1.html").at(1)).toBe("P1");
+    expect(titles("m/p1.html").at(-1)).toBe(`${count - NEIGHBOURS - 2} later pages`);
+    expect(titles(`m/p${NEIGHBOURS + 2}.html`).at(1)).toBe("1 earlier page");
+    expect(titles(`m/p${count - 1}.html`).at(-1)).toBe(`P${count - 1}`);
+    const nav = pageNav(pages, `m/p${middle}.html`);
+    // The gaps lead to the home page's sidebar; the page's own entry is its contents.
+    expect(nav.nav[1]).toEqual({
+      title: `${middle - NEIGHBOURS - 1} earlier pages`,
+      href: "../index.html#site-nav",
+      current: false,
+      sections: [],
+      more: true,
+    });
+    expect(nav.toc).toEqual([{ title: "S", href: "#s", sections: [] }]);
+    expect(nav.pager).toEqual({
+      prev: { title: `P${middle - 1}`, href: `p${middle - 1}.html` },
+      next: { title: `P${middle + 1}`, href: `p${middle + 1}.html` },
+    });
+    // Up to the limit, every page lists every page.
+    expect(pageNav(pages.slice(0, FULL_NAV_PAGES), "m/p50.html").nav).toHaveLength(FULL_NAV_PAGES);
   });
 });

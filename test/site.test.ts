@@ -9,7 +9,7 @@ import vm from "node:vm";
 import { HtmlValidate } from "html-validate";
 import { beforeAll, describe, expect, it } from "vitest";
 import { relativeHref } from "../src/render/site-index.js";
-import { sectionTree } from "../src/site/nav.js";
+import { FULL_NAV_PAGES, NEIGHBOURS, sectionTree } from "../src/site/nav.js";
 import { SEARCH_GLOBAL, SEARCH_INDEX_FILE, type SearchEntry } from "../src/site/search.js";
 import { CORPUS, checkRoot, copyCorpus, copySample, hasCorpus, makeRoot, REPO, writeFiles } from "./helpers.js";
 
@@ -238,6 +238,29 @@ describe("navigation", () => {
     ]);
     expect(sectionTree(page, "index.html")[1].href).toBe("a/b.html#one");
     expect(relativeHref("a/b.html", "c d.html")).toBe("../c%20d.html");
+  });
+
+  it("keeps each page's sidebar to its neighbours on a large site, the home page listing every page", async () => {
+    const count = FULL_NAV_PAGES + 30;
+    const files: Record<string, string> = { "specification/index.md": "# Home\n\nThe pages.\n" };
+    for (let i = 0; i < count; i++) files[`specification/parts/p${String(i).padStart(3, "0")}.md`] = `# Part ${i}\n\n## Of ${i}\n\nText.\n`;
+    const result = await checkRoot(makeRoot(files));
+    // Every sidebar link resolves, the gaps' `index.html#site-nav` too.
+    expect(result.diagnostics).toEqual([]);
+    const sidebar = (name: string) => element(result.files.get(name) as string, '<nav class="site-nav"', "nav");
+    const listed = (name: string) => [...sidebar(name).matchAll(/class="nav-page" href="([^"#]*)"/g)].map((m) => relativeTo(name, m[1]));
+    expect(listed("index.html")).toHaveLength(count + 1);
+    const middle = "parts/p060.html";
+    expect(listed(middle)).toEqual([
+      "index.html",
+      ...Array.from({ length: 2 * NEIGHBOURS + 1 }, (_, i) => `parts/p${String(60 - NEIGHBOURS + i).padStart(3, "0")}.html`),
+    ]);
+    const gaps = [...sidebar(middle).matchAll(/<li class="nav-more"><a href="([^"]*)">([^<]*)<\/a><\/li>/g)];
+    expect(gaps.map((m) => [relativeTo(middle, m[1]), m[2]])).toEqual([
+      ["index.html#site-nav", `${60 - NEIGHBOURS} earlier pages`],
+      ["index.html#site-nav", `${count - 61 - NEIGHBOURS} later pages`],
+    ]);
+    expect(await htmlProblems(middle, result.files.get(middle) as string)).toEqual([]);
   });
 });
 

@@ -2,6 +2,12 @@
  * Navigation view models: the sidebar (every page with its sections), a page's
  * contents, and the previous and next pages. Hrefs are relative to the page
  * that shows them, so the site works from any folder.
+ *
+ * On a site of more than FULL_NAV_PAGES pages, a page's sidebar lists the home
+ * page and the NEIGHBOURS pages either side of it, each gap standing as one
+ * entry that links to the home page's sidebar, which lists every page. A
+ * sidebar of every page would make each page as long as the site is wide: at
+ * 1,500 pages it was half of every page and made the site's size quadratic.
  */
 import path from "node:path";
 import type { OutlineHeading } from "../render/blocks/registry.js";
@@ -25,6 +31,8 @@ export interface NavPage {
   href: string;
   current: boolean;
   sections: NavSection[];
+  /** An entry standing for pages the sidebar leaves out ("312 earlier pages"). */
+  more?: boolean;
 }
 
 export interface NavLink {
@@ -43,19 +51,37 @@ export interface PageNav {
 const TOP = 2;
 const NESTED = 3;
 
+/** The most pages whose every page's sidebar lists them all. */
+export const FULL_NAV_PAGES = 100;
+/** Above that, how many pages a sidebar lists either side of its own. */
+export const NEIGHBOURS = 20;
+
+/** `pages` in the navigation's order, the home page first. */
 export function pageNav(pages: readonly PageOutline[], current: string): PageNav {
   const index = pages.findIndex((p) => p.out === current);
   const link = (p: PageOutline | undefined) => p && { title: p.title, href: relativeHref(current, p.out) };
-  const nav = pages.map((p) =>
+  const entry = (p: PageOutline): NavPage =>
     p.out === current
       ? { title: p.title, href: relativeHref(current, p.out), current: true, sections: sectionTree(p, current) }
-      : otherPageEntry(p, current),
-  );
+      : otherPageEntry(p, current);
+  let nav: NavPage[];
+  if (pages.length <= FULL_NAV_PAGES || index <= 0) nav = pages.map(entry);
+  else {
+    // The home page, the gap before the window, the window, the gap after it.
+    const from = Math.max(1, index - NEIGHBOURS);
+    const to = Math.min(pages.length, index + NEIGHBOURS + 1);
+    const everyPage = relativeHref(current, pages[0].out, "site-nav");
+    const gap = (count: number, which: string): NavPage[] =>
+      count > 0
+        ? [{ title: `${count} ${which} page${count === 1 ? "" : "s"}`, href: everyPage, current: false, sections: [], more: true }]
+        : [];
+    nav = [entry(pages[0]), ...gap(from - 1, "earlier"), ...pages.slice(from, to).map(entry), ...gap(pages.length - to, "later")];
+  }
   const prev = link(pages[index - 1]);
   const next = link(pages[index + 1]);
   return {
     nav,
-    toc: nav[index]?.sections ?? [],
+    toc: nav.find((p) => p.current)?.sections ?? [],
     pager: prev || next ? { prev, next } : undefined,
   };
 }
