@@ -6,6 +6,7 @@
 // with other V8 flags, and the bundle is then compiled as usual.
 // A CommonJS script (bin/package.json): an ES module entry would load Node's ES module loader too.
 const { createHash } = require("node:crypto");
+const { isAscii } = require("node:buffer");
 const { readFileSync, renameSync, writeFileSync } = require("node:fs");
 const path = require("node:path");
 const { setFlagsFromString } = require("node:v8");
@@ -27,8 +28,10 @@ setFlagsFromString("--interrupt-budget=270336");
 
 const bundle = path.join(__dirname, "../dist/specgen.cjs");
 const cacheFile = `${bundle}.cache`;
-const source = readFileSync(bundle);
-const digest = createHash("sha1").update(source).digest();
+const bytes = readFileSync(bundle);
+// The bundle is all ASCII (scripts/bundle-options.mjs): read so, it is not decoded as UTF-8.
+const source = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+const digest = createHash("sha1").update(bytes).digest();
 let cachedData;
 try {
   const cache = readFileSync(cacheFile);

@@ -1,5 +1,5 @@
 // The bundle's options and plugins; scripts/bundle.mjs builds with them.
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
 
@@ -18,6 +18,26 @@ const refParserWithoutHeaders = {
       const question = '(typeof Headers !== "undefined" && val instanceof Headers)';
       if (!text.includes(question)) throw new Error(`${args.path} no longer asks ${question}: see scripts/bundle-options.mjs`);
       return { contents: text.replace(question, "false"), loader: "js" };
+    });
+  },
+};
+
+/**
+ * commander requires child_process (and so net, dgram and their streams,
+ * about 4 ms) at its top, for subcommands that are separate executables,
+ * which specgen has none of. The bundle hands it a stand-in that requires
+ * child_process when one is spawned.
+ */
+const lazyChildProcessInCommander = {
+  name: "lazy-child-process-in-commander",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+      const text = await readFile(args.path, "utf8");
+      const line = "const childProcess = require('node:child_process');";
+      if (!text.includes(line) || /childProcess\.(?!spawn\()/.test(text))
+        throw new Error(`${args.path} no longer uses child_process as it did: see scripts/bundle-options.mjs`);
+      const lazy = "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+      return { contents: text.replace(line, lazy), loader: "js" };
     });
   },
 };
@@ -102,6 +122,26 @@ const bundledRequire = {
   },
 };
 
+/**
+ * esbuild writes every non-ASCII character as an escape except inside regular
+ * expression literals (KaTeX's, markdown-it's), where `\uXXXX` stands for the
+ * same code unit. Escaping those too makes the CLI's bundle all ASCII, which
+ * bin/specgen.js reads as a one-byte string without decoding UTF-8 (7 ms of
+ * every start), and which V8 keeps at a byte a character.
+ */
+const asciiOutput = {
+  name: "ascii-output",
+  setup(b) {
+    b.onEnd(async (result) => {
+      if (result.errors.length > 0) return;
+      const file = b.initialOptions.outfile;
+      const text = await readFile(file, "utf8");
+      const unicodeEscape = (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+      await writeFile(file, text.replace(/[\u0080-\uffff]/g, unicodeEscape));
+    });
+  },
+};
+
 const shared = {
   bundle: true,
   platform: "node",
@@ -126,7 +166,7 @@ export const cliOptions = {
   format: "cjs",
   define: { "import.meta.url": "__specgenUrl" },
   banner: { js: "const __specgenUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [refParserWithoutHeaders, lazyLinkify, precompiledTemplates, bundledRequire],
+  plugins: [refParserWithoutHeaders, lazyChildProcessInCommander, lazyLinkify, precompiledTemplates, bundledRequire, asciiOutput],
 };
 
 /** The library (package.json `exports`): dist/index.js, an ES module. */

@@ -5,6 +5,7 @@
  * network module. Timings live in the benchmark; these tests hold what makes
  * them.
  */
+import { isAscii } from "node:buffer";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -127,6 +128,14 @@ describe("start-up", () => {
     expect(runCopy().stdout).toBe(expected.stdout);
     rmSync(cache);
     expect(runCopy().stdout).toBe(expected.stdout);
+    // A bundle that is no longer all ASCII (edited by hand) is read as UTF-8.
+    const bundle = path.join(copy, "dist/specgen.cjs");
+    writeFileSync(bundle, `${readFileSync(bundle, "utf8")}\nprocess.stdout.write("\u00e9 ");\n`);
+    expect(runCopy().stdout).toBe(`\u00e9 ${expected.stdout}`);
+  });
+
+  it("is all ASCII, so that bin/specgen.js reads it as one-byte text without decoding UTF-8", () => {
+    expect(isAscii(readFileSync(BUNDLE))).toBe(true);
   });
 
   it("--version evaluates commander and the command definitions, nothing that runs a command", () => {
@@ -166,10 +175,12 @@ describe("start-up", () => {
     }
   });
 
-  it("check requires nothing from node_modules and loads no network module (json-schema-ref-parser's options merge would load undici)", () => {
+  it("check requires nothing from node_modules and loads no network or process module (json-schema-ref-parser's options merge would load undici)", () => {
     // The schemas went through json-schema-ref-parser, whose options merge is where undici came from.
     expect(has(check, "node_modules/@apidevtools/json-schema-ref-parser/dist/lib/options.js")).toBe(true);
     for (const name of ["internal/deps/undici/undici", "http", "https", "tls", "http2"]) expect(check.builtins).not.toContain(name);
+    // Nor child_process (with dgram): commander and the 2020 layout's git version require it when they spawn.
+    for (const name of ["child_process", "dgram"]) expect(check.builtins).not.toContain(name);
     // The meta-schemas are JSON files read by name; everything else is in the bundle.
     expect(check.required.filter((f) => f.includes("/node_modules/") && !f.endsWith(".json"))).toEqual([]);
   });

@@ -1,9 +1,12 @@
 /** The `serve` subcommand: flags, the URL on stdout, a clean stop on SIGINT/SIGTERM. */
-import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { summarize } from "../report.js";
 import { useColor } from "../terminal.js";
+
+// child_process (with net and dgram) is loaded when a browser is opened, not at every start of the CLI.
+const require = createRequire(import.meta.url);
 
 function portNumber(value: string): number {
   const port = Number(value);
@@ -54,6 +57,7 @@ export function serveCommand(): Command {
 
 function openBrowser(url: string): void {
   const command = process.platform === "darwin" ? "open" : process.platform === "win32" ? "explorer" : "xdg-open";
+  const { spawn } = require("node:child_process") as typeof import("node:child_process");
   const child = spawn(command, [url], { stdio: "ignore", detached: true });
   child.on("error", () => process.stderr.write(`specgen: could not open a browser; visit ${url}\n`));
   child.unref();

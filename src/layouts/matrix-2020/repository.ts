@@ -6,10 +6,13 @@
  * the git version of the checkout. Missing or malformed files give empty
  * data and a diagnostic, never an exception.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { type Diagnostic, warning } from "../../diagnostics.js";
+
+// child_process (with net and dgram) is loaded when git is first asked, not at every start.
+const require = createRequire(import.meta.url);
 
 export interface NewsCategory {
   directory: string;
@@ -149,6 +152,7 @@ function readSasEmoji(root: string, diagnostics: Diagnostic[]): SasEmoji[] | und
 export function gitVersion(root: string): { version: string; revision: string } {
   const git = (...args: string[]) => {
     try {
+      const { execFileSync } = require("node:child_process") as typeof import("node:child_process");
       return execFileSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 5000 }).trim();
     } catch {
       return "";
