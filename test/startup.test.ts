@@ -179,8 +179,8 @@ describe("start-up", () => {
     // The schemas went through json-schema-ref-parser, whose options merge is where undici came from.
     expect(has(check, "node_modules/@apidevtools/json-schema-ref-parser/dist/lib/options.js")).toBe(true);
     for (const name of ["internal/deps/undici/undici", "http", "https", "tls", "http2"]) expect(check.builtins).not.toContain(name);
-    // Nor child_process (with dgram): commander and the 2020 layout's git version require it when they spawn.
-    for (const name of ["child_process", "dgram"]) expect(check.builtins).not.toContain(name);
+    // Nor child_process (with dgram): commander and the 2020 layout's git version require it when they spawn; nor perf_hooks.
+    for (const name of ["child_process", "dgram", "perf_hooks"]) expect(check.builtins).not.toContain(name);
     // The meta-schemas are JSON files read by name; everything else is in the bundle.
     expect(check.required.filter((f) => f.includes("/node_modules/") && !f.endsWith(".json"))).toEqual([]);
   });
