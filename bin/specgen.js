@@ -6,7 +6,6 @@
 // with other V8 flags, and the bundle is then compiled as usual.
 // A CommonJS script (bin/package.json): an ES module entry would load Node's ES module loader too.
 const { createHash } = require("node:crypto");
-const { isAscii } = require("node:buffer");
 const { readFileSync, renameSync, writeFileSync } = require("node:fs");
 const path = require("node:path");
 const { setFlagsFromString } = require("node:v8");
@@ -29,8 +28,6 @@ setFlagsFromString("--interrupt-budget=270336");
 const bundle = path.join(__dirname, "../dist/specgen.cjs");
 const cacheFile = `${bundle}.cache`;
 const bytes = readFileSync(bundle);
-// The bundle is all ASCII (scripts/bundle-options.mjs): read so, it is not decoded as UTF-8.
-const source = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
 const digest = createHash("sha1").update(bytes).digest();
 let cachedData;
 try {
@@ -39,6 +36,9 @@ try {
 } catch {
   // No cache: compiled as usual.
 }
+// A bundle with its own cache is the one `npm run prepare` built, all ASCII (scripts/bundle-options.mjs):
+// it is read as one-byte text, not decoded as UTF-8. Any other (an edited one) is decoded.
+const source = cachedData ? bytes.toString("latin1") : bytes.toString("utf8");
 const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
   filename: bundle,
   cachedData,
