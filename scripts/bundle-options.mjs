@@ -169,6 +169,14 @@ export const cliOptions = {
   plugins: [refParserWithoutHeaders, lazyChildProcessInCommander, lazyLinkify, precompiledTemplates, bundledRequire, asciiOutput],
 };
 
+/** `check --cache`'s replay (src/replay.ts), which bin/specgen.js runs before it loads the CLI: dist/replay.cjs. */
+export const replayOptions = {
+  ...shared,
+  entryPoints: ["src/replay.ts"],
+  outfile: "dist/replay.cjs",
+  format: "cjs",
+};
+
 /** The library (package.json `exports`): dist/index.js, an ES module. */
 export const libraryOptions = {
   ...shared,

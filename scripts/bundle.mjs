@@ -1,4 +1,4 @@
-// Bundles the CLI (dist/specgen.cjs) and the library (dist/index.js), then
+// Bundles the CLI (dist/specgen.cjs, and dist/replay.cjs, which it runs first) and the library (dist/index.js), then
 // fills V8's code cache of the CLI (dist/specgen.cjs.cache; see
 // bin/specgen.js) with what a build compiles (with a filled parse cache): of this repository's sample
 // spec, or of `specgen init`'s starter root where the sample is not there (an
@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { cliOptions, libraryOptions } from "./bundle-options.mjs";
+import { cliOptions, libraryOptions, replayOptions } from "./bundle-options.mjs";
 
-await Promise.all([build(cliOptions), build(libraryOptions)]);
+await Promise.all([build(cliOptions), build(replayOptions), build(libraryOptions)]);
 
 const bin = fileURLToPath(new URL("../bin/specgen.js", import.meta.url));
 const root = mkdtempSync(path.join(tmpdir(), "specgen-warm-up-"));

@@ -11,10 +11,12 @@ import type { Config } from "./config.js";
 import { diffCommand } from "./diff/command.js";
 import type { ParseCache } from "./load/parse-cache.js";
 import type { CheckResult } from "./pipeline.js";
+import { DEFAULT_CACHE, runOf, saveLastCheck } from "./replay.js";
 import { FORMATS, type Format, report, summarize, WARNINGS_LISTED } from "./report.js";
 import { RULES } from "./rules.js";
 import { serveCommand } from "./serve/command.js";
 import { useColor } from "./terminal.js";
+import { traced } from "./trace.js";
 
 const require = createRequire(import.meta.url);
 
@@ -42,23 +44,27 @@ function addCommonOptions(cmd: Command): Command {
     .option("-q, --quiet", "print errors only (warnings are still counted, and --max-warnings still applies)")
     .option("--verbose", `list every warning (by default more than ${WARNINGS_LISTED} are summarised by rule)`)
     .option("--max-warnings <n>", "fail (exit 1) when there are more than n warnings", count)
-    .option("--cache", `keep parsed YAML files between runs, so that only changed files are parsed (results are the same)`)
+    .option(
+      "--cache",
+      "keep parsed YAML files between runs, so that only changed files are parsed, and the last check's report, printed again while nothing it read has changed (results are the same)",
+    )
     .option("--cache-location <file>", `where to keep the cache (implies --cache; default: ${DEFAULT_CACHE} in the spec root)`);
 }
 
-const DEFAULT_CACHE = "node_modules/.cache/specgen/parsed.json";
+/** Whether --cache (or --cache-location) is given. */
+const cached = (opts: CommonOptions) => opts.cache === true || opts.cacheLocation !== undefined;
 
 /** The parse cache that --cache asks for, or undefined. */
 async function openCache(config: Config, opts: CommonOptions): Promise<ParseCache | undefined> {
-  if (!opts.cache && opts.cacheLocation === undefined) return undefined;
+  if (!cached(opts)) return undefined;
   const { ParseCache } = await import("./load/parse-cache.js");
   return new ParseCache(opts.cacheLocation === undefined ? path.join(config.root, DEFAULT_CACHE) : path.resolve(opts.cacheLocation));
 }
 
 /** Saves the cache; a cache that cannot be written only costs the next run its speed. */
-function saveCache(cache: ParseCache | undefined): void {
+function saveCache(cache: ParseCache | undefined, save = () => cache?.save()): void {
   try {
-    cache?.save();
+    save();
   } catch (e) {
     process.stderr.write(`specgen: cache not saved to ${cache?.file}: ${(e as Error).message}\n`);
   }
@@ -98,7 +104,13 @@ const PENDING_RULES = Object.entries(RULES)
   .filter(([, r]) => r.lint && r.severity === "error")
   .map(([code]) => code);
 
-export function program(): Command {
+/** How the process was run: its arguments, and the build of specgen running (the bin's stamp of its bundle), if any. */
+interface Invocation {
+  argv: readonly string[];
+  build?: string;
+}
+
+export function program(invocation: Invocation = { argv: process.argv }): Command {
   const cmd = new Command("specgen")
     .description("Build a protocol spec site from event schemas, examples and Markdown pages.")
     .version(VERSION)
@@ -172,14 +184,28 @@ Examples:
     .argument("[root]", "the spec root", ".");
   addCommonOptions(checkCmd).action(async (root: string, opts: CommonOptions) => {
     const [{ loadConfig }, { check, failed }] = await Promise.all([import("./config.js"), import("./pipeline.js")]);
-    const config = loadConfig(root, { strict: opts.strict, maxWarnings: opts.maxWarnings });
-    const parseCache = await openCache(config, opts);
-    // The pages render for the link checks only: each one's HTML is let go as soon as its links are read.
-    const result = await check(config, { reportOnly: true, parseCache, emit: () => {} });
+    const run = async () => {
+      const config = loadConfig(root, { strict: opts.strict, maxWarnings: opts.maxWarnings });
+      const parseCache = await openCache(config, opts);
+      // The pages render for the link checks only: each one's HTML is let go as soon as its links are read.
+      return { config, parseCache, result: await check(config, { reportOnly: true, parseCache, emit: () => {} }) };
+    };
+    // With --cache, every read is traced: the next check like this one replays its report while they find the same (src/replay.ts).
+    const {
+      value: { config, parseCache, result },
+      reads,
+    } = cached(opts) ? await traced(run) : { value: await run(), reads: undefined };
     saveCache(parseCache);
     const stream = opts.format === "json" ? process.stdout : process.stderr;
-    stream.write(render(result, config, opts, stream));
-    process.exitCode = failed(result.diagnostics, config) ? EXIT.errors : EXIT.ok;
+    const report = render(result, config, opts, stream);
+    stream.write(report);
+    const exitCode = failed(result.diagnostics, config) ? EXIT.errors : EXIT.ok;
+    process.exitCode = exitCode;
+    const { build } = invocation;
+    if (parseCache && build && reads) {
+      const last = { run: runOf(invocation.argv, build), reads, stream: stream === process.stdout ? 1 : 2, report, exitCode } as const;
+      saveCache(parseCache, () => saveLastCheck(parseCache.file, last));
+    }
   });
 
   cmd
@@ -228,8 +254,9 @@ function render(result: CheckResult, config: Config, opts: CommonOptions, stream
 
 const VERSION = (require("../package.json") as { version: string }).version;
 
-export async function main(argv: string[]): Promise<number> {
-  const cmd = program();
+/** Runs the command line `argv` (node, script, arguments...); `build` names the build of specgen running, when it is a bundle. */
+export async function main(argv: string[], build?: string): Promise<number> {
+  const cmd = program({ argv, build });
   cmd.exitOverride();
   for (const sub of cmd.commands) sub.exitOverride();
   try {

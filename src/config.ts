@@ -2,13 +2,14 @@
  * Resolves the spec root, its folders and every default once. The rest of the
  * code reads a `Config` and never looks at the command line or the disk layout.
  */
-import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import yaml from "js-yaml";
 import { findLayout, LAYOUTS } from "./layouts/index.js";
 import type { Layout } from "./layouts/layout.js";
 import { isRuleCode, RULES, type RuleCode, type RuleSetting, ruleSettings } from "./rules.js";
+import { existsSync, readFileSync, realpathSync, statSync } from "./trace.js";
 
 export const CONFIG_FILE = "specgen.config.yaml";
 

@@ -4,11 +4,12 @@
  * example needs (also outside the schema folder, e.g. `../../api/...`) is loaded.
  * This is the only stage that reads the disk.
  */
-import { type Dirent, existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
+import type { Dirent } from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
 import { BUILTIN_TEMPLATES, type Config, isWithin } from "../config.js";
 import { type Diagnostic, error, warning } from "../diagnostics.js";
+import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from "../trace.js";
 import { readHabits } from "./habits.js";
 import type { ParseCache } from "./parse-cache.js";
 import { findRefs, type RefSite, type RefTarget, refTarget } from "./refs.js";

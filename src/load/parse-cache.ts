@@ -17,20 +17,14 @@
  * the file again, with a listener.
  *
  * The cache is trusted input, like node_modules: its values are used as they
- * are. What guards it is its place only: it is read only when it is a regular
- * file of at most MAX_CACHE_BYTES (a FIFO or a device at its path would hang
- * or fill the memory), and written only over a regular file or as a new one.
+ * are (src/cache-file.ts says what guards it).
  */
 import { createHash } from "node:crypto";
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import path from "node:path";
+import { readCacheFile, writeCacheFile } from "../cache-file.js";
 import type { Position } from "./source.js";
 
 const require = createRequire(import.meta.url);
-
-/** A cache file larger than this is not read (a spec's parsed YAML is some megabytes). */
-export const MAX_CACHE_BYTES = 256 * 1024 * 1024;
 
 const PARSER = `js-yaml ${(require("js-yaml/package.json") as { version: string }).version}`;
 
@@ -103,42 +97,13 @@ export class ParseCache {
   save(): void {
     if (!this.changed && this.used.size === this.known.size && this.usedPositions.size === this.knownPositions.size) return;
     const data: CacheFile = { parser: PARSER, values: Object.fromEntries(this.used), positions: Object.fromEntries(this.usedPositions) };
-    const existing = lstatSync(this.file, { throwIfNoEntry: false });
-    if (existing && !existing.isFile()) throw new Error("not a regular file; the cache is written only to a regular file or a new one");
-    mkdirSync(path.dirname(this.file), { recursive: true });
-    const temp = `${this.file}.${process.pid}.tmp`;
-    try {
-      // A new file ("wx"): never through whatever already sits at that name.
-      writeFileSync(temp, JSON.stringify(data), { flag: "wx" });
-      renameSync(temp, this.file);
-    } catch (e) {
-      rmSync(temp, { force: true });
-      throw e;
-    }
-  }
-}
-
-/** The text of a regular file of at most MAX_CACHE_BYTES; undefined for anything else, without waiting on a pipe. */
-function readRegularFile(file: string): string | undefined {
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch {
-    return undefined;
-  }
-  try {
-    const stat = fstatSync(fd);
-    return stat.isFile() && stat.size <= MAX_CACHE_BYTES ? readFileSync(fd, "utf8") : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
+    writeCacheFile(this.file, JSON.stringify(data));
   }
 }
 
 function readCache(file: string): CacheFile | undefined {
   try {
-    const text = readRegularFile(file);
+    const text = readCacheFile(file);
     if (text === undefined) return undefined;
     const data = JSON.parse(text) as Partial<CacheFile>;
     if (data.parser !== PARSER || !isRecord(data.values) || !isRecord(data.positions)) return undefined;

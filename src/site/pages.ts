@@ -8,7 +8,7 @@
  * depend on, so a rebuild renders only the pages whose inputs changed. A cold
  * build is the same code with nothing remembered.
  */
-import { readFileSync, statSync } from "node:fs";
+
 import path from "node:path";
 import type MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
@@ -35,6 +35,7 @@ import { createMarkdown } from "../render/markdown.js";
 import { pathHref, SiteIndex } from "../render/site-index.js";
 import { ASSET_NAMES, compileTemplates, type Templates } from "../render/templates.js";
 import type { EventModel } from "../schema/model.js";
+import { readFileSync, statSync } from "../trace.js";
 import { type CheckedPage, type PageLinks, pageLinks } from "./links.js";
 import { pageNav } from "./nav.js";
 import { SEARCH_INDEX_FILE, type SearchPage, searchIndexChunks } from "./search.js";

@@ -4,9 +4,10 @@
  * and types, in order) and written as its `template.md.jinja` does (a bullet
  * per text, with the issues that give it, linked as the template links them).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+
 import path from "node:path";
 import { parse as parseToml } from "smol-toml";
+import { existsSync, readdirSync, readFileSync, statSync } from "../../trace.js";
 
 interface Named {
   name: string;

@@ -5,12 +5,13 @@
  * holds the table `name` (`params.toml` → `params`). Only TOML is read (the
  * repositories this layout knows use it); a YAML or JSON config is reported.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+
 import path from "node:path";
 import { parse as parseToml, TomlError } from "smol-toml";
 import { type Diagnostic, error } from "../../diagnostics.js";
 import type { AutoIdType } from "../../pages/hugo/anchorize.js";
 import { autoIdType } from "../../pages/hugo/anchorize.js";
+import { existsSync, readdirSync, readFileSync, statSync } from "../../trace.js";
 
 export interface HugoConfig {
   /** The files read, relative to the root (for the preview to watch). */

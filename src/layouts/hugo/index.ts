@@ -6,7 +6,7 @@
  * Ids are Hugo's (`anchorize`): events `#mroommember`, endpoints
  * `#get_matrixclientv3sync`, definitions `#definition-…`.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+
 import path from "node:path";
 import type { Config } from "../../config.js";
 import type { Diagnostic } from "../../diagnostics.js";
@@ -20,6 +20,7 @@ import { hugoShortcodesPlugin, type ShortcodePageContext } from "../../pages/hug
 import { commonFieldsBlockName } from "../../render/blocks/common.js";
 import { patternGroupName } from "../../render/blocks/group.js";
 import { siteRelative } from "../../render/plugins/links.js";
+import { existsSync, readdirSync, readFileSync, statSync } from "../../trace.js";
 import type { Layout, LayoutSite, PageSource } from "../layout.js";
 import { unreleasedChangelog } from "./changelog.js";
 import { type HugoSettings, hugoConfigFiles, hugoSettings, readHugoConfig } from "./config.js";

@@ -7,7 +7,7 @@
  * path, with a warning (the 2020 build never rendered it); a file whose name
  * starts with `_` is a template for authors, not a page.
  */
-import { existsSync } from "node:fs";
+
 import path from "node:path";
 import type MarkdownIt from "markdown-it";
 import type { Config } from "../../config.js";
@@ -19,6 +19,7 @@ import { changelogBlocks } from "../../render/blocks/changelog.js";
 import type { BlockKind } from "../../render/blocks/registry.js";
 import { sasEmojiBlock } from "../../render/blocks/sas-emoji.js";
 import { unstableWarningBlocks } from "../../render/blocks/unstable-warning.js";
+import { existsSync } from "../../trace.js";
 import type { Layout, PageSource } from "../layout.js";
 import { gitVersion, readRepository } from "./repository.js";
 import { readTargets, type Target } from "./targets.js";

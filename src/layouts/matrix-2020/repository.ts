@@ -6,10 +6,11 @@
  * the git version of the checkout. Missing or malformed files give empty
  * data and a diagnostic, never an exception.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+
 import { createRequire } from "node:module";
 import path from "node:path";
 import { type Diagnostic, warning } from "../../diagnostics.js";
+import { existsSync, learntBeyondFiles, readdirSync, readFileSync, statSync } from "../../trace.js";
 
 // child_process (with net and dgram) is loaded when git is first asked, not at every start.
 const require = createRequire(import.meta.url);
@@ -150,6 +151,7 @@ function readSasEmoji(root: string, diagnostics: Diagnostic[]): SasEmoji[] | und
 
 /** gendoc.py's `git_version` and `git_rev`: branch, tag, short commit, dirty; from the root's checkout, or NO_GIT. */
 export function gitVersion(root: string): { version: string; revision: string } {
+  learntBeyondFiles("the git version");
   const git = (...args: string[]) => {
     try {
       const { execFileSync } = require("node:child_process") as typeof import("node:child_process");
