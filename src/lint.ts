@@ -8,7 +8,7 @@ import type { Config } from "./config.js";
 import { type Diagnostic, warning } from "./diagnostics.js";
 import { checkedFormats } from "./examples/formats.js";
 import { schemaOfExample } from "./examples/validate.js";
-import { at, type Source } from "./load/source.js";
+import { at, origins, type Source } from "./load/source.js";
 import type { EventModel } from "./schema/model.js";
 import { schemaName } from "./schema/model.js";
 import { schemaNodes } from "./schema/walk.js";
@@ -59,7 +59,8 @@ function modelProblems(event: EventModel): Diagnostic[] {
   for (const table of event.tables) {
     for (const row of table.rows) {
       if (row.description.trim()) continue;
-      const where = row.origin ? { ...at(row.origin.source, row.origin.pointer), pointer: row.origin.pointer } : at(event.source, "");
+      const origin = origins.of(row.originRef);
+      const where = origin ? { ...at(origin.source, origin.pointer), pointer: origin.pointer } : at(event.source, "");
       out.push(warning("property-no-description", `property "${row.key}" (${table.title}) has no description`, where));
     }
   }

@@ -35,6 +35,7 @@ import {
   readApiDocument,
 } from "./document.js";
 import {
+  type ApiInputs,
   type ApiModel,
   schemaExample as composedExample,
   type DefinitionModel,
@@ -75,11 +76,14 @@ interface Entry {
   draft?: Draft;
   example?: { value: unknown };
   definition?: { model?: DefinitionModel; diagnostics: Diagnostic[] };
-  schemas: Map<string, SchemaObject>;
-  examples: Map<string, unknown>;
+  /** A document's: its schemas, resolved, and its shown examples, merged (made with `document`: every event's schema file is a definition, kept while unchanged). */
+  schemas?: Map<string, SchemaObject>;
+  examples?: Map<string, unknown>;
   diagnostics: Diagnostic[];
   model?: { anchors: string; api: ApiModel };
 }
+
+const NONE: ReadonlyMap<string, never> = new Map<string, never>();
 
 export class ApiStage {
   private entries = new Map<string, Entry>();
@@ -102,7 +106,7 @@ export class ApiStage {
       const known = this.entries.get(source.path);
       if (known?.key === key) entries.set(source.path, known);
       else {
-        entries.set(source.path, { key, schemas: new Map(), examples: new Map(), diagnostics: [] });
+        entries.set(source.path, { key, diagnostics: [] });
         stale.push(source);
       }
     }
@@ -189,6 +193,8 @@ export class ApiStage {
       let own: SchemaNode[] = [];
       if (document) {
         entry.document = document;
+        entry.schemas = new Map();
+        entry.examples = new Map();
         entry.diagnostics.push(...document.diagnostics);
         own = schemaNodes(document);
       } else if (isObject(source.value)) {
@@ -204,7 +210,7 @@ export class ApiStage {
     for (const [entry, own] of wanted) {
       for (const node of own) {
         const schema = resolved.schemas.get(nodeKey(node));
-        if (schema) entry.schemas.set(nodeKey(node), schema);
+        if (schema) entry.schemas?.set(nodeKey(node), schema);
       }
     }
     // A diagnostic belongs to every re-read file whose closure holds the file it is about.
@@ -233,7 +239,7 @@ export class ApiStage {
     const check = (example: ExampleAt, schema: NodeAt | undefined, text = false): unknown => {
       const merged = merger.mergeAt(example.node.source, example.node.pointer);
       if (merged === undefined || !schema) return merged;
-      const value = text ? asText(merged, entry.schemas.get(nodeKey(schema))) : merged;
+      const value = text ? asText(merged, entry.schemas?.get(nodeKey(schema))) : merged;
       const schemaAt = { pointer: schema.pointer, draft };
       entry.diagnostics.push(...validators.validate(schema.source, example.node.source, value, schemaAt, example.node.pointer));
       return value;
@@ -247,12 +253,12 @@ export class ApiStage {
           const json = isJsonMediaType(media.mediaType);
           for (const example of media.examples) {
             const value = json ? check(example, media.schema) : merger.mergeAt(example.node.source, example.node.pointer);
-            if (value !== undefined && body.examples.includes(example)) entry.examples.set(exampleKey(example), value);
+            if (value !== undefined && body.examples.includes(example)) entry.examples?.set(exampleKey(example), value);
           }
         }
         const fallback = schemaExample(body);
         const value = fallback && merger.mergeAt(fallback.node.source, fallback.node.pointer);
-        if (fallback && value !== undefined) entry.examples.set(exampleKey(fallback), value);
+        if (fallback && value !== undefined) entry.examples?.set(exampleKey(fallback), value);
       }
     }
     const roots = documentSchemaRoots(document.source.value as SchemaObject, schemaNodes(document), document.source);
@@ -306,7 +312,7 @@ export class ApiStage {
       const anchors = endpointAnchors(document, taken, this.config.layout);
       const key = anchors.join(" ");
       if (entry.model?.anchors !== key) {
-        const api = modelApi(this.config, document, entry, anchors);
+        const api = modelApi(this.config, document, inputsOf(entry), anchors);
         const prefixed = new Map<string, ApiModel>();
         api.withAnchorPrefix = (prefix) => {
           let model = prefixed.get(prefix);
@@ -318,7 +324,7 @@ export class ApiStage {
                 `${slugify(prefix)}-${endpointSlug(op.method.toUpperCase(), `${document.basePath}${op.path}`, this.config.layout)}`,
               ),
             );
-            model = modelApi(this.config, document, entry, own);
+            model = modelApi(this.config, document, inputsOf(entry), own);
             prefixed.set(prefix, model);
           }
           return model;
@@ -410,6 +416,10 @@ function blockNamesIn(source: Source): readonly string[] {
     writtenNames.set(source, names);
   }
   return names;
+}
+
+function inputsOf(entry: Entry): ApiInputs {
+  return { schemas: entry.schemas ?? NONE, examples: entry.examples ?? NONE };
 }
 
 /** Each API folder's draft, from its documents: definitions are written like the documents beside them. */

@@ -113,10 +113,10 @@ interface RefWalk {
   fromSchema: Set<string>;
   redirects: [string, RefTarget][];
   diagnostics: Diagnostic[];
-  /** The files its `$ref`s reach, in order, each with where the `$ref` is (for the diagnostic when the file is missing). */
-  targets: { path: string; ref: string; here: () => Partial<Diagnostic> }[];
-  /** Where each target is read from (a link file may show it), or null when it is missing. */
-  from: Map<string, string | null>;
+  /** The files its `$ref`s reach, in order, each with the pointer of the object holding the `$ref` (for the diagnostic when the file is missing). */
+  targets: { path: string; ref: string; pointer: string }[];
+  /** Where each target is read from (a link file may show it), or null when it is missing; made when a target is first looked for. */
+  from?: Map<string, string | null>;
 }
 
 export function loadSpec(config: Config, cache = new SourceCache()): LoadResult {
@@ -475,6 +475,7 @@ function followRefs(spec: Spec, cache: SourceCache, diagnostics: Diagnostic[]): 
     if (walk.diagnostics.length > 0) diagnostics.push(...walk.diagnostics);
     for (const target of walk.targets) {
       if (spec.sources.has(target.path)) continue;
+      walk.from ??= new Map();
       let from = walk.from.get(target.path);
       if (from === undefined) {
         const found = exists(target.path) ? target.path : throughLinkFiles(target.path);
@@ -482,7 +483,8 @@ function followRefs(spec: Spec, cache: SourceCache, diagnostics: Diagnostic[]): 
         walk.from.set(target.path, from);
       }
       if (from === null) {
-        diagnostics.push(error("ref-missing-file", `$ref "${target.ref}": no file ${relPath(config, target.path)}`, target.here()));
+        const place = refPlace(source, target.pointer);
+        diagnostics.push(error("ref-missing-file", `$ref "${target.ref}": no file ${relPath(config, target.path)}`, place));
         continue;
       }
       const loaded = cache.read(config, target.path, "data", diagnostics, from);
@@ -498,14 +500,14 @@ function followRefs(spec: Spec, cache: SourceCache, diagnostics: Diagnostic[]): 
 /** Where one file's `$ref`s lead, and what is wrong with them, short of reading the files they reach. */
 function walkRefs(spec: Spec, source: Source, isAllowed: (file: string) => boolean): RefWalk {
   const { config } = spec;
-  const walk: RefWalk = { edges: new Set(), fromSchema: new Set(), redirects: [], diagnostics: [], targets: [], from: new Map() };
+  const walk: RefWalk = { edges: new Set(), fromSchema: new Set(), redirects: [], diagnostics: [], targets: [] };
   // The file each `$ref` object's siblings are read against, by pointer (the 2020 pipeline's habit).
   const bases: { pointer: string; file: string }[] = [];
   const sites = refSites(source);
   const targets = siteTargets(source, sites);
   for (const [i, site] of sites.entries()) {
     while (bases.length > 0 && !site.pointer.startsWith(`${bases[bases.length - 1].pointer}/`)) bases.pop();
-    const here = () => ({ ...at(source, `${site.pointer}/$ref`), pointer: site.pointer });
+    const here = () => refPlace(source, site.pointer);
     let target = targets[i];
     const outer = bases[bases.length - 1];
     if (target.kind === "file" && outer && !(isAllowed(target.path) && resolvable(target.path))) {
@@ -547,9 +549,18 @@ function walkRefs(spec: Spec, source: Source, isAllowed: (file: string) => boole
     }
     walk.edges.add(target.path);
     if (!site.inExample) walk.fromSchema.add(target.path);
-    walk.targets.push({ path: target.path, ref: site.ref, here });
+    walk.targets.push({ path: target.path, ref: site.ref, pointer: site.pointer });
   }
+  // Kept for every file while it is unchanged: a list grown by push has room for 17, and most files have a target or two.
+  walk.targets = walk.targets.slice();
+  // A schema file's `$ref`s are all in schema positions: one set for both.
+  if (walk.fromSchema.size === walk.edges.size) walk.fromSchema = walk.edges;
   return walk;
+}
+
+/** Where the `$ref` of the object at `pointer` is, for a diagnostic. */
+function refPlace(source: Source, pointer: string): Partial<Diagnostic> {
+  return { ...at(source, `${pointer}/$ref`), pointer };
 }
 
 /** Where a `$ref` at `pointer` of `source` points: as written, or as the 2020 pipeline read it (see Spec.redirects). */

@@ -38,6 +38,9 @@ export interface Origin {
   readonly pointer: string;
 }
 
+/** A node's origin, unmade: `origins.ref` gives it, `origins.of` makes the Origin. */
+export type OriginRef = object;
+
 export interface Position {
   line: number;
   column: number;
@@ -66,6 +69,23 @@ class OriginIndex {
     const parsed = this.parsedNode(node);
     if (parsed) return new ParsedOrigin(this.files.get(parsed) as Source, parsed);
     return this.given.get(node);
+  }
+
+  /**
+   * What `of` makes `node`'s origin from, for what is kept long (a field
+   * table's rows): the parsed node it is or was copied from, or the origin it
+   * was given. It is no new object, where an Origin made for each row was.
+   */
+  ref(node: object): OriginRef | undefined {
+    return this.parsedNode(node) ?? this.given.get(node);
+  }
+
+  /** The origin `ref` stands for (see `ref`). */
+  of(ref: OriginRef | undefined): Origin | undefined {
+    if (ref === undefined) return undefined;
+    const source = this.files.get(ref);
+    // A given origin is never a parsed node: those are only registered by `register`.
+    return source ? new ParsedOrigin(source, ref) : (ref as Origin);
   }
 
   /** The parsed node `node` is or was copied from (the node at its origin), if any. */

@@ -12,7 +12,7 @@
  * is only a map (m.direct's content) still shows what it holds.
  */
 import { writtenValue } from "../load/numbers.js";
-import { type Origin, origins } from "../load/source.js";
+import { type OriginRef, origins } from "../load/source.js";
 import { slugify } from "../slug.js";
 import { type Annotations, annotationsOf, type Fact, factsOf, orNone } from "./annotations.js";
 import { isObject, type SchemaObject } from "./resolve.js";
@@ -36,8 +36,8 @@ export interface FieldRow extends Annotations {
   /** Allowed values: of the field, of its items, or of its map's values. */
   enum: readonly string[];
   facts: readonly Fact[];
-  /** The property's schema node, for locating its description. */
-  origin?: Origin;
+  /** Where the property's schema node is, for locating its description (`origins.of`). */
+  originRef?: OriginRef;
 }
 
 export interface FieldTable {
@@ -45,7 +45,8 @@ export interface FieldTable {
   title: string;
   description: string;
   rows: FieldRow[];
-  origin?: Origin;
+  /** Where the object's schema node is (`origins.of`). */
+  originRef?: OriginRef;
 }
 
 /** One kind of key of a map: `patternProperties` entries and a schema-valued `additionalProperties`. */
@@ -108,7 +109,7 @@ class TableBuilder {
         title: next.title,
         description: next.schema === root ? description : stringOr(next.schema.description),
         rows: this.rows(next.schema),
-        origin: origins.get(next.schema),
+        originRef: origins.ref(next.schema),
       });
     }
     return removeDuplicates(this.tables);
@@ -151,7 +152,7 @@ class TableBuilder {
       deprecated,
       addedIn,
       changes,
-      origin: origins.get(schema),
+      originRef: origins.ref(schema),
     };
   }
 
@@ -171,7 +172,7 @@ class TableBuilder {
   /** The type cell of a schema; `key` titles an untitled nested object. */
   private typeOf(schema: SchemaObject, key: string): TypePart[] {
     // A list or map that contains itself (no table to link to) is named, not expanded for ever.
-    if (this.typing.has(schema)) return [{ text: stringOr(schema.title) || key }];
+    if (this.typing.has(schema)) return plainCell(stringOr(schema.title) || key);
     this.typing.add(schema);
     try {
       return this.typeParts(schema, key);
@@ -207,10 +208,10 @@ class TableBuilder {
           "]",
         );
       if (isObject(schema.items)) return bracket("[", this.typeOf(schema.items, key), "]");
-      return [{ text: "array" }];
+      return plainCell("array");
     }
     if (typeof type === "string" && type !== "object") {
-      return [typeof schema.format === "string" && type === "string" ? { text: type, format: schema.format } : { text: type }];
+      return plainCell(type, typeof schema.format === "string" && type === "string" ? schema.format : undefined);
     }
     if (isObject(schema.properties) && Object.keys(schema.properties).length > 0) {
       const title = stringOr(schema.title) || key;
@@ -219,13 +220,13 @@ class TableBuilder {
     const maps = mapParts(schema);
     if (maps.length > 0) {
       return joinParts(
-        maps.map((m) => [{ text: "{" }, m.keys, ...bracket(": ", this.typeOf(m.schema, key), "}")]),
+        maps.map((m) => [plainPart("{"), m.keys, ...bracket(": ", this.typeOf(m.schema, key), "}")]),
         "|",
       );
     }
     const values = enumValues(schema);
-    if (values) return [{ text: values.every((v) => typeof v === "string") ? "string" : "enum" }];
-    return [{ text: stringOr(schema.title) || (type === "object" ? "object" : "any") }];
+    if (values) return plainCell(values.every((v) => typeof v === "string") ? "string" : "enum");
+    return plainCell(stringOr(schema.title) || (type === "object" ? "object" : "any"));
   }
 }
 
@@ -242,10 +243,10 @@ function mapParts(schema: SchemaObject): MapPart[] {
 /** The name of a map's keys, written beside the schema of its values. */
 function keysPart(valueSchema: SchemaObject): TypePart {
   const pattern = valueSchema["x-pattern"];
-  if (typeof pattern === "string" && pattern !== "") return { text: pattern };
+  if (typeof pattern === "string" && pattern !== "") return plainPart(pattern);
   const format = valueSchema["x-pattern-format"];
-  if (typeof format === "string" && format !== "") return { text: format, format };
-  return { text: "string" };
+  if (typeof format === "string" && format !== "") return plainPart(format, format);
+  return plainPart("string");
 }
 
 function enumValues(schema: SchemaObject): unknown[] | undefined {
@@ -288,7 +289,7 @@ function removeDuplicates(tables: FieldTable[]): FieldTable[] {
     path.push(table.anchor);
     const rows = table.rows.map((row) => ({
       ...row,
-      origin: undefined,
+      originRef: undefined,
       type: row.type.map((part) => {
         const target = part.anchor ? byAnchor.get(part.anchor) : undefined;
         return target ? { text: part.text, table: signature(target, path) } : { text: part.text };
@@ -325,16 +326,47 @@ function removeDuplicates(tables: FieldTable[]): FieldTable[] {
   return kept;
 }
 
+/**
+ * Parts without a link, and cells of one such part, are the same few texts
+ * all over a spec (`string`, `[`, `|`): each is made once, frozen, and shared
+ * by every row that shows it. A cell and its part per row were a sixth of
+ * the field tables, which a build keeps until every page is rendered. Only
+ * parts with an anchor are ever changed (removeDuplicates), and those are
+ * never shared.
+ */
+const plainParts = new Map<string, TypePart>();
+const plainCells = new Map<TypePart, TypePart[]>();
+
+function plainPart(text: string, format?: string): TypePart {
+  const key = format === undefined ? text : `${text}\u0000${format}`;
+  let part = plainParts.get(key);
+  if (!part) {
+    part = Object.freeze(format === undefined ? { text } : { text, format });
+    plainParts.set(key, part);
+  }
+  return part;
+}
+
+function plainCell(text: string, format?: string): TypePart[] {
+  const part = plainPart(text, format);
+  let cell = plainCells.get(part);
+  if (!cell) {
+    cell = Object.freeze([part]) as TypePart[];
+    plainCells.set(part, cell);
+  }
+  return cell;
+}
+
 function asSchema(v: unknown): SchemaObject {
   return isObject(v) ? v : {};
 }
 
 function bracket(open: string, inner: TypePart[], close: string): TypePart[] {
-  return [{ text: open }, ...inner, { text: close }];
+  return [plainPart(open), ...inner, plainPart(close)];
 }
 
 function joinParts(groups: TypePart[][], separator: string): TypePart[] {
-  return groups.flatMap((g, i) => (i === 0 ? g : [{ text: separator }, ...g]));
+  return groups.flatMap((g, i) => (i === 0 ? g : [plainPart(separator), ...g]));
 }
 
 export function stringOr(v: unknown, fallback = ""): string {

@@ -378,7 +378,9 @@ export class SiteRenderer {
         const outline = blocks.outline(name);
         if (!outline) continue;
         const line = token.map?.[0] ?? 0;
-        for (const id of outline.ids) marks.anchors.push({ id, where: () => where(line) });
+        // One place for all of the block's ids: an event has several, and a build keeps them until the links are checked.
+        const at = () => where(line);
+        for (const id of outline.ids) marks.anchors.push({ id, where: at });
         page.headings.push(...outline.headings);
         page.terms.push(...outline.terms);
         page.blockTitles.push(...outline.titles);
@@ -437,7 +439,7 @@ function outlineKey(page: ParsedPage): string {
 function searchKey(page: ParsedPage): string {
   let key = searchKeys.get(page);
   if (key === undefined) {
-    key = JSON.stringify(page.terms);
+    key = JSON.stringify(page.terms.map((term) => [term.id, term.context, term.fields.map((field) => field.key)]));
     searchKeys.set(page, key);
   }
   return key;

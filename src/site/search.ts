@@ -35,7 +35,7 @@ export function searchEntries(page: SearchPage): SearchEntry[] {
   return [
     { t: page.title, k: "page", u: href, c: "" },
     ...page.headings.filter((h) => h.level > 1).map((h) => ({ t: h.title, k: h.kind ?? "section", u: at(h.id), c: page.title })),
-    ...page.terms.map((term) => ({ t: term.title, k: "field", u: at(term.id), c: term.context })),
+    ...page.terms.flatMap((term) => term.fields.map((field) => ({ t: field.key, k: "field", u: at(term.id), c: term.context }))),
   ];
 }
 

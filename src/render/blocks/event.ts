@@ -139,11 +139,9 @@ export function eventView(event: EventModel, examples: ExampleView[], md: Markdo
 
 /** Every field of some tables, for search: each found at its table, in the context `owner › table`. */
 export function tableTerms(tables: readonly FieldTable[], owner: string): OutlineTerm[] {
-  return tables.flatMap((table) => {
-    // One context string per table, shared by its rows' terms (an outline is kept as long as its event).
-    const context = `${owner} › ${table.title}`;
-    return table.rows.map((row) => ({ title: row.key, id: table.anchor, context }));
-  });
+  return tables
+    .filter((table) => table.rows.length > 0)
+    .map((table) => ({ fields: table.rows, id: table.anchor, context: `${owner} › ${table.title}` }));
 }
 
 /**
@@ -177,7 +175,9 @@ export function tableView(table: FieldTable, md: MarkdownIt, env: RenderEnv) {
   return {
     anchor: table.anchor,
     title: table.title,
-    descriptionHtml: table.description ? renderDescription(md, table.description, env, valueLocator(table.origin, "description")) : "",
+    descriptionHtml: table.description
+      ? renderDescription(md, table.description, env, valueLocator(origins.of(table.originRef), "description"))
+      : "",
     rows: table.rows.map((row) => ({
       key: row.mapKeys ? mapKeysView(row.key, env) : row.key,
       mapKeys: row.mapKeys,
@@ -186,7 +186,7 @@ export function tableView(table: FieldTable, md: MarkdownIt, env: RenderEnv) {
       enum: row.enum,
       facts: row.facts,
       ...annotationsView(row, md, env),
-      descriptionHtml: renderDescription(md, row.description, env, valueLocator(row.origin, "description")),
+      descriptionHtml: renderDescription(md, row.description, env, valueLocator(origins.of(row.originRef), "description")),
     })),
   };
 }

@@ -30,11 +30,17 @@ export interface OutlineHeading {
   kind?: string;
 }
 
-/** Something search finds inside a block (a field), besides its headings. */
+/**
+ * What search finds inside a block besides its headings: the fields of one
+ * table, each by its key. A table's rows themselves, not an entry made for
+ * each: an outline is kept as long as its block, and a large spec has
+ * hundreds of thousands of fields.
+ */
 export interface OutlineTerm {
-  title: string;
+  fields: readonly { key: string }[];
+  /** Where they are found. */
   id: string;
-  /** Where it is, e.g. `m.room_key.withheld › Content`. */
+  /** Where they are, e.g. `m.room_key.withheld › Content`. */
   context: string;
 }
 
