@@ -9,14 +9,30 @@ const { readFileSync, renameSync, statSync, writeFileSync } = require("node:fs")
 const path = require("node:path");
 
 const bundle = path.join(__dirname, "../dist/specgen.cjs");
-// Which build of specgen this is, as make tells a file: `npm run prepare` or an edit changes the time.
-const { size, mtimeMs } = statSync(bundle);
-const build = `${size} ${mtimeMs}`;
+let bytes; // the bundle's text, once read
+const build = buildOf(bundle);
 // A `check --cache` that nothing has changed for since the last one like it prints that one's
-// report again (src/replay.ts): from a small bundle of its own, without reading this one.
+// report again (src/replay.ts): from a small bundle of its own, without loading this one.
 const replayed = require("../dist/replay.cjs").replayCheck(process.argv, build);
 if (replayed === undefined) run();
 else process.exitCode = replayed;
+
+/**
+ * Which build of specgen this is: the bundle's SHA-1, which is the same for the
+ * same sources on any machine. `npm run prepare` writes it beside the bundle
+ * with the bundle's size and time, and while those hold it is not computed again.
+ */
+function buildOf(file) {
+  const { size, mtimeMs } = statSync(file);
+  try {
+    const id = JSON.parse(readFileSync(`${file}.id`, "utf8"));
+    if (id.stamp === `${size} ${mtimeMs}` && /^[0-9a-f]{40}$/.test(id.sha1)) return id.sha1;
+  } catch {
+    // No id, or not one: the bundle is hashed.
+  }
+  bytes = readFileSync(file);
+  return require("node:crypto").createHash("sha1").update(bytes).digest("hex");
+}
 
 function run() {
   const { setFlagsFromString } = require("node:v8");
@@ -34,8 +50,8 @@ function run() {
   setFlagsFromString("--interrupt-budget=270336");
   // Both are set before compiling: a code cache holds only under the flags it was made with.
 
-  const bytes = readFileSync(bundle);
-  const digest = require("node:crypto").createHash("sha1").update(bytes).digest();
+  bytes ??= readFileSync(bundle);
+  const digest = Buffer.from(build, "hex");
   const cacheFile = `${bundle}.cache`;
   let cachedData;
   try {

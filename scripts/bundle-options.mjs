@@ -175,6 +175,7 @@ export const replayOptions = {
   entryPoints: ["src/replay.ts"],
   outfile: "dist/replay.cjs",
   format: "cjs",
+  plugins: [bundledRequire],
 };
 
 /** The library (package.json `exports`): dist/index.js, an ES module. */

@@ -4,7 +4,8 @@
 // spec, or of `specgen init`'s starter root where the sample is not there (an
 // installed package).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +13,12 @@ import { build } from "esbuild";
 import { cliOptions, libraryOptions, replayOptions } from "./bundle-options.mjs";
 
 await Promise.all([build(cliOptions), build(replayOptions), build(libraryOptions)]);
+
+// The CLI bundle's SHA-1, which names this build of specgen (bin/specgen.js), with the size and time
+// that say the bundle is still the one hashed: the bin then need not hash it at each start.
+const { size, mtimeMs } = statSync(cliOptions.outfile);
+const sha1 = createHash("sha1").update(readFileSync(cliOptions.outfile)).digest("hex");
+writeFileSync(`${cliOptions.outfile}.id`, JSON.stringify({ stamp: `${size} ${mtimeMs}`, sha1 }));
 
 const bin = fileURLToPath(new URL("../bin/specgen.js", import.meta.url));
 const root = mkdtempSync(path.join(tmpdir(), "specgen-warm-up-"));

@@ -8,8 +8,10 @@
  * report (src/replay.ts); test/trace.test.ts holds that no reader goes past
  * this module. Off a trace, each function is node:fs's, plus one test.
  */
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
 
 /** A read and what it found: [how, path, what]. */
 export type Read = [op: Op, path: string, found: string];
@@ -38,7 +40,7 @@ export function learntBeyondFiles(what: string): void {
 
 /** What each read found, from its result: the same function notes it and checks it again. */
 const FOUND: { [K in Op]: (path: string) => string } = {
-  read: (p) => digest(fs.readFileSync(p)),
+  read: (p) => digest(regularFile(p)),
   list: (p) => listing(fs.readdirSync(p)),
   dirents: (p) => direntListing(fs.readdirSync(p, { withFileTypes: true })),
   stat: (p) => kind(fs.statSync(p)),
@@ -46,6 +48,22 @@ const FOUND: { [K in Op]: (path: string) => string } = {
   realpathNative: (p) => fs.realpathSync.native(p),
   readlink: (p) => fs.readlinkSync(p),
 };
+
+/**
+ * A file's bytes, as readFileSync reads them, but failing at once on a FIFO or
+ * a device, which it would wait on or read without end: a kept trace may name
+ * any path, and checking it must end.
+ */
+function regularFile(p: string): Buffer {
+  const fd = fs.openSync(p, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  try {
+    const stat = fs.fstatSync(fd);
+    if (stat.isFile()) return fs.readFileSync(fd);
+    throw Object.assign(new Error(p), { code: stat.isDirectory() ? "EISDIR" : "not a regular file" });
+  } finally {
+    fs.closeSync(fd);
+  }
+}
 
 /** True when each read finds what it found when traced. */
 export function unchanged(traced: readonly Read[]): boolean {
@@ -81,7 +99,9 @@ function noteFound(op: Op, p: string, found: string): void {
   else if (earlier[2] !== found) learntBeyondFiles(`${p} changing while it was read`);
 }
 
-const digest = (bytes: Buffer) => createHash("sha1").update(bytes).digest("base64");
+/** node:crypto is required at the first hash: a run without a trace never loads it. */
+const digest = (bytes: Buffer) =>
+  (require("node:crypto") as typeof import("node:crypto")).createHash("sha1").update(bytes).digest("base64");
 const listing = (names: string[]) => digest(Buffer.from([...names].sort().join("\0")));
 const direntListing = (entries: fs.Dirent[]) =>
   listing(entries.map((e) => `${e.name}\0${e.isFile() ? "f" : e.isDirectory() ? "d" : e.isSymbolicLink() ? "l" : "o"}`));

@@ -102,6 +102,14 @@ describe("check --cache replays its last report", () => {
     rmSync(file);
     writeFileSync(file, '{"run": 1}');
     expect(JSON.parse(specgen(args).stdout).summary.errors).toBe(0);
+    // Reads that name a FIFO, a device and a folder: checking them ends at once, and they differ.
+    const fifo = path.join(tempDir(), "fifo");
+    execFileSync("mkfifo", [fifo]);
+    const last = JSON.parse(readFileSync(file, "utf8"));
+    for (const target of [fifo, "/dev/zero", path.dirname(fifo)]) {
+      writeFileSync(file, JSON.stringify({ ...last, reads: [["read", target, "x"], ...last.reads], report: "REPLAYED\n" }));
+      expect(JSON.parse(specgen(args).stdout).summary.errors).toBe(0);
+    }
 
     const root = copySample();
     const cache = path.join(tempDir(), "parsed.json");
@@ -153,6 +161,10 @@ describe("the trace of a run's reads", () => {
     // Reads outside a trace are node:fs's, noted nowhere.
     expect(tracedRead(path.join(dir, "c.yaml"), "utf8")).toBe("a: 1\n");
     expect(unchanged([["unknown" as "read", dir, ""]])).toBe(false);
+    // A folder read as a file fails alike when traced and when checked.
+    const folder = await traced(async () => expect(() => tracedRead(dir)).toThrow());
+    expect(folder.reads).toEqual([["read", dir, "!EISDIR"]]);
+    expect(unchanged(folder.reads ?? [])).toBe(true);
   });
 
   it("gives no reads for a run that learnt beyond files, or saw a file change while it read it", async () => {

@@ -8,7 +8,7 @@
 import { isAscii } from "node:buffer";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../src/config.js";
@@ -99,25 +99,30 @@ describe("start-up", () => {
     build = run(["build", root]);
   });
 
-  it("has the code cache that `npm run prepare` made for this very bundle", () => {
+  it("has the code cache that `npm run prepare` made for this very bundle, and the bundle's id", () => {
     // bin/specgen.js uses it only while its first bytes are the bundle's SHA-1 (a stale one is never read).
+    const sha1 = createHash("sha1").update(readFileSync(BUNDLE)).digest();
     const cache = readFileSync(`${BUNDLE}.cache`);
-    expect(cache.subarray(0, 20).equals(createHash("sha1").update(readFileSync(BUNDLE)).digest())).toBe(true);
+    expect(cache.subarray(0, 20).equals(sha1)).toBe(true);
     expect(cache.length).toBeGreaterThan(100_000);
+    // The SHA-1 the bin takes for the bundle's while its size and time are those written with it.
+    const { size, mtimeMs } = statSync(BUNDLE);
+    expect(JSON.parse(readFileSync(`${BUNDLE}.id`, "utf8"))).toEqual({ stamp: `${size} ${mtimeMs}`, sha1: sha1.toString("hex") });
   });
 
   it("falls back to compiling the bundle when the cache is not its own or V8 refuses it, with the same results", () => {
     // An installed copy of bin/ and dist/ whose cache can be spoiled without touching the repository's.
     const copy = tempDir();
     cpSync(path.join(REPO, "bin"), path.join(copy, "bin"), { recursive: true });
-    cpSync(path.join(REPO, "dist"), path.join(copy, "dist"), { recursive: true });
+    // With their times, so that the bundle's id (dist/specgen.cjs.id) still holds.
+    cpSync(path.join(REPO, "dist"), path.join(copy, "dist"), { recursive: true, preserveTimestamps: true });
     cpSync(path.join(REPO, "templates"), path.join(copy, "templates"), { recursive: true });
     cpSync(path.join(REPO, "package.json"), path.join(copy, "package.json"));
     symlinkSync(path.join(REPO, "node_modules"), path.join(copy, "node_modules"));
     const cache = path.join(copy, "dist/specgen.cjs.cache");
     const good = readFileSync(cache);
-    const runCopy = () =>
-      spawnSync(process.execPath, [path.join(copy, "bin/specgen.js"), "check", root, "--format", "json"], { encoding: "utf8" });
+    const runCopy = (more: string[] = []) =>
+      spawnSync(process.execPath, [path.join(copy, "bin/specgen.js"), "check", root, "--format", "json", ...more], { encoding: "utf8" });
     const expected = runCopy();
     expect(expected.status, expected.stderr).toBe(0);
     // Another bundle's cache (its digest differs): never handed to V8.
@@ -128,10 +133,18 @@ describe("start-up", () => {
     expect(runCopy().stdout).toBe(expected.stdout);
     rmSync(cache);
     expect(runCopy().stdout).toBe(expected.stdout);
-    // A bundle that is no longer all ASCII (edited by hand) is read as UTF-8.
+    // A bundle that is no longer all ASCII (edited by hand) is read as UTF-8; it is another build, whose
+    // check --cache replays no report of the one before.
+    const cacheFile = path.join(tempDir(), "parsed.json");
+    const cached = ["--cache-location", cacheFile];
+    expect(runCopy(cached).stdout).toBe(expected.stdout);
+    const kept = `${cacheFile}.last-check.json`;
+    writeFileSync(kept, JSON.stringify({ ...JSON.parse(readFileSync(kept, "utf8")), report: "REPLAYED\n" }));
+    expect(runCopy(cached).stdout).toBe("REPLAYED\n");
     const bundle = path.join(copy, "dist/specgen.cjs");
     writeFileSync(bundle, `${readFileSync(bundle, "utf8")}\nprocess.stdout.write("\u00e9 ");\n`);
     expect(runCopy().stdout).toBe(`\u00e9 ${expected.stdout}`);
+    expect(runCopy(cached).stdout).toBe(`\u00e9 ${expected.stdout}`);
   });
 
   it("is all ASCII, so that bin/specgen.js reads it as one-byte text without decoding UTF-8", () => {
@@ -179,8 +192,9 @@ describe("start-up", () => {
     // The schemas went through json-schema-ref-parser, whose options merge is where undici came from.
     expect(has(check, "node_modules/@apidevtools/json-schema-ref-parser/dist/lib/options.js")).toBe(true);
     for (const name of ["internal/deps/undici/undici", "http", "https", "tls", "http2"]) expect(check.builtins).not.toContain(name);
-    // Nor child_process (with dgram): commander and the 2020 layout's git version require it when they spawn; nor perf_hooks.
-    for (const name of ["child_process", "dgram", "perf_hooks"]) expect(check.builtins).not.toContain(name);
+    // Nor child_process (with dgram): commander and the 2020 layout's git version require it when they spawn; nor perf_hooks;
+    // nor crypto: the bin names its build by the SHA-1 prepare wrote (dist/specgen.cjs.id), and only a traced run hashes files.
+    for (const name of ["child_process", "dgram", "perf_hooks", "crypto"]) expect(check.builtins).not.toContain(name);
     // The meta-schemas are JSON files read by name; everything else is in the bundle.
     expect(check.required.filter((f) => f.includes("/node_modules/") && !f.endsWith(".json"))).toEqual([]);
   });
