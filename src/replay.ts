@@ -77,7 +77,8 @@ export function replayCheck(argv: readonly string[], build: string): number | un
 
 /** The parse cache file of a `check --cache` (as src/cli.ts finds it); undefined for any other command. */
 function cacheFileOf(args: string[]): string | undefined {
-  if (args[0] !== "check") return undefined;
+  // Both options begin so (commander takes no abbreviations): any other check is told without parsing.
+  if (args[0] !== "check" || !args.some((a) => a.startsWith("--cache"))) return undefined;
   const options = Object.fromEntries(VALUE_OPTIONS.map((name) => [name, { type: "string" as const }]));
   const { values, positionals } = parseArgs({ args: args.slice(1), options, strict: false, allowPositionals: true });
   const location = values["cache-location"];
