@@ -11,7 +11,7 @@ import type { Config } from "./config.js";
 import { diffCommand } from "./diff/command.js";
 import type { ParseCache } from "./load/parse-cache.js";
 import type { CheckResult } from "./pipeline.js";
-import { DEFAULT_CACHE, runOf, saveLastCheck } from "./replay.js";
+import { DEFAULT_CACHE, lastCheckFile, runOf, saveLastCheck } from "./replay.js";
 import { FORMATS, type Format, report, summarize, WARNINGS_LISTED } from "./report.js";
 import { RULES } from "./rules.js";
 import { serveCommand } from "./serve/command.js";
@@ -61,12 +61,12 @@ async function openCache(config: Config, opts: CommonOptions): Promise<ParseCach
   return new ParseCache(opts.cacheLocation === undefined ? path.join(config.root, DEFAULT_CACHE) : path.resolve(opts.cacheLocation));
 }
 
-/** Saves the cache; a cache that cannot be written only costs the next run its speed. */
-function saveCache(cache: ParseCache | undefined, save = () => cache?.save()): void {
+/** Writes a cache file with `save`; one that cannot be written only costs the next run its speed. */
+function saveCache(file: string, save: () => void): void {
   try {
     save();
   } catch (e) {
-    process.stderr.write(`specgen: cache not saved to ${cache?.file}: ${(e as Error).message}\n`);
+    process.stderr.write(`specgen: cache not saved to ${file}: ${(e as Error).message}\n`);
   }
 }
 
@@ -104,7 +104,7 @@ const PENDING_RULES = Object.entries(RULES)
   .filter(([, r]) => r.lint && r.severity === "error")
   .map(([code]) => code);
 
-/** How the process was run: its arguments, and the build of specgen running (the bin's stamp of its bundle), if any. */
+/** How the process was run: its arguments, and the build of specgen running (the SHA-1 of the bin's bundle), if any. */
 interface Invocation {
   argv: readonly string[];
   build?: string;
@@ -169,7 +169,7 @@ Examples:
     const config = loadConfig(root, { out: opts.out, strict: opts.strict, maxWarnings: opts.maxWarnings });
     const parseCache = await openCache(config, opts);
     const result = await stoppable((signal) => build(config, { parseCache, signal }));
-    saveCache(parseCache);
+    if (parseCache) saveCache(parseCache.file, () => parseCache.save());
     const stream = opts.format === "json" ? process.stdout : process.stderr;
     stream.write(render(result, config, opts, stream));
     if (result.written) process.stderr.write(`wrote ${result.paths.size} files to ${shownFolder(config.output)}\n`);
@@ -195,7 +195,7 @@ Examples:
       value: { config, parseCache, result },
       reads,
     } = cached(opts) ? await traced(run) : { value: await run(), reads: undefined };
-    saveCache(parseCache);
+    if (parseCache) saveCache(parseCache.file, () => parseCache.save());
     const stream = opts.format === "json" ? process.stdout : process.stderr;
     const report = render(result, config, opts, stream);
     stream.write(report);
@@ -204,7 +204,7 @@ Examples:
     const { build } = invocation;
     if (parseCache && build && reads) {
       const last = { run: runOf(invocation.argv, build), reads, stream: stream === process.stdout ? 1 : 2, report, exitCode } as const;
-      saveCache(parseCache, () => saveLastCheck(parseCache.file, last));
+      saveCache(lastCheckFile(parseCache.file), () => saveLastCheck(parseCache.file, last));
     }
   });
 

@@ -34,7 +34,7 @@ interface LastCheck {
   exitCode: number;
 }
 
-/** What a run is, but for its reads: `build` names specgen's build (the bin's stamp of its bundle). */
+/** What a run is, but for its reads: `build` names specgen's build (the SHA-1 of the bin's bundle). */
 export function runOf(argv: readonly string[], build: string): string {
   return JSON.stringify({
     build,

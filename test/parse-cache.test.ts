@@ -156,7 +156,9 @@ describe("specgen check --cache", () => {
     writeFileSync(blocker, "a file, not a folder");
     const r = specgen(["check", root, "--cache-location", path.join(blocker, "parsed.json")]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain(`specgen: cache not saved to ${path.join(blocker, "parsed.json")}`);
+    expect(r.stderr).toContain(`specgen: cache not saved to ${path.join(blocker, "parsed.json")}:`);
+    // The check's report, kept beside it, is named as the file it could not write.
+    expect(r.stderr).toContain(`specgen: cache not saved to ${path.join(blocker, "parsed.json.last-check.json")}:`);
     expect(r.stderr).toContain("0 errors, 0 warnings");
   });
 });
