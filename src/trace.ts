@@ -5,7 +5,7 @@
  * found (a file's hash, a folder's names, a file's kind and size, a link's
  * target, or the error), and `unchanged` later tells whether the same reads
  * would find the same. That is what lets `check --cache` replay its last
- * report (src/replay.ts); test/trace.test.ts holds that no reader goes past
+ * report (src/replay.ts); test/replay.test.ts holds that no reader goes past
  * this module. Off a trace, each function is node:fs's, plus one test.
  */
 import * as fs from "node:fs";
